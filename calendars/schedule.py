@@ -1,0 +1,454 @@
+"""The planning engine: definitions × parties × terms × non-working days → occurrences.
+
+Pure and deterministic: no clock, no I/O, no environment. The same input gives the same
+output in any input order. An occurrence's id derives from obligation, party and period
+only, so a deadline that moves keeps its identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from calendars.terms import Body, CouncilTerm, terms_overlapping
+from calendars.workdays import NonWorkingDays, ShiftedDate
+from obligations.config import EMPTY_CONFIGURATION, Configuration, PracticeDates
+from obligations.parties import Registry
+from obligations.schema import (
+    Arrangement,
+    Cadence,
+    DateRule,
+    Deadline,
+    DeadlineSource,
+    ObligationDefinition,
+    OwedBy,
+    PartyKind,
+    Role,
+    Shift,
+    Status,
+)
+
+REFORM_START = date(2023, 1, 1)
+"""Counties took over services on 1.1.2023; the duties planned here start then."""
+
+_JOINT_ARRANGEMENTS = frozenset(
+    {Arrangement.WHOLE_REGION, Arrangement.THEMATIC, Arrangement.CONTINUOUS,
+     Arrangement.STANDARD_FORM}
+)
+
+
+class PlanningError(ValueError):
+    """Raised when the planning input is inconsistent (window, non-working days)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanWindow:
+    """Occurrences whose statutory due date is within [start, end] are planned."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise PlanningError(
+                f"the window starts ({self.start.isoformat()}) after it ends "
+                f"({self.end.isoformat()})"
+            )
+
+    def contains(self, day: date) -> bool:
+        """True if `day` is inside the window."""
+        return self.start <= day <= self.end
+
+    @property
+    def years_needed(self) -> tuple[int, int]:
+        """Years of non-working days the plan may touch (reminders and shifts spill over)."""
+        return self.start.year - 2, self.end.year + 1
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDeadline:
+    """A date with its statutory and effective values and where it comes from."""
+
+    statutory: date
+    effective: date
+    skipped: tuple[date, ...]
+    """Non-working days passed over; empty when effective == statutory."""
+    source: DeadlineSource
+
+    @property
+    def shifted(self) -> bool:
+        """True if the effective date is not the statutory one."""
+        return self.effective != self.statutory
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedStep:
+    """One checklist step of one occurrence."""
+
+    step: str
+    role: Role
+    party: PartyKind
+    optional: bool
+    after: tuple[str, ...]
+    deadline: PlannedDeadline
+    reminders: tuple[date, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One duty of one party (or pair, or group) for one period."""
+
+    id: str
+    obligation: str
+    owed_by: OwedBy
+    municipality: str | None
+    """The owing municipality; None for county duties and joint negotiations."""
+    region: str | None
+    """The county (or Helsinki, 90) the duty belongs to."""
+    participants: tuple[str, ...]
+    """Municipalities taking part in a negotiation; the owing municipality otherwise."""
+    group: str | None
+    """Sub-regional group of a sub-regional negotiation."""
+    arrangement: Arrangement | None
+    period: str
+    term: str
+    term_year: int
+    deadline: PlannedDeadline
+    steps: tuple[PlannedStep, ...]
+    reminders: tuple[date, ...]
+    depends_on: tuple[str, ...]
+    status: Status
+    optional: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PlanFilter:
+    """Restrict a plan to some obligations, one county or one municipality."""
+
+    obligations: frozenset[str] | None = None
+    region: str | None = None
+    municipality: str | None = None
+    """Duties the municipality owes or takes part in."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """Who owes one occurrence per period: a party, a pair or a group."""
+
+    key: str
+    municipality: str | None
+    region: str
+    participants: tuple[str, ...]
+    group: str | None
+    arrangement: Arrangement | None
+    party_kind: PartyKind
+    parties: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Period:
+    key: str
+    year: int
+    """Calendar or fiscal year; for per-term periods the year the term starts."""
+    term: CouncilTerm | None
+
+
+def plan(
+    definitions: Iterable[ObligationDefinition],
+    registry: Registry,
+    non_working_days: NonWorkingDays,
+    window: PlanWindow,
+    configuration: Configuration = EMPTY_CONFIGURATION,
+    selection: PlanFilter | None = None,
+) -> tuple[Occurrence, ...]:
+    """Every occurrence due in `window`, sorted by statutory date, obligation and id."""
+    if window.start < REFORM_START:
+        raise PlanningError(
+            f"planning starts at {REFORM_START.isoformat()}, when the counties took over; "
+            f"{window.start.isoformat()} is earlier"
+        )
+    first, last = window.years_needed
+    if not (non_working_days.covers(date(first, 1, 1)) and
+            non_working_days.covers(date(last, 12, 31))):
+        raise PlanningError(
+            f"the non-working days must cover {first}–{last} for this window; they cover "
+            f"{non_working_days.first_year}–{non_working_days.last_year}"
+        )
+    selection = selection or PlanFilter()
+    by_id = {d.id: d for d in definitions}
+    slots = {d_id: _slots(d, registry, configuration) for d_id, d in by_id.items()}
+    slots_by_party = _index_by_party(slots)
+    terms = {body: terms_overlapping(body, window.start - timedelta(days=5 * 366),
+                                     window.end + timedelta(days=5 * 366)) for body in Body}
+    occurrences: list[Occurrence] = []
+    cache: _DateCache = {}
+    for definition_id in sorted(by_id):
+        if selection.obligations is not None and definition_id not in selection.obligations:
+            continue
+        definition = by_id[definition_id]
+        # Periods outside, parties inside: each (obligation, period) then yields one run
+        # already in id order, and the final sort merges a few long runs in linear time.
+        chosen = sorted((s for s in slots[definition_id] if _selected(s, selection)),
+                        key=lambda s: s.key + ".")
+        for party_kind in PartyKind:
+            body = _body(party_kind)
+            kind_slots = [s for s in chosen if s.party_kind is party_kind]
+            locals_ = [configuration.practice_dates(definition.id, s.region, s.municipality)
+                       for s in kind_slots]
+            for period in _periods(definition.cadence, window, terms[body]):
+                for slot, local in zip(kind_slots, locals_, strict=True):
+                    key = (definition.id, period.key, party_kind, id(local))
+                    if key in cache:
+                        dated = cache[key]
+                    else:
+                        dated = cache[key] = _dated(definition, period, party_kind, local,
+                                                    non_working_days, window, terms[body])
+                    if dated is not None:
+                        occurrences.append(
+                            _occurrence(definition, slot, period, dated, by_id, slots_by_party)
+                        )
+    occurrences.sort(key=lambda o: (o.deadline.statutory, o.obligation, o.id))
+    return tuple(occurrences)
+
+
+_SlotIndex = dict[str, dict[str, list[_Slot]]]
+
+
+def _index_by_party(slots: dict[str, tuple[_Slot, ...]]) -> _SlotIndex:
+    """Obligation -> party key (m564, r19) -> the slots that party is in."""
+    index: _SlotIndex = {}
+    for obligation_id, obligation_slots in slots.items():
+        by_party = index.setdefault(obligation_id, {})
+        for slot in obligation_slots:
+            for party in slot.parties:
+                by_party.setdefault(party, []).append(slot)
+    return index
+
+
+def _selected(slot: _Slot, selection: PlanFilter) -> bool:
+    if selection.region is not None and slot.region != selection.region:
+        return False
+    return selection.municipality is None or selection.municipality in slot.participants
+
+
+def _body(party_kind: PartyKind) -> Body:
+    return Body.MUNICIPAL_COUNCIL if party_kind is PartyKind.MUNICIPALITY else Body.REGIONAL_COUNCIL
+
+
+def _slots(
+    definition: ObligationDefinition, registry: Registry, configuration: Configuration
+) -> tuple[_Slot, ...]:
+    slots: list[_Slot] = []
+    owed_by = definition.owed_by
+    if owed_by in (OwedBy.MUNICIPALITY, OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY):
+        slots.extend(
+            _Slot(f"m{m.code}", m.code, m.region_code, (m.code,), None, None,
+                  PartyKind.MUNICIPALITY, frozenset({f"m{m.code}"}))
+            for m in registry.municipalities
+        )
+    if owed_by in (OwedBy.REGION, OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY):
+        slots.extend(
+            _Slot(f"r{r.code}", None, r.code, (), None, None, PartyKind.REGION,
+                  frozenset({f"r{r.code}"}))
+            for r in registry.counties
+        )
+    if owed_by.is_negotiation:
+        for region in registry.counties:
+            members = tuple(m.code for m in registry.members(region.code))
+            arrangement = (configuration.arrangement(region.code, definition.id)
+                           or definition.default_arrangement or Arrangement.WHOLE_REGION)
+            slots.extend(_negotiation_slots(region.code, members, arrangement, configuration))
+    return tuple(slots)
+
+
+def _negotiation_slots(
+    region: str, members: tuple[str, ...], arrangement: Arrangement, configuration: Configuration
+) -> Iterator[_Slot]:
+    def slot(key: str, participants: Sequence[str], group: str | None) -> _Slot:
+        parties = frozenset({f"r{region}", *(f"m{code}" for code in participants)})
+        return _Slot(key, None, region, tuple(sorted(participants)), group, arrangement,
+                     PartyKind.REGION, parties)
+
+    if arrangement is Arrangement.PER_MUNICIPALITY:
+        for code in members:
+            yield slot(f"r{region}-m{code}", (code,), None)
+    elif arrangement is Arrangement.SUB_REGIONAL:
+        for group in configuration.sub_regions(region):
+            yield slot(f"r{region}-{group.id}", group.municipalities, group.id)
+    else:
+        yield slot(f"r{region}", members, None)
+
+
+def _periods(
+    cadence: Cadence, window: PlanWindow, terms: Sequence[CouncilTerm]
+) -> Iterator[_Period]:
+    if cadence.per_term:
+        for term in terms:
+            yield _Period(term.id, term.start.year, term)
+    else:
+        # A deadline may lie a year before (budget) or after (financial statements) its
+        # period, so look one year beyond the window on each side.
+        for year in range(window.start.year - 1, window.end.year + 2):
+            yield _Period(str(year), year, None)
+
+
+def _rule_date(rule: DateRule, period: _Period, obligation_due: date | None) -> date:
+    if rule.kind == "date_in_year":
+        return date(period.year + rule.year_offset, rule.month, rule.day)
+    if rule.kind == "end_of_period":
+        return period.term.end if period.term is not None else date(period.year, 12, 31)
+    if rule.kind == "end_of_term_year":
+        assert period.term is not None, "loader rejects end_of_term_year for yearly duties"
+        return period.term.term_year_end(rule.term_year)
+    assert obligation_due is not None, "loader rejects days_before_deadline for obligations"
+    return obligation_due - timedelta(days=rule.days)
+
+
+def _effective_rule(defined: Deadline, local: DateRule | None) -> tuple[DateRule, DeadlineSource]:
+    """The local rule where the law leaves the date open, else the defined one."""
+    if local is not None and defined.source is not DeadlineSource.STATUTE:
+        return local, DeadlineSource.LOCAL
+    return defined.rule, defined.source
+
+
+def _deadline(
+    statutory: date, source: DeadlineSource, shift: Shift, non_working_days: NonWorkingDays
+) -> PlannedDeadline:
+    shifted: ShiftedDate = non_working_days.shift(statutory, shift)
+    return PlannedDeadline(shifted.statutory, shifted.effective, shifted.skipped, source)
+
+
+def _reminders(
+    effective: date, offsets: Iterable[int], non_working_days: NonWorkingDays
+) -> tuple[date, ...]:
+    return tuple(sorted({
+        non_working_days.working_day_on_or_before(effective - timedelta(days=offset))
+        for offset in offsets
+    }))
+
+
+@dataclass(frozen=True, slots=True)
+class _Dated:
+    """The dates of one obligation for one period: shared by every party with the same rules."""
+
+    term: str
+    term_year: int
+    deadline: PlannedDeadline
+    steps: tuple[PlannedStep, ...]
+    reminders: tuple[date, ...]
+
+
+_DateCache = dict[tuple[str, str, PartyKind, int], "_Dated | None"]
+
+
+def _dated(
+    definition: ObligationDefinition,
+    period: _Period,
+    party_kind: PartyKind,
+    local: PracticeDates | None,
+    non_working_days: NonWorkingDays,
+    window: PlanWindow,
+    terms: Sequence[CouncilTerm],
+) -> _Dated | None:
+    rule, source = _effective_rule(definition.deadline, local.deadline if local else None)
+    due = _rule_date(rule, period, None)
+    if not window.contains(due) or due < REFORM_START:
+        return None
+    term = period.term or next((t for t in terms if t.contains(due)), None)
+    if term is None:
+        return None
+    deadline = _deadline(due, source, definition.shift, non_working_days)
+    steps = []
+    previous: str | None = None
+    for step in definition.steps:
+        local_rule = local.steps.get(step.id) if local is not None else None
+        if step.deadline is None and local_rule is None:
+            step_deadline = deadline
+        else:
+            step_rule, step_source = _effective_rule(step.deadline or definition.deadline,
+                                                     local_rule)
+            step_deadline = _deadline(_rule_date(step_rule, period, due), step_source,
+                                      definition.shift, non_working_days)
+        after = step.after if step.after is not None else ((previous,) if previous else ())
+        steps.append(PlannedStep(
+            step=step.id,
+            role=step.role,
+            party=step.party or party_kind,
+            optional=step.optional,
+            after=after,
+            deadline=step_deadline,
+            reminders=_reminders(step_deadline.effective, step.reminders or definition.reminders,
+                                 non_working_days),
+        ))
+        previous = step.id
+    reminders = _reminders(deadline.effective, definition.reminders, non_working_days)
+    return _Dated(term.id, term.term_year(due), deadline, tuple(steps), reminders)
+
+
+def _occurrence(
+    definition: ObligationDefinition,
+    slot: _Slot,
+    period: _Period,
+    dated: _Dated,
+    by_id: dict[str, ObligationDefinition],
+    slots_by_party: _SlotIndex,
+) -> Occurrence:
+    due = dated.deadline.statutory
+    return Occurrence(
+        id=f"{definition.id}.{slot.key}.{period.key}",
+        obligation=definition.id,
+        owed_by=definition.owed_by,
+        municipality=slot.municipality,
+        region=slot.region,
+        participants=slot.participants,
+        group=slot.group,
+        arrangement=slot.arrangement,
+        period=period.key,
+        term=dated.term,
+        term_year=dated.term_year,
+        deadline=dated.deadline,
+        steps=dated.steps,
+        reminders=dated.reminders,
+        depends_on=_dependencies(definition, slot, period, due, by_id, slots_by_party)
+        if definition.depends_on else (),
+        status=definition.status,
+        optional=definition.optional,
+    )
+
+
+def _dependencies(
+    definition: ObligationDefinition,
+    slot: _Slot,
+    period: _Period,
+    due: date,
+    by_id: dict[str, ObligationDefinition],
+    slots_by_party: _SlotIndex,
+) -> tuple[str, ...]:
+    """Ids of the occurrences to be done first: same parties, the related period."""
+    ids: list[str] = []
+    for dependency in definition.depends_on:
+        other = by_id.get(dependency.obligation)
+        if other is None:
+            continue
+        if other.cadence.per_term:
+            body = _body(PartyKind.REGION if other.owed_by.is_negotiation or
+                         other.owed_by is OwedBy.REGION else PartyKind.MUNICIPALITY)
+            candidates = terms_overlapping(body, due, due)
+            if not candidates:
+                continue
+            term = candidates[0]
+            if dependency.period_offset:
+                earlier = terms_overlapping(body, term.start - timedelta(days=1),
+                                            term.start - timedelta(days=1))
+                if not earlier:
+                    continue
+                term = earlier[0]
+            period_key = term.id
+        else:
+            base = period.year if not definition.cadence.per_term else due.year
+            period_key = str(base + dependency.period_offset)
+        keys = {other_slot.key for party in slot.parties
+                for other_slot in slots_by_party.get(other.id, {}).get(party, ())}
+        ids.extend(f"{other.id}.{key}.{period_key}" for key in keys)
+    return tuple(sorted(ids))

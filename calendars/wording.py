@@ -1,0 +1,46 @@
+"""How dates and shifts read to a person, in Finnish, Swedish and English. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from calendars.workdays import NonWorkingDays
+from obligations.schema import Lang
+
+_AND: dict[Lang, str] = {"fi": "ja", "sv": "och", "en": "and"}
+_IS: dict[Lang, str] = {"fi": "on", "sv": "är", "en": "is"}
+
+
+def finnish_date(day: date) -> str:
+    """`31.3.2029`: how dates are written in Finland, in all three languages."""
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def _join(parts: Sequence[str], lang: Lang) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + f" {_AND[lang]} " + parts[-1]
+
+
+def _day_reason(day: date, non_working_days: NonWorkingDays, lang: Lang) -> str:
+    name = non_working_days.day_name(day, lang)
+    is_holiday = day in non_working_days.holidays
+    if lang == "en":
+        return name if is_holiday else f"a {name}"
+    if lang == "sv" and not is_holiday:
+        return f"en {name}"
+    return name[:1].lower() + name[1:]
+
+
+def shift_reason(skipped: Sequence[date], non_working_days: NonWorkingDays, lang: Lang) -> str:
+    """Why a deadline moved: "31.3.2029 is a Saturday, 1.4.2029 Easter Sunday and …".
+
+    Empty when nothing was skipped.
+    """
+    if not skipped:
+        return ""
+    parts = [f"{finnish_date(d)} {_day_reason(d, non_working_days, lang)}" for d in skipped]
+    first_date, _, first_reason = parts[0].partition(" ")
+    parts[0] = f"{first_date} {_IS[lang]} {first_reason}"
+    return _join(parts, lang)

@@ -1,0 +1,98 @@
+"""Per-county configuration: how negotiations are arranged, and local practice dates.
+
+One optional YAML file per organiser. Only dates the law does not set (source other than
+`statute`) may be overridden; a municipality's own dates win over its county's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pydantic import Field
+
+from obligations.schema import (
+    Arrangement,
+    DateRule,
+    KebabId,
+    Localized,
+    Model,
+    MunicipalityCode,
+    RegionCode,
+)
+
+
+class SubRegion(Model):
+    """A sub-regional group of municipalities (seutukunta or the county's own grouping)."""
+
+    id: KebabId
+    """Stable id; part of the occurrence id of a sub-regional negotiation."""
+    names: Localized
+    municipalities: tuple[MunicipalityCode, ...]
+    """Codes of the member municipalities (quote them: "005")."""
+
+
+class NegotiationSetting(Model):
+    """How the county holds one negotiation duty."""
+
+    arrangement: Arrangement
+
+
+class PracticeDates(Model):
+    """Local dates for one obligation: its deadline and/or its steps' deadlines."""
+
+    deadline: DateRule | None = None
+    steps: dict[KebabId, DateRule] = Field(default_factory=dict)
+
+
+class MunicipalitySettings(Model):
+    """A municipality's own local dates, overriding its county's."""
+
+    practice_dates: dict[KebabId, PracticeDates] = Field(default_factory=dict)
+
+
+class RegionConfigFile(Model):
+    """One organiser's configuration file."""
+
+    region: RegionCode
+    """The organiser this file configures (01–21, or 90 for Helsinki's municipal dates)."""
+    sub_regions: tuple[SubRegion, ...] = ()
+    negotiations: dict[KebabId, NegotiationSetting] = Field(default_factory=dict)
+    practice_dates: dict[KebabId, PracticeDates] = Field(default_factory=dict)
+    municipalities: dict[MunicipalityCode, MunicipalitySettings] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """All organisers' configuration, validated against the definitions and the registry."""
+
+    regions: Mapping[str, RegionConfigFile] = field(default_factory=dict)
+
+    def arrangement(self, region_code: str, obligation_id: str) -> Arrangement | None:
+        """The county's arrangement for a negotiation, or None for the definition's default."""
+        config = self.regions.get(region_code)
+        if config is None:
+            return None
+        setting = config.negotiations.get(obligation_id)
+        return setting.arrangement if setting is not None else None
+
+    def sub_regions(self, region_code: str) -> tuple[SubRegion, ...]:
+        """The county's sub-regional groups (empty if none are configured)."""
+        config = self.regions.get(region_code)
+        return config.sub_regions if config is not None else ()
+
+    def practice_dates(
+        self, obligation_id: str, region_code: str, municipality_code: str | None
+    ) -> PracticeDates | None:
+        """Local dates for one party: the municipality's own, else its county's, else None."""
+        config = self.regions.get(region_code)
+        if config is None:
+            return None
+        if municipality_code is not None:
+            own = config.municipalities.get(municipality_code)
+            if own is not None and obligation_id in own.practice_dates:
+                return own.practice_dates[obligation_id]
+        return config.practice_dates.get(obligation_id)
+
+
+EMPTY_CONFIGURATION = Configuration()

@@ -1,0 +1,117 @@
+"""A corpus of broken definition files, each named for its defect, with the exact message.
+
+Each file is validated alone in a folder of its own; the id inside equals the file name
+(except where that is the defect), so every problem listed is the one the file was made for.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from obligations.errors import InputError
+from obligations.loader import load_definitions
+
+CORPUS = Path(__file__).parent / "broken_definitions"
+
+EXPECTED: dict[str, list[str]] = {
+    "bad-act-number": [
+        "7: legal_basis[0].act: '612-2021' must be a statute number like 612/2021"],
+    "bad-cadence": [
+        "14: cadence: Input should be 'annual_calendar_year', 'annual_fiscal_year', "
+        "'once_per_term' or 'continuous'"],
+    "bad-role": [
+        "25: steps[1].role: Input should be 'preparer', 'coordinator', 'responsible_body', "
+        "'multisector_group', 'board', 'council', 'auditor', 'audit_committee', "
+        "'finance_office', 'council_secretary', 'communications', 'top_management', "
+        "'elected_leadership' or 'experts'"],
+    "days-before-on-obligation": [
+        "16: deadline.rule.kind: days_before_deadline is only for steps"],
+    "duplicate-key": ["19: shift: duplicate key (an earlier line sets it already)"],
+    "duplicate-step-id": ["23: steps[1].id: step id 'first' is used twice"],
+    "end-of-term-year-on-annual": [
+        "16: deadline.rule: end_of_term_year needs a per-term cadence"],
+    "february-30": ["16: deadline.rule: Value error, 30.2. is not a day of every year"],
+    "id-not-file-name": ["1: id: must equal the file name 'id-not-file-name'"],
+    "missing-names": ["1: names: required field is missing"],
+    "missing-swedish-name": ["2: names.sv: required field is missing"],
+    "multiline-name": ["5: names.en: 'Test\\nobligation' must be one line (no line breaks)"],
+    "negotiation-without-participants": [
+        "1: participants: a negotiation names its participants"],
+    "no-steps": ["1: steps: required field is missing"],
+    "not-a-mapping": ["1: (file): the file must hold a mapping of keys to values"],
+    "participants-on-single-party": [
+        "19: participants: only negotiations (owed_by pair_jointly or region_convenes) have "
+        "participants"],
+    "self-dependency": [
+        "20: depends_on[0].obligation: an obligation cannot depend on itself",
+        "19: depends_on: dependency cycle: self-dependency -> self-dependency"],
+    "step-after-unknown": ["26: steps[1].after[0]: no step 'zeroth' in this definition"],
+    "step-party-on-single-party": [
+        "23: steps[0].party: only duties of both parties name the party of a step"],
+    "term-year-five": ["16: deadline.rule.term_year: Input should be less than or equal to 4"],
+    "unknown-dependency": ["20: depends_on[0].obligation: no obligation 'no-such-duty'"],
+    "unknown-field": ["14: cadense: unknown field; did you mean 'cadence'?"],
+    "unknown-rule-kind": [
+        "16: deadline.rule: Input tag 'someday' found using 'kind' does not match any of the "
+        "expected tags: 'date_in_year', 'end_of_period', 'end_of_term_year', "
+        "'days_before_deadline'"],
+    "yaml-syntax-error": ["14: (file): YAML syntax error: did not find expected ',' or ']'"],
+}
+
+
+def test_every_corpus_file_has_an_expectation():
+    assert sorted(p.stem for p in CORPUS.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("defect", sorted(EXPECTED))
+def test_broken_definition(tmp_path, defect):
+    shutil.copy(CORPUS / f"{defect}.yaml", tmp_path)
+    with pytest.raises(InputError) as caught:
+        load_definitions(tmp_path)
+    prefix = f"{tmp_path / defect}.yaml:"
+    assert [str(p).removeprefix(prefix) for p in caught.value.problems] == EXPECTED[defect]
+
+
+def test_same_id_in_two_files(tmp_path):
+    """Two files claiming one id: the later file (in name order) is told so."""
+    source = Path(__file__).parents[2] / "obligations" / "definitions"
+    original = source / "municipal-financial-statements.yaml"
+    shutil.copy(original, tmp_path / "municipal-financial-statements.yaml")
+    shutil.copy(original, tmp_path / "municipal-financial-statements-copy.yaml")
+    with pytest.raises(InputError) as caught:
+        load_definitions(tmp_path)
+    copy = tmp_path / "municipal-financial-statements-copy.yaml"
+    second = tmp_path / "municipal-financial-statements.yaml"
+    assert [str(p) for p in caught.value.problems] == [
+        f"{copy}:2: id: must equal the file name 'municipal-financial-statements-copy'",
+        f"{second}:2: id: id 'municipal-financial-statements' is used twice",
+    ]
+
+
+def test_dependency_cycle_across_files(tmp_path):
+    base = (CORPUS / "unknown-dependency.yaml").read_text(encoding="utf-8")
+    for name, other in (("duty-a", "duty-b"), ("duty-b", "duty-a")):
+        text = base.replace("id: unknown-dependency", f"id: {name}")
+        (tmp_path / f"{name}.yaml").write_text(text.replace("no-such-duty", other),
+                                               encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_definitions(tmp_path)
+    assert [p.message for p in caught.value.problems] == [
+        "dependency cycle: duty-a -> duty-b -> duty-a"]
+
+
+def test_empty_folder(tmp_path):
+    with pytest.raises(InputError) as caught:
+        load_definitions(tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path}: (file): holds no definition files (*.yaml)"]
+
+
+def test_not_utf8(tmp_path):
+    (tmp_path / "latin1.yaml").write_bytes("names: Hyvinvointikertomus ä".encode("latin-1"))
+    with pytest.raises(InputError) as caught:
+        load_definitions(tmp_path)
+    assert caught.value.problems[0].code == "encoding"

@@ -1,0 +1,133 @@
+"""Per-county configuration: arrangements, sub-regions and local practice dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from calendars.schedule import PlanFilter, PlanWindow, plan
+from obligations.errors import InputError
+from obligations.loader import load_configuration
+from obligations.schema import Arrangement, DeadlineSource
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "config"
+YEAR_2026 = PlanWindow(date(2026, 1, 1), date(2026, 12, 31))
+
+
+@pytest.fixture(scope="module")
+def configuration(definitions, registry):
+    return load_configuration(FIXTURE, definitions, registry)
+
+
+def test_fixture_loads(configuration):
+    assert list(configuration.regions) == ["19"]
+    assert configuration.arrangement("19", "hyte-negotiation-annual") is Arrangement.SUB_REGIONAL
+    assert configuration.arrangement("20", "hyte-negotiation-annual") is None
+
+
+def test_sub_regional_negotiation_is_one_occurrence_per_group(
+    configuration, definitions, registry, non_working_days
+):
+    occurrences = plan(definitions, registry, non_working_days, YEAR_2026, configuration,
+                       PlanFilter(obligations=frozenset({"hyte-negotiation-annual"}), region="19"))
+    assert [(o.id, len(o.participants)) for o in occurrences] == [
+        ("hyte-negotiation-annual.r19-oulu-area.2026", 7),
+        ("hyte-negotiation-annual.r19-rest.2026", 23),
+    ]
+    assert {o.deadline.statutory for o in occurrences} == {date(2026, 9, 30)}
+    invitation = occurrences[0].steps[0]
+    assert (invitation.step, invitation.deadline.statutory, invitation.deadline.source) == (
+        "invitation", date(2026, 8, 31), DeadlineSource.LOCAL)
+
+
+def test_per_municipality_negotiation_is_one_occurrence_per_pair(
+    configuration, definitions, registry, non_working_days
+):
+    occurrences = plan(definitions, registry, non_working_days,
+                       PlanWindow(date(2025, 6, 1), date(2029, 5, 31)), configuration,
+                       PlanFilter(obligations=frozenset({"county-municipality-negotiation-14"})))
+    north = [o for o in occurrences if o.region == "19"]
+    assert len(north) == 30
+    assert "county-municipality-negotiation-14.r19-m564.2025-2029" in {o.id for o in north}
+    assert len([o for o in occurrences if o.region == "20"]) == 1
+
+
+def test_municipality_date_wins_over_county_date(
+    configuration, definitions, registry, non_working_days
+):
+    occurrences = plan(definitions, registry, non_working_days, YEAR_2026, configuration,
+                       PlanFilter(obligations=frozenset({"hyte-annual-report-municipality"}),
+                                  region="19"))
+    dates = {o.municipality: o.deadline.statutory for o in occurrences}
+    assert dates["564"] == date(2026, 11, 30)
+    assert dates["009"] == date(2026, 6, 30)
+    assert {o.deadline.source for o in occurrences} == {DeadlineSource.LOCAL}
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "county.yaml").write_text(text, encoding="utf-8")
+    return tmp_path / "county.yaml"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param('region: "99"\n', ["1: region: no region 99 in the registry 2026"],
+                     id="unknown-region"),
+        pytest.param("region: 19\n",
+                     ['1: region: 19 must be written in quotes ("005", not 005)'],
+                     id="unquoted-code"),
+        pytest.param(
+            'region: "20"\nsub_regions:\n  - id: north\n    names: {fi: P, sv: N, en: N}\n'
+            '    municipalities: ["564"]\n',
+            ["5: sub_regions[0].municipalities[0]: municipality 564 is not in region 20"],
+            id="member-of-another-county"),
+        pytest.param(
+            'region: "20"\nnegotiations:\n  hyte-negotiation-annual: {arrangement: sub_regional}\n',
+            ["3: negotiations.hyte-negotiation-annual.arrangement: sub_regional needs every "
+             "municipality in a sub-region; not grouped: 105, 205, 290, 578, 620, 697, 765, 777"],
+            id="sub-regional-without-groups"),
+        pytest.param(
+            'region: "20"\npractice_dates:\n  municipal-budget:\n'
+            '    deadline: {kind: date_in_year, month: 11, day: 30}\n',
+            ["4: practice_dates.municipal-budget.deadline: the law sets this date; it cannot be "
+             "changed locally"],
+            id="statutory-date-override"),
+        pytest.param(
+            'region: "20"\nnegotiations:\n  municipal-budget: {arrangement: whole_region}\n',
+            ["3: negotiations.municipal-budget: 'municipal-budget' is not a negotiation"],
+            id="arrangement-for-non-negotiation"),
+        pytest.param(
+            'region: "20"\npractice_dates:\n  hyte-negotiation-annual:\n    steps:\n'
+            '      party: {kind: days_before_deadline, days: 3}\n',
+            ["5: practice_dates.hyte-negotiation-annual.steps.party: no step 'party' in "
+             "hyte-negotiation-annual"],
+            id="unknown-step"),
+        pytest.param(
+            'region: "20"\nmunicipalities:\n  "205":\n    practice_dates:\n'
+            '      hyte-negotiation-annual:\n        deadline: {kind: end_of_period}\n',
+            ["5: municipalities.205.practice_dates.hyte-negotiation-annual: a municipality sets "
+             "dates only for its own duties; set negotiation dates for the county"],
+            id="municipality-sets-county-date"),
+        pytest.param(
+            'region: "20"\nnegotiatons: {}\n',
+            ["2: negotiatons: unknown field"],
+            id="typo"),
+    ],
+)
+def test_broken_configuration(tmp_path, definitions, registry, text, expected):
+    path = _write(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        load_configuration(tmp_path, definitions, registry)
+    assert [str(p).removeprefix(f"{path}:") for p in caught.value.problems] == expected
+
+
+def test_two_files_for_one_region(tmp_path, definitions, registry):
+    (tmp_path / "a.yaml").write_text('region: "20"\n', encoding="utf-8")
+    (tmp_path / "b.yaml").write_text('region: "20"\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_configuration(tmp_path, definitions, registry)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path / 'b.yaml'}:1: region: another file configures region 20 already"]

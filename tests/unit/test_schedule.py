@@ -1,0 +1,194 @@
+"""The planning engine on the real registry: dates, parties, term years, identity."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from calendars.schedule import PlanFilter, PlanningError, PlanWindow, plan
+from calendars.workdays import finnish_non_working_days
+from obligations.schema import DeadlineSource, OwedBy
+from tests.conftest import FULL_WINDOW
+
+
+@pytest.fixture(scope="module")
+def full_plan(definitions, registry, non_working_days):
+    return {o.id: o for o in plan(definitions, registry, non_working_days, FULL_WINDOW)}
+
+
+@pytest.mark.parametrize(
+    ("occurrence_id", "due", "effective", "term", "term_year"),
+    [
+        pytest.param("municipal-financial-statements.m564.2028", "2029-06-30", "2029-07-02",
+                     "2029-2033", 1, id="tp-2028-council-sat"),
+        pytest.param("municipal-budget.m205.2029", "2028-12-31", "2029-01-02", "2025-2029", 4,
+                     id="budget-2029-sun-then-new-year"),
+        pytest.param("municipal-budget.m905.2026", "2025-12-31", "2025-12-31", "2025-2029", 1,
+                     id="budget-2026"),
+        pytest.param("hyte-annual-report-municipality.m205.2026", "2026-12-31", "2026-12-31",
+                     "2025-2029", 2, id="annual-report-2026"),
+        pytest.param("hyte-annual-report-municipality.m205.2028", "2028-12-31", "2028-12-29",
+                     "2025-2029", 4, id="annual-report-2028-back-to-friday"),
+        pytest.param("welfare-report-plan-municipality.m091.2025-2029", "2026-05-31",
+                     "2026-05-29", "2025-2029", 1, id="welfare-plan-helsinki-year-1"),
+        pytest.param("county-municipality-negotiation-14.r20.2025-2029", "2026-05-31",
+                     "2026-05-29", "2025-2029", 1, id="section-14-kainuu"),
+        pytest.param("region-financial-statements.r17.2025", "2026-06-30", "2026-06-30",
+                     "2025-2029", 2, id="county-tp-2025"),
+        pytest.param("hyte-negotiation-annual.r19.2027", "2027-12-31", "2027-12-31",
+                     "2025-2029", 3, id="hyte-negotiation-2027"),
+        pytest.param("child-youth-welfare-plan.r21.2029-2033", "2033-05-31", "2033-05-31",
+                     "2029-2033", 4, id="candidate-end-of-term"),
+    ],
+)
+def test_occurrence_dates(full_plan, occurrence_id, due, effective, term, term_year):
+    occurrence = full_plan[occurrence_id]
+    assert (occurrence.deadline.statutory.isoformat(), occurrence.deadline.effective.isoformat(),
+            occurrence.term, occurrence.term_year) == (due, effective, term, term_year)
+
+
+@pytest.mark.parametrize(
+    ("occurrence_id", "step", "due", "effective"),
+    [
+        pytest.param("municipal-financial-statements.m564.2028", "board-signs", "2029-03-31",
+                     "2029-04-03", id="board-31.3.2029-easter"),
+        pytest.param("municipal-financial-statements.m564.2025", "audit", "2026-05-31",
+                     "2026-06-01", id="audit-31.5.2026-sunday"),
+        pytest.param("municipal-financial-statements.m564.2025", "council", "2026-06-30",
+                     "2026-06-30", id="council-defaults-to-deadline"),
+    ],
+)
+def test_step_dates(full_plan, occurrence_id, step, due, effective):
+    planned = next(s for s in full_plan[occurrence_id].steps if s.step == step)
+    assert (planned.deadline.statutory.isoformat(), planned.deadline.effective.isoformat()) == (
+        due, effective)
+
+
+def test_reminders_fall_on_working_days_before_the_deadline(full_plan, non_working_days):
+    occurrence = full_plan["municipal-financial-statements.m564.2028"]
+    board = occurrence.steps[0]
+    # Offsets 30, 14, 7, 1 before 3.4.2029; 2.4 (Easter Monday) moves back to 29.3 (Thu).
+    assert [d.isoformat() for d in board.reminders] == [
+        "2029-03-02", "2029-03-20", "2029-03-27", "2029-03-29"]
+    assert all(non_working_days.is_working_day(d) for d in board.reminders)
+
+
+def test_helsinki_owes_municipal_duties_only(full_plan):
+    helsinki = [o for o in full_plan.values() if "091" in o.participants]
+    assert helsinki, "Helsinki has municipal duties"
+    assert {o.owed_by for o in helsinki} == {OwedBy.MUNICIPALITY,
+                                             OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY}
+    assert not [o for o in full_plan.values() if o.region == "90" and o.municipality is None]
+
+
+def test_joint_negotiation_is_one_occurrence_naming_every_municipality(full_plan, registry):
+    negotiations = [o for o in full_plan.values()
+                    if o.obligation == "hyte-negotiation-annual" and o.period == "2026"]
+    assert len(negotiations) == 21
+    north = next(o for o in negotiations if o.region == "19")
+    assert north.participants == tuple(m.code for m in registry.members("19"))
+    assert len(north.participants) == 30
+    assert north.municipality is None
+
+
+def test_per_term_duty_counts(full_plan):
+    counts: dict[str, int] = {}
+    for occurrence in full_plan.values():
+        if occurrence.term == "2025-2029":
+            counts[occurrence.obligation] = counts.get(occurrence.obligation, 0) + 1
+    assert counts["welfare-report-plan-municipality"] == 292
+    assert counts["welfare-report-plan-region"] == 21
+    assert counts["county-municipality-negotiation-14"] == 21
+    assert counts["hyte-responsible-body"] == 292 + 21
+
+
+def test_ids_are_unique_and_made_of_obligation_party_period(full_plan):
+    for occurrence_id, occurrence in full_plan.items():
+        obligation, party, period = occurrence_id.split(".")
+        assert (obligation, period) == (occurrence.obligation, occurrence.period)
+        assert party.startswith(("m", "r"))
+
+
+def test_id_does_not_change_when_a_date_changes(definitions, registry, non_working_days):
+    """Moving the budget's deadline moves its dates, not its identity."""
+    budget = next(d for d in definitions if d.id == "municipal-budget")
+    rule = budget.deadline.rule.model_copy(update={"month": 11, "day": 30})
+    moved = budget.model_copy(update={"deadline": budget.deadline.model_copy(
+        update={"rule": rule})})
+    others = [d for d in definitions if d.id != "municipal-budget"]
+    window = PlanWindow(date(2026, 1, 1), date(2026, 12, 31))
+    before = {o.id: o for o in plan(definitions, registry, non_working_days, window)
+              if o.obligation == "municipal-budget"}
+    after = {o.id: o for o in plan([*others, moved], registry, non_working_days, window)
+             if o.obligation == "municipal-budget"}
+    assert before.keys() == after.keys()
+    assert {o.deadline.statutory for o in after.values()} == {date(2026, 11, 30)}
+
+
+def test_budget_depends_on_last_years_negotiation(full_plan):
+    assert full_plan["municipal-budget.m564.2027"].depends_on == (
+        "hyte-negotiation-annual.r19.2026",)
+    assert full_plan["region-budget.r19.2027"].depends_on == (
+        "hyte-negotiation-annual.r19.2026",)
+    assert full_plan["municipal-budget.m091.2027"].depends_on == ()
+    assert full_plan["strategic-cooperation-agreement.r20.2025-2029"].depends_on == (
+        "county-municipality-negotiation-14.r20.2025-2029",)
+
+
+def test_window_is_inclusive(definitions, registry, non_working_days):
+    window = PlanWindow(date(2026, 6, 30), date(2026, 6, 30))
+    occurrences = plan(definitions, registry, non_working_days, window)
+    assert {o.obligation for o in occurrences} == {"municipal-financial-statements",
+                                                   "region-financial-statements"}
+    assert len(occurrences) == 292 + 21
+
+
+def test_filters(definitions, registry, non_working_days):
+    window = PlanWindow(date(2026, 1, 1), date(2026, 12, 31))
+    kajaani = plan(definitions, registry, non_working_days, window,
+                   selection=PlanFilter(municipality="205"))
+    assert kajaani
+    assert all("205" in o.participants for o in kajaani)
+    kainuu = plan(definitions, registry, non_working_days, window,
+                  selection=PlanFilter(region="20"))
+    assert {o.region for o in kainuu} == {"20"}
+    assert {o.municipality for o in kainuu} - {None} == {m.code for m in registry.members("20")}
+    budgets = plan(definitions, registry, non_working_days, window,
+                   selection=PlanFilter(obligations=frozenset({"municipal-budget"})))
+    assert {o.obligation for o in budgets} == {"municipal-budget"}
+
+
+def test_deadline_sources_are_carried(full_plan):
+    assert full_plan["municipal-budget.m205.2029"].deadline.source is DeadlineSource.STATUTE
+    assert full_plan["hyte-annual-report-municipality.m205.2026"].deadline.source is \
+        DeadlineSource.CADENCE
+    assert full_plan["welfare-report-plan-municipality.m091.2025-2029"].deadline.source is \
+        DeadlineSource.PRACTICE
+
+
+def test_window_before_the_reform_is_refused(definitions, registry, non_working_days):
+    with pytest.raises(PlanningError, match="2023-01-01"):
+        plan(definitions, registry, non_working_days, PlanWindow(date(2022, 1, 1),
+                                                                 date(2022, 12, 31)))
+
+
+def test_window_must_be_covered_by_non_working_days(definitions, registry):
+    short = finnish_non_working_days(2026, 2026)
+    with pytest.raises(PlanningError, match="must cover 2024–2027"):
+        plan(definitions, registry, short, PlanWindow(date(2026, 1, 1), date(2026, 12, 31)))
+
+
+def test_reversed_window_is_refused():
+    with pytest.raises(PlanningError, match="after it ends"):
+        PlanWindow(date(2026, 2, 1), date(2026, 1, 1))
+
+
+def test_shift_none_keeps_weekend_dates(definitions, registry, non_working_days):
+    from obligations.schema import Shift
+
+    budget = next(d for d in definitions if d.id == "municipal-budget")
+    unshifted = budget.model_copy(update={"shift": Shift.NONE})
+    window = PlanWindow(date(2028, 12, 31), date(2028, 12, 31))
+    occurrences = plan([unshifted], registry, non_working_days, window)
+    assert {o.deadline.effective for o in occurrences} == {date(2028, 12, 31)}

@@ -1,0 +1,378 @@
+"""The `yhdyspinta` command.
+
+Thin shell: read settings and arguments, call the pure core, print. Heavy modules are
+imported inside the commands so that `--help` answers at once. Every error a user can
+cause ends as one clear line on stderr and exit code 1 (2 for a malformed command line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, NoReturn
+
+from obligations.lang import LANGS, Lang
+from yhdyspinta.i18n import choose_lang, problem_line, t
+
+if TYPE_CHECKING:
+    from calendars.schedule import Occurrence, PlanWindow
+    from calendars.workdays import NonWorkingDays
+    from obligations.config import Configuration
+    from obligations.parties import Registry
+    from obligations.schema import ObligationDefinition
+    from yhdyspinta.settings import Settings
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+
+
+class UserError(Exception):
+    """An error the user can fix; printed as one line, exit code 1."""
+
+    def __init__(self, *lines: str) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line plus the usage, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def _iso_date(lang: Lang) -> Callable[[str], date]:
+    def parse(value: str) -> date:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(t("error.bad_date", lang, value=value)) from None
+
+    return parse
+
+
+def _add_common(parser: argparse.ArgumentParser, lang: Lang, default: Any) -> None:
+    parser.add_argument("--lang", choices=LANGS, default=default, help=t("help.lang", lang))
+    parser.add_argument("--definitions", type=Path, metavar="DIR", default=default,
+                        help=t("help.definitions", lang))
+    parser.add_argument("--config", type=Path, metavar="DIR", default=default,
+                        help=t("help.config", lang))
+    parser.add_argument("--registry", type=Path, metavar="DIR", default=default,
+                        help=t("help.registry", lang))
+    parser.add_argument("--registry-year", type=int, metavar="YEAR", default=default,
+                        help=t("help.registry_year", lang))
+
+
+def build_parser(lang: Lang) -> argparse.ArgumentParser:
+    """The command line, with help in `lang`."""
+    parser = _Parser(prog="yhdyspinta", description=t("prog", lang))
+    _add_common(parser, lang, argparse.SUPPRESS)
+    # The same options are accepted after the command too (`yhdyspinta plan --lang sv`).
+    common = _Parser(add_help=False)
+    _add_common(common, lang, argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     parser_class=_Parser)
+
+    validate = commands.add_parser("validate", help=t("help.validate", lang), parents=[common],
+                                   description=t("help.validate", lang))
+    validate.add_argument("folder", nargs="?", type=Path, metavar="FOLDER",
+                          help=t("help.validate_folder", lang))
+    validate.set_defaults(handler=cmd_validate)
+
+    parties = commands.add_parser("parties", help=t("help.parties", lang), parents=[common],
+                                  description=t("help.parties", lang))
+    parties.add_argument("--format", choices=("table", "json"), default="table",
+                         help=t("help.format", lang))
+    parties.set_defaults(handler=cmd_parties)
+
+    plan = commands.add_parser("plan", help=t("help.plan", lang), parents=[common],
+                               description=t("help.plan", lang))
+    parse_date = _iso_date(lang)
+    plan.add_argument("--from", dest="start", type=parse_date, metavar="DATE",
+                      help=t("help.from", lang))
+    plan.add_argument("--to", dest="end", type=parse_date, metavar="DATE", help=t("help.to", lang))
+    plan.add_argument("--today", type=parse_date, metavar="DATE", help=t("help.today", lang))
+    plan.add_argument("--region", metavar="CODE", help=t("help.region", lang))
+    plan.add_argument("--municipality", metavar="CODE", help=t("help.municipality", lang))
+    plan.add_argument("--obligation", action="append", metavar="ID",
+                      help=t("help.obligation", lang))
+    plan.add_argument("--format", choices=("table", "json", "csv", "summary"), default="table",
+                      help=t("help.format", lang))
+    plan.set_defaults(handler=cmd_plan)
+    return parser
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every command gets: the chosen language, settings and output stream."""
+
+    lang: Lang
+    settings: Settings
+    out: IO[str]
+
+    def registry(self) -> Registry:
+        """The registry the settings name."""
+        from obligations.parties import load_registry
+
+        return load_registry(self.settings.registry_dir, year=self.settings.registry_year)
+
+    def definitions(self, folder: Path | None = None) -> tuple[ObligationDefinition, ...]:
+        """The definitions the settings (or `folder`) name."""
+        from obligations.loader import load_definitions
+
+        return load_definitions(folder or self.settings.definitions_dir)
+
+    def configuration(
+        self, definitions: Sequence[ObligationDefinition], registry: Registry
+    ) -> Configuration:
+        """The county configuration the settings name, checked against the rest."""
+        from obligations.loader import load_configuration
+
+        return load_configuration(self.settings.config_dir, definitions, registry)
+
+
+def cmd_validate(args: argparse.Namespace, ctx: Context) -> int:
+    """Check definitions and configuration; one line per problem."""
+    definitions = ctx.definitions(args.folder)
+    registry = ctx.registry()
+    configuration = ctx.configuration(definitions, registry)
+    print(t("ok.valid", ctx.lang, definitions=len(definitions),
+            configs=len(configuration.regions)), file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_parties(args: argparse.Namespace, ctx: Context) -> int:
+    """Print the registry: every municipality with its organiser and language status."""
+    import json
+
+    registry = ctx.registry()
+    if args.format == "json":
+        payload = {
+            "year": registry.year,
+            "regions": [
+                {"code": r.code, "name_fi": r.name_fi, "name_sv": r.name_sv,
+                 "name_en": r.name_en, "organiser_type": r.organiser_type,
+                 "municipalities": [m.code for m in registry.members(r.code)]}
+                for r in registry.regions
+            ],
+            "municipalities": [
+                {"code": m.code, "name_fi": m.name_fi, "name_sv": m.name_sv,
+                 "region": m.region_code, "language": m.language}
+                for m in registry.municipalities
+            ],
+        }
+        json.dump(payload, ctx.out, ensure_ascii=False, indent=2)
+        ctx.out.write("\n")
+        return EXIT_OK
+    rows = [
+        (m.code, m.name(ctx.lang),
+         f"{m.region_code} {registry.region(m.region_code).name(ctx.lang)}", m.language)
+        for m in registry.municipalities
+    ]
+    headers = tuple(t(k, ctx.lang) for k in ("col.code", "col.name", "col.organiser",
+                                             "col.language"))
+    _print_table(headers, rows, ctx.out)
+    return EXIT_OK
+
+
+def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
+    """Plan the window and print it as a table, JSON, CSV or a summary."""
+    from calendars.schedule import PlanFilter, PlanningError, PlanWindow, plan
+    from calendars.terms import Body, term_containing
+    from calendars.workdays import finnish_non_working_days
+
+    today = args.today or date.today()
+    registry = ctx.registry()
+    if args.region is not None and args.region not in {r.code for r in registry.regions}:
+        raise UserError(t("error.unknown_region", ctx.lang, code=args.region))
+    if args.municipality is not None and args.municipality not in {
+        m.code for m in registry.municipalities
+    }:
+        raise UserError(t("error.unknown_municipality", ctx.lang, code=args.municipality))
+    definitions = ctx.definitions()
+    known = {d.id for d in definitions}
+    for obligation in args.obligation or ():
+        if obligation not in known:
+            raise UserError(t("error.unknown_obligation", ctx.lang, code=obligation,
+                              known=", ".join(sorted(known))))
+    configuration = ctx.configuration(definitions, registry)
+    term = term_containing(Body.REGIONAL_COUNCIL, today)
+    try:
+        if term is None:
+            raise PlanningError(f"no council term known for {today.isoformat()}")
+        window = PlanWindow(args.start or term.start, args.end or term.end)
+        non_working_days = finnish_non_working_days(*window.years_needed)
+        occurrences = plan(
+            definitions, registry, non_working_days, window, configuration,
+            PlanFilter(
+                obligations=frozenset(args.obligation) if args.obligation else None,
+                region=args.region,
+                municipality=args.municipality,
+            ),
+        )
+    except PlanningError as exc:
+        raise UserError(t("error.planning", ctx.lang, reason=exc)) from None
+    by_id = {d.id: d for d in definitions}
+    _print_plan(args.format, occurrences, by_id, registry, configuration, non_working_days,
+                window, today, ctx)
+    return EXIT_OK
+
+
+def _print_plan(
+    output_format: str,
+    occurrences: Sequence[Occurrence],
+    definitions: dict[str, ObligationDefinition],
+    registry: Registry,
+    configuration: Configuration,
+    nwd: NonWorkingDays,
+    window: PlanWindow,
+    today: date,
+    ctx: Context,
+) -> None:
+    import csv
+    import json
+
+    from yhdyspinta.records import CSV_COLUMNS, csv_row, occurrence_record
+
+    lang = ctx.lang
+    if output_format == "summary":
+        _print_summary(occurrences, definitions, registry, configuration, window, today, ctx)
+        return
+    records = [occurrence_record(o, definitions[o.obligation], registry, nwd, lang,
+                                 configuration) for o in occurrences]
+    if output_format == "json":
+        json.dump(records, ctx.out, ensure_ascii=False, indent=2)
+        ctx.out.write("\n")
+    elif output_format == "csv":
+        writer = csv.DictWriter(ctx.out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(csv_row(r) for r in records)
+    else:
+        headers = tuple(t(k, lang) for k in ("col.effective", "col.due", "col.obligation",
+                                             "col.party", "col.term_year", "col.shift"))
+        rows = [(r["due_effective"], r["due"], r["name"], r["party_name"], str(r["term_year"]),
+                 r["shift_reason"] or "") for r in records]
+        _print_table(headers, rows, ctx.out)
+
+
+def _print_summary(
+    occurrences: Sequence[Occurrence],
+    definitions: dict[str, ObligationDefinition],
+    registry: Registry,
+    configuration: Configuration,
+    window: PlanWindow,
+    today: date,
+    ctx: Context,
+) -> None:
+    from collections import Counter
+
+    from calendars.wording import finnish_date
+    from yhdyspinta.records import party_name
+
+    lang, out = ctx.lang, ctx.out
+    print(t("summary.title", lang, start=finnish_date(window.start),
+            end=finnish_date(window.end)), file=out)
+    print(t("summary.registry", lang, year=registry.year,
+            municipalities=len(registry.municipalities), counties=len(registry.counties)),
+          file=out)
+    steps = sum(len(o.steps) for o in occurrences)
+    shifted = sum(o.deadline.shifted for o in occurrences)
+    print(t("summary.total", lang, count=len(occurrences), steps=steps, shifted=shifted),
+          file=out)
+    print(file=out)
+    print(t("summary.by_obligation", lang), file=out)
+    counts = Counter(o.obligation for o in occurrences)
+    for obligation_id, count in sorted(counts.items()):
+        definition = definitions[obligation_id]
+        candidate = f" {t('summary.candidate', lang)}" if definition.status == "candidate" else ""
+        print(f"  {count:6d}  {definition.names.get(lang)}{candidate}", file=out)
+    print(file=out)
+    print(t("summary.by_term_year", lang), file=out)
+    years = Counter(o.term_year for o in occurrences)
+    for year in sorted(years):
+        print(f"  {year}: {years[year]}", file=out)
+    upcoming = [o for o in occurrences if o.deadline.effective >= today][:10]
+    if upcoming:
+        print(file=out)
+        print(t("summary.next", lang, today=finnish_date(today)), file=out)
+        for occurrence in upcoming:
+            name = definitions[occurrence.obligation].names.get(lang)
+            print(f"  {finnish_date(occurrence.deadline.effective):>10}  {name} – "
+                  f"{party_name(occurrence, registry, lang, configuration)}", file=out)
+
+
+def _print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], out: IO[str]) -> None:
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(), file=out)
+    print("  ".join("-" * w for w in widths), file=out)
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out)
+
+
+def _settings(args: argparse.Namespace, lang: Lang) -> Settings:
+    from pydantic import ValidationError
+
+    from yhdyspinta.settings import Settings
+
+    overrides = {
+        key: value
+        for key, value in (("definitions_dir", args.definitions), ("config_dir", args.config),
+                           ("registry_dir", args.registry), ("registry_year", args.registry_year))
+        if value is not None
+    }
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = "YHDYSPINTA_" + str(error["loc"][0]).upper() if error["loc"] else "YHDYSPINTA_*"
+        raise UserError(t("error.settings", lang, name=name, reason=error["msg"])) from None
+
+
+def main(argv: Sequence[str] | None = None, out: IO[str] | None = None,
+         err: IO[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = out or sys.stdout
+    err = err or sys.stderr
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang")
+    known, _ = pre.parse_known_args(argv)
+    lang = choose_lang(known.lang)
+    args = build_parser(lang).parse_args(argv)
+    for option in ("lang", "definitions", "config", "registry", "registry_year"):
+        if not hasattr(args, option):
+            setattr(args, option, None)
+    if args.lang:
+        lang = args.lang
+    from obligations.errors import InputError, UnknownPartyError
+
+    try:
+        ctx = Context(lang=lang, settings=_settings(args, lang), out=out)
+        code: int = args.handler(args, ctx)
+        return code
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem_line(problem, lang), file=err)
+        print(t("error.problems", lang, count=len(exc.problems)), file=err)
+        return EXIT_INPUT
+    except UnknownPartyError as exc:
+        key = "error.unknown_region" if exc.kind == "region" else "error.unknown_municipality"
+        print(f"yhdyspinta: {t('error.prefix', lang)}: {t(key, lang, code=exc.code)}", file=err)
+        return EXIT_INPUT
+    except UserError as exc:
+        for line in exc.lines:
+            print(f"yhdyspinta: {t('error.prefix', lang)}: {line}", file=err)
+        return EXIT_INPUT
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away: not an error of ours. Silence the final flush.
+        sys.stdout = None
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Occurrences as plain records (JSON, CSV, tables): the one place their public shape is defined."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from calendars.schedule import Occurrence, PlannedDeadline
+from calendars.wording import shift_reason
+from calendars.workdays import NonWorkingDays
+from obligations.config import EMPTY_CONFIGURATION, Configuration
+from obligations.parties import Registry
+from obligations.schema import Lang, ObligationDefinition
+from obligations.vocabulary import role_label
+
+
+def _dates(deadline: PlannedDeadline, nwd: NonWorkingDays, lang: Lang) -> dict[str, Any]:
+    return {
+        "due": deadline.statutory.isoformat(),
+        "due_effective": deadline.effective.isoformat(),
+        "shift_reason": shift_reason(deadline.skipped, nwd, lang) or None,
+        "due_source": deadline.source.value,
+    }
+
+
+def party_name(
+    occurrence: Occurrence,
+    registry: Registry,
+    lang: Lang,
+    configuration: Configuration = EMPTY_CONFIGURATION,
+) -> str:
+    """The owing party as a person reads it (municipality, county, or county + group)."""
+    if occurrence.municipality is not None and occurrence.group is None \
+            and not occurrence.owed_by.is_negotiation:
+        return registry.municipality(occurrence.municipality).name(lang)
+    region = registry.region(occurrence.region).name(lang) if occurrence.region else ""
+    if occurrence.owed_by.is_negotiation and len(occurrence.participants) == 1:
+        return f"{region} – {registry.municipality(occurrence.participants[0]).name(lang)}"
+    if occurrence.group is not None and occurrence.region is not None:
+        group = next((g for g in configuration.sub_regions(occurrence.region)
+                      if g.id == occurrence.group), None)
+        return f"{region} – {group.names.get(lang) if group else occurrence.group}"
+    return region
+
+
+def occurrence_record(
+    occurrence: Occurrence,
+    definition: ObligationDefinition,
+    registry: Registry,
+    nwd: NonWorkingDays,
+    lang: Lang,
+    configuration: Configuration = EMPTY_CONFIGURATION,
+) -> dict[str, Any]:
+    """The JSON shape of `yhdyspinta plan --format json`."""
+    return {
+        "id": occurrence.id,
+        "obligation": occurrence.obligation,
+        "name": definition.names.get(lang),
+        "status": occurrence.status.value,
+        "optional": occurrence.optional,
+        "owed_by": occurrence.owed_by.value,
+        "municipality": occurrence.municipality,
+        "region": occurrence.region,
+        "party_name": party_name(occurrence, registry, lang, configuration),
+        "participants": list(occurrence.participants),
+        "group": occurrence.group,
+        "arrangement": occurrence.arrangement.value if occurrence.arrangement else None,
+        "period": occurrence.period,
+        "term": occurrence.term,
+        "term_year": occurrence.term_year,
+        **_dates(occurrence.deadline, nwd, lang),
+        "reminders": [d.isoformat() for d in occurrence.reminders],
+        "depends_on": list(occurrence.depends_on),
+        "legal_basis": [
+            {"act": basis.act, "sections": list(basis.sections), "url": str(basis.url),
+             "verification": basis.verification.value}
+            for basis in definition.legal_basis
+        ],
+        "steps": [
+            {
+                "step": step.step,
+                "name": definition.step(step.step).names.get(lang),
+                "role": step.role.value,
+                "role_name": role_label(step.role, step.party, lang),
+                "party": step.party.value,
+                "optional": step.optional,
+                "after": list(step.after),
+                **_dates(step.deadline, nwd, lang),
+                "reminders": [d.isoformat() for d in step.reminders],
+            }
+            for step in occurrence.steps
+        ],
+    }
+
+
+CSV_COLUMNS = (
+    "id", "obligation", "name", "status", "owed_by", "municipality", "region", "party_name",
+    "participants", "period", "term", "term_year", "due", "due_effective", "shift_reason",
+    "due_source",
+)
+
+
+def csv_row(record: Mapping[str, Any]) -> dict[str, str]:
+    """One CSV row of a record; participants joined by spaces, absent values empty."""
+    row = {}
+    for column in CSV_COLUMNS:
+        value = record[column]
+        if isinstance(value, list):
+            value = " ".join(value)
+        row[column] = "" if value is None else str(value)
+    return row

@@ -7,6 +7,7 @@ only, so a deadline that moves keeps its identity.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,6 +30,7 @@ from obligations.schema import (
     Status,
 )
 
+LATEST_PLANNABLE = date(2199, 12, 31)
 REFORM_START = date(2023, 1, 1)
 """Counties took over services on 1.1.2023; the duties planned here start then."""
 
@@ -50,6 +52,8 @@ class PlanWindow:
     end: date
 
     def __post_init__(self) -> None:
+        if self.end > LATEST_PLANNABLE:
+            raise PlanningError(f"plans reach at most to {LATEST_PLANNABLE.isoformat()}")
         if self.start > self.end:
             raise PlanningError(
                 f"the window starts ({self.start.isoformat()}) after it ends "
@@ -63,7 +67,7 @@ class PlanWindow:
     @property
     def years_needed(self) -> tuple[int, int]:
         """Years of non-working days the plan may touch (reminders and shifts spill over)."""
-        return self.start.year - 2, self.end.year + 1
+        return self.start.year - 2, self.end.year + 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +180,27 @@ def plan(
             f"{non_working_days.first_year}–{non_working_days.last_year}"
         )
     selection = selection or PlanFilter()
+    # A plan allocates many small objects that all live on; the cyclic collector would
+    # rescan them again and again (half the time of a million-occurrence plan).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _plan(definitions, registry, non_working_days, window, configuration, selection)
+    except ValueError as exc:  # e.g. a local date beyond the non-working days known
+        raise PlanningError(str(exc)) from None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _plan(
+    definitions: Iterable[ObligationDefinition],
+    registry: Registry,
+    non_working_days: NonWorkingDays,
+    window: PlanWindow,
+    configuration: Configuration,
+    selection: PlanFilter,
+) -> tuple[Occurrence, ...]:
     by_id = {d.id: d for d in definitions}
     slots = {d_id: _slots(d, registry, configuration) for d_id, d in by_id.items()}
     slots_by_party = _index_by_party(slots)
@@ -267,7 +292,8 @@ def _negotiation_slots(
 ) -> Iterator[_Slot]:
     def slot(key: str, participants: Sequence[str], group: str | None) -> _Slot:
         parties = frozenset({f"r{region}", *(f"m{code}" for code in participants)})
-        return _Slot(key, None, region, tuple(sorted(participants)), group, arrangement,
+        municipality = participants[0] if arrangement is Arrangement.PER_MUNICIPALITY else None
+        return _Slot(key, municipality, region, tuple(sorted(participants)), group, arrangement,
                      PartyKind.REGION, parties)
 
     if arrangement is Arrangement.PER_MUNICIPALITY:
@@ -305,9 +331,15 @@ def _rule_date(rule: DateRule, period: _Period, obligation_due: date | None) -> 
     return obligation_due - timedelta(days=rule.days)
 
 
-def _effective_rule(defined: Deadline, local: DateRule | None) -> tuple[DateRule, DeadlineSource]:
-    """The local rule where the law leaves the date open, else the defined one."""
-    if local is not None and defined.source is not DeadlineSource.STATUTE:
+def _effective_rule(
+    defined: Deadline, local: DateRule | None, *, inherited: bool = False
+) -> tuple[DateRule, DeadlineSource]:
+    """The local rule where the law leaves the date open, else the defined one.
+
+    A step without a date of its own only inherits its duty's date as the latest one, so
+    a local date may always be set for it.
+    """
+    if local is not None and (inherited or defined.source is not DeadlineSource.STATUTE):
         return local, DeadlineSource.LOCAL
     return defined.rule, defined.source
 
@@ -367,7 +399,7 @@ def _dated(
             step_deadline = deadline
         else:
             step_rule, step_source = _effective_rule(step.deadline or definition.deadline,
-                                                     local_rule)
+                                                     local_rule, inherited=step.deadline is None)
             step_deadline = _deadline(_rule_date(step_rule, period, due), step_source,
                                       definition.shift, non_working_days)
         after = step.after if step.after is not None else ((previous,) if previous else ())

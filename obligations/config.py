@@ -67,6 +67,8 @@ class Configuration:
     """All organisers' configuration, validated against the definitions and the registry."""
 
     regions: Mapping[str, RegionConfigFile] = field(default_factory=dict)
+    _merged: dict[tuple[str, str, str], PracticeDates] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def arrangement(self, region_code: str, obligation_id: str) -> Arrangement | None:
         """The county's arrangement for a negotiation, or None for the definition's default."""
@@ -84,15 +86,25 @@ class Configuration:
     def practice_dates(
         self, obligation_id: str, region_code: str, municipality_code: str | None
     ) -> PracticeDates | None:
-        """Local dates for one party: the municipality's own, else its county's, else None."""
+        """Local dates for one party: the municipality's own over its county's, field by field.
+
+        The merged value is kept, so every party with the same rules gets the same object
+        (the engine shares dates by it).
+        """
         config = self.regions.get(region_code)
         if config is None:
             return None
-        if municipality_code is not None:
-            own = config.municipalities.get(municipality_code)
-            if own is not None and obligation_id in own.practice_dates:
-                return own.practice_dates[obligation_id]
-        return config.practice_dates.get(obligation_id)
+        county = config.practice_dates.get(obligation_id)
+        own_settings = config.municipalities.get(municipality_code or "")
+        own = own_settings.practice_dates.get(obligation_id) if own_settings else None
+        if own is None or county is None:
+            return own or county
+        key = (region_code, municipality_code or "", obligation_id)
+        merged = self._merged.get(key)
+        if merged is None:
+            merged = self._merged[key] = PracticeDates(
+                deadline=own.deadline or county.deadline, steps={**county.steps, **own.steps})
+        return merged
 
 
 EMPTY_CONFIGURATION = Configuration()

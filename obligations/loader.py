@@ -155,6 +155,14 @@ def _check_definition(
     if definition.deadline.rule.kind == "days_before_deadline":
         problems.append(_problem(source, ("deadline", "rule", "kind"),
                                  "days_before_deadline is only for steps", "rule_kind"))
+    for index, step in enumerate(definition.steps):
+        if step.deadline is not None and step.deadline.rule.kind == "date_in_year" \
+                and definition.cadence.per_term:
+            problems.append(_problem(source, ("steps", index, "deadline", "rule"),
+                                     "date_in_year needs a yearly cadence", "rule_cadence"))
+    if definition.deadline.rule.kind == "date_in_year" and definition.cadence.per_term:
+        problems.append(_problem(source, ("deadline", "rule"),
+                                 "date_in_year needs a yearly cadence", "rule_cadence"))
     if definition.deadline.rule.kind == "end_of_term_year" and not definition.cadence.per_term:
         problems.append(_problem(source, ("deadline", "rule"),
                                  "end_of_term_year needs a per-term cadence", "rule_cadence"))
@@ -367,8 +375,7 @@ def _check_dates(
             problems.append(_problem(source, (*at, "steps", step_id),
                                      f"no step {step_id!r} in {obligation_id}", "unknown_step"))
             continue
-        step_deadline = step.deadline or definition.deadline
-        if step_deadline.source is DeadlineSource.STATUTE:
+        if step.deadline is not None and step.deadline.source is DeadlineSource.STATUTE:
             problems.append(_problem(source, (*at, "steps", step_id),
                                      "the law sets this date; it cannot be changed locally",
                                      "statutory_date"))
@@ -384,4 +391,7 @@ def _check_rule(at: tuple[str | int, ...], rule: Any, definition: ObligationDefi
     if rule.kind == "end_of_term_year" and not definition.cadence.per_term:
         return [_problem(source, at, "end_of_term_year needs a per-term cadence",
                          "rule_cadence")]
+    if rule.kind == "date_in_year" and definition.cadence.per_term:
+        return [_problem(source, at, "a per-term duty takes end_of_term_year, end_of_period or "
+                         "(for steps) days_before_deadline, not date_in_year", "rule_cadence")]
     return []

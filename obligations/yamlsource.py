@@ -112,7 +112,7 @@ def load_yaml(path: Path, display_name: str) -> tuple[Any, SourceMap]:
     if root is None:
         return None, SourceMap(display_name, lines)
     lines[()] = root.start_mark.line + 1
-    data = _build(root, (), lines, problems, display_name, loader)
+    data = _build(root, (), lines, problems, display_name, loader, set())
     if problems:
         raise InputError(problems)
     return data, SourceMap(display_name, lines)
@@ -125,11 +125,19 @@ def _build(
     problems: list[Problem],
     file: str,
     loader: yaml.SafeLoader,
+    seen: set[int],
 ) -> Any:
+    if id(node) in seen:
+        # An alias: the same node again. Definitions need none, and refusing them keeps
+        # "billion laughs" documents and self-references out.
+        problems.append(Problem(file, node.start_mark.line + 1, format_field(path),
+                                "YAML anchors and aliases (&, *) are not supported", "alias"))
+        return None
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(key_node, path, problems, file, loader)
             if not isinstance(key, str | int) or isinstance(key, bool):
                 problems.append(
                     Problem(file, key_node.start_mark.line + 1, format_field(path),
@@ -144,13 +152,30 @@ def _build(
                 )
                 continue
             lines[key_path] = key_node.start_mark.line + 1
-            result[key] = _build(value_node, key_path, lines, problems, file, loader)
+            result[key] = _build(value_node, key_path, lines, problems, file, loader, seen)
         return result
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
             item_path = (*path, index)
             lines[item_path] = item.start_mark.line + 1
-            items.append(_build(item, item_path, lines, problems, file, loader))
+            items.append(_build(item, item_path, lines, problems, file, loader, seen))
         return items
-    return loader.construct_object(node, deep=True)
+    return _scalar(node, path, problems, file, loader)
+
+
+def _scalar(node: yaml.Node, path: Path_, problems: list[Problem], file: str,
+            loader: yaml.SafeLoader) -> Any:
+    """One scalar's value; a bad one (31.2., an unknown !!tag) is a problem, not a crash."""
+    if not isinstance(node, yaml.ScalarNode):
+        problems.append(Problem(file, node.start_mark.line + 1, format_field(path),
+                                "keys must be plain text", "bad_key"))
+        return None
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(Problem(file, node.start_mark.line + 1, format_field(path),
+                                f"cannot read the value {node.value!r}: {reason}",
+                                "bad_value"))
+        return None

@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
@@ -90,21 +90,105 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
                          help=t("help.format", lang))
     parties.set_defaults(handler=cmd_parties)
 
+    parse_date = _iso_date(lang)
+
+    def window_options(command: argparse.ArgumentParser, *, filters: bool = True) -> None:
+        command.add_argument("--from", dest="start", type=parse_date, metavar="DATE",
+                             help=t("help.from", lang))
+        command.add_argument("--to", dest="end", type=parse_date, metavar="DATE",
+                             help=t("help.to", lang))
+        command.add_argument("--today", type=parse_date, metavar="DATE",
+                             help=t("help.today", lang))
+        if filters:
+            command.add_argument("--region", metavar="CODE", help=t("help.region", lang))
+            command.add_argument("--municipality", metavar="CODE",
+                                 help=t("help.municipality", lang))
+        command.add_argument("--obligation", action="append", metavar="ID",
+                             help=t("help.obligation", lang))
+
     plan = commands.add_parser("plan", help=t("help.plan", lang), parents=[common],
                                description=t("help.plan", lang))
-    parse_date = _iso_date(lang)
-    plan.add_argument("--from", dest="start", type=parse_date, metavar="DATE",
-                      help=t("help.from", lang))
-    plan.add_argument("--to", dest="end", type=parse_date, metavar="DATE", help=t("help.to", lang))
-    plan.add_argument("--today", type=parse_date, metavar="DATE", help=t("help.today", lang))
-    plan.add_argument("--region", metavar="CODE", help=t("help.region", lang))
-    plan.add_argument("--municipality", metavar="CODE", help=t("help.municipality", lang))
-    plan.add_argument("--obligation", action="append", metavar="ID",
-                      help=t("help.obligation", lang))
+    window_options(plan)
     plan.add_argument("--format", choices=("table", "json", "csv", "summary"), default="table",
                       help=t("help.format", lang))
     plan.set_defaults(handler=cmd_plan)
+
+    sync = commands.add_parser("sync", help=t("help.sync", lang), parents=[common],
+                               description=t("help.sync", lang))
+    window_options(sync, filters=False)
+    sync.set_defaults(handler=_store("cmd_sync"))
+
+    status = commands.add_parser("status", help=t("help.status", lang), parents=[common],
+                                 description=t("help.status", lang))
+    window_options(status)
+    status.add_argument("--overdue", action="store_true", help=t("help.overdue", lang))
+    status.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                        help=t("help.format", lang))
+    status.set_defaults(handler=_store("cmd_status"))
+
+    step = commands.add_parser("step", help=t("help.step", lang), parents=[common],
+                               description=t("help.step", lang))
+    step_commands = step.add_subparsers(dest="step_command", required=True, metavar="ACTION",
+                                        parser_class=_Parser)
+    step_set = step_commands.add_parser("set", help=t("help.step_set", lang), parents=[common],
+                                        description=t("help.step_set", lang))
+    step_set.add_argument("occurrence", metavar="OCCURRENCE")
+    step_set.add_argument("step", metavar="STEP")
+    step_set.add_argument("status", metavar="STATUS", choices=STEP_STATUSES)
+    step_set.add_argument("--evidence", metavar="URL", help=t("help.evidence", lang))
+    step_set.add_argument("--decided-by", metavar="BODY", help=t("help.decided_by", lang))
+    step_set.add_argument("--decided-on", type=parse_date, metavar="DATE",
+                          help=t("help.decided_on", lang))
+    step_set.add_argument("--section", metavar="N", help=t("help.section", lang))
+    step_set.add_argument("--note", metavar="TEXT", help=t("help.note", lang))
+    step_set.add_argument("--force", action="store_true", help=t("help.force", lang))
+    step_set.add_argument("--by", required=True, metavar="NAME", help=t("help.by", lang))
+    step_set.set_defaults(handler=_store("cmd_step_set"))
+
+    audit = commands.add_parser("audit", help=t("help.audit", lang), parents=[common],
+                                description=t("help.audit", lang))
+    audit.add_argument("occurrence", nargs="?", metavar="OCCURRENCE")
+    audit.add_argument("--format", choices=("table", "json"), default="table",
+                       help=t("help.format", lang))
+    audit.set_defaults(handler=_store("cmd_audit"))
+
+    contacts = commands.add_parser("contacts", help=t("help.contacts", lang), parents=[common],
+                                   description=t("help.contacts", lang))
+    contact_commands = contacts.add_subparsers(dest="contacts_command", required=True,
+                                               metavar="ACTION", parser_class=_Parser)
+    contacts_import = contact_commands.add_parser(
+        "import", help=t("help.contacts_import", lang), parents=[common],
+        description=t("help.contacts_import", lang))
+    contacts_import.add_argument("file", type=Path, metavar="FILE.csv")
+    contacts_import.set_defaults(handler=_store("cmd_contacts_import"))
+    contacts_list = contact_commands.add_parser("list", help=t("help.contacts_list", lang),
+                                                parents=[common])
+    contacts_list.set_defaults(handler=_store("cmd_contacts_list"))
+
+    db = commands.add_parser("db", help=t("help.db", lang), parents=[common],
+                             description=t("help.db", lang))
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION",
+                                    parser_class=_Parser)
+    db_commands.add_parser("upgrade", help=t("help.db_upgrade", lang),
+                           parents=[common]).set_defaults(handler=_store("cmd_db_upgrade"))
+    db_commands.add_parser("status", help=t("help.db_status", lang),
+                           parents=[common]).set_defaults(handler=_store("cmd_db_status"))
     return parser
+
+
+STEP_STATUSES = ("not_started", "in_progress", "done", "waived", "not_applicable")
+
+
+def _store(name: str) -> Callable[[argparse.Namespace, Context], int]:
+    """A handler from `store_commands`, imported only when it runs."""
+
+    def handler(args: argparse.Namespace, ctx: Context) -> int:
+        from yhdyspinta import store_commands
+
+        command: Callable[[argparse.Namespace, Context], int] = getattr(store_commands, name)
+        return command(args, ctx)
+
+    return handler
 
 
 @dataclass(frozen=True)
@@ -114,6 +198,8 @@ class Context:
     lang: Lang
     settings: Settings
     out: IO[str]
+    cleanup: list[Callable[[], None]] = field(default_factory=list)
+    """Called when the command ends, whatever happened (e.g. closing database engines)."""
 
     def registry(self) -> Registry:
         """The registry the settings name."""
@@ -176,75 +262,97 @@ def cmd_parties(args: argparse.Namespace, ctx: Context) -> int:
     ]
     headers = tuple(t(k, ctx.lang) for k in ("col.code", "col.name", "col.organiser",
                                              "col.language"))
-    _print_table(headers, rows, ctx.out)
+    print_table(headers, rows, ctx.out)
     return EXIT_OK
 
 
-def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
-    """Plan the window and print it as a table, JSON, CSV or a summary."""
-    from calendars.schedule import PlanFilter, PlanningError, PlanWindow, plan
-    from calendars.terms import Body, term_containing
-    from calendars.workdays import finnish_non_working_days
+@dataclass(frozen=True)
+class PlannedRun:
+    """A plan with everything used to make it (the output needs names and days)."""
 
-    today = args.today or date.today()
+    definitions: tuple[ObligationDefinition, ...]
+    registry: Registry
+    configuration: Configuration
+    non_working_days: NonWorkingDays
+    window: PlanWindow
+    today: date
+    occurrences: tuple[Occurrence, ...]
+
+
+def check_filters(
+    ctx: Context, args: argparse.Namespace
+) -> tuple[Registry, tuple[ObligationDefinition, ...]]:
+    """Refuse unknown --region, --municipality and --obligation values with one line."""
     registry = ctx.registry()
-    if args.region is not None and args.region not in {r.code for r in registry.regions}:
-        raise UserError(t("error.unknown_region", ctx.lang, code=args.region))
-    if args.municipality is not None and args.municipality not in {
-        m.code for m in registry.municipalities
-    }:
-        raise UserError(t("error.unknown_municipality", ctx.lang, code=args.municipality))
+    region, municipality = getattr(args, "region", None), getattr(args, "municipality", None)
+    if region is not None and region not in {r.code for r in registry.regions}:
+        raise UserError(t("error.unknown_region", ctx.lang, code=region))
+    if municipality is not None and municipality not in {m.code for m in registry.municipalities}:
+        raise UserError(t("error.unknown_municipality", ctx.lang, code=municipality))
     definitions = ctx.definitions()
     known = {d.id for d in definitions}
     for obligation in args.obligation or ():
         if obligation not in known:
             raise UserError(t("error.unknown_obligation", ctx.lang, code=obligation,
                               known=", ".join(sorted(known))))
+    return registry, definitions
+
+
+def compute_plan(ctx: Context, args: argparse.Namespace, *, terms: int = 1) -> PlannedRun:
+    """Plan the window the arguments name; by default `terms` council terms from today's."""
+    from calendars.schedule import PlanFilter, PlanningError, PlanWindow, plan
+    from calendars.terms import Body, term_containing
+    from calendars.workdays import finnish_non_working_days
+
+    today = args.today or date.today()
+    registry, definitions = check_filters(ctx, args)
     configuration = ctx.configuration(definitions, registry)
     term = term_containing(Body.REGIONAL_COUNCIL, today)
     try:
         if term is None:
             raise PlanningError(f"no council term known for {today.isoformat()}")
-        window = PlanWindow(args.start or term.start, args.end or term.end)
+        last = term
+        for _ in range(terms - 1):
+            following = term_containing(Body.REGIONAL_COUNCIL, last.end + timedelta(days=1))
+            last = following or last
+        window = PlanWindow(args.start or term.start, args.end or last.end)
         non_working_days = finnish_non_working_days(*window.years_needed)
         occurrences = plan(
             definitions, registry, non_working_days, window, configuration,
             PlanFilter(
                 obligations=frozenset(args.obligation) if args.obligation else None,
-                region=args.region,
-                municipality=args.municipality,
+                region=getattr(args, "region", None),
+                municipality=getattr(args, "municipality", None),
             ),
         )
     except PlanningError as exc:
         raise UserError(t("error.planning", ctx.lang, reason=exc)) from None
-    by_id = {d.id: d for d in definitions}
-    _print_plan(args.format, occurrences, by_id, registry, configuration, non_working_days,
-                window, today, ctx)
+    return PlannedRun(definitions, registry, configuration, non_working_days, window, today,
+                      occurrences)
+
+
+def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
+    """Plan the window and print it as a table, JSON, CSV or a summary."""
+    run = compute_plan(ctx, args)
+    _print_plan(args.format, run, ctx)
     return EXIT_OK
 
 
-def _print_plan(
-    output_format: str,
-    occurrences: Sequence[Occurrence],
-    definitions: dict[str, ObligationDefinition],
-    registry: Registry,
-    configuration: Configuration,
-    nwd: NonWorkingDays,
-    window: PlanWindow,
-    today: date,
-    ctx: Context,
-) -> None:
+def _print_plan(output_format: str, run: PlannedRun, ctx: Context) -> None:
     import csv
     import json
 
     from yhdyspinta.records import CSV_COLUMNS, csv_row, occurrence_record
 
+    definitions = {d.id: d for d in run.definitions}
+    occurrences, registry, configuration = run.occurrences, run.registry, run.configuration
     lang = ctx.lang
     if output_format == "summary":
-        _print_summary(occurrences, definitions, registry, configuration, window, today, ctx)
+        _print_summary(occurrences, definitions, registry, configuration, run.window,
+                       run.today, ctx)
         return
-    records = [occurrence_record(o, definitions[o.obligation], registry, nwd, lang,
-                                 configuration) for o in occurrences]
+    records = [occurrence_record(o, definitions[o.obligation], registry, run.non_working_days,
+                                 lang, configuration) for o in occurrences]
     if output_format == "json":
         json.dump(records, ctx.out, ensure_ascii=False, indent=2)
         ctx.out.write("\n")
@@ -257,7 +365,7 @@ def _print_plan(
                                              "col.party", "col.term_year", "col.shift"))
         rows = [(r["due_effective"], r["due"], r["name"], r["party_name"], str(r["term_year"]),
                  r["shift_reason"] or "") for r in records]
-        _print_table(headers, rows, ctx.out)
+        print_table(headers, rows, ctx.out)
 
 
 def _print_summary(
@@ -296,17 +404,22 @@ def _print_summary(
     years = Counter(o.term_year for o in occurrences)
     for year in sorted(years):
         print(f"  {year}: {years[year]}", file=out)
-    upcoming = [o for o in occurrences if o.deadline.effective >= today][:10]
+    upcoming: dict[tuple[date, str], list[Occurrence]] = {}
+    for occurrence in occurrences:
+        if occurrence.deadline.statutory >= today:
+            upcoming.setdefault((occurrence.deadline.statutory, occurrence.obligation),
+                                []).append(occurrence)
     if upcoming:
         print(file=out)
         print(t("summary.next", lang, today=finnish_date(today)), file=out)
-        for occurrence in upcoming:
-            name = definitions[occurrence.obligation].names.get(lang)
-            print(f"  {finnish_date(occurrence.deadline.effective):>10}  {name} – "
-                  f"{party_name(occurrence, registry, lang, configuration)}", file=out)
+        for (due, obligation_id), group in sorted(upcoming.items())[:8]:
+            name = definitions[obligation_id].names.get(lang)
+            who = (party_name(group[0], registry, lang, configuration) if len(group) == 1
+                   else t("summary.parties", lang, count=len(group)))
+            print(f"  {finnish_date(due):>10}  {name} – {who}", file=out)
 
 
-def _print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], out: IO[str]) -> None:
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], out: IO[str]) -> None:
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(), file=out)
     print("  ".join("-" * w for w in widths), file=out)
@@ -352,9 +465,7 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None,
     from obligations.errors import InputError, UnknownPartyError
 
     try:
-        ctx = Context(lang=lang, settings=_settings(args, lang), out=out)
-        code: int = args.handler(args, ctx)
-        return code
+        return _run(args, lang, out, err)
     except InputError as exc:
         for problem in exc.problems:
             print(problem_line(problem, lang), file=err)
@@ -372,6 +483,44 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None,
         # The reader (e.g. `head`) went away: not an error of ours. Silence the final flush.
         sys.stdout = None
         return EXIT_OK
+
+
+def _run(args: argparse.Namespace, lang: Lang, out: IO[str], err: IO[str]) -> int:
+    """Run the command; errors of the store become UserError lines (secrets left out)."""
+    ctx = Context(lang=lang, settings=_settings(args, lang), out=out)
+    if args.command not in STORE_COMMANDS:
+        code: int = args.handler(args, ctx)
+        return code
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from state.contacts import ContactImportError
+    from state.errors import StateError
+
+    try:
+        result: int = args.handler(args, ctx)
+        return result
+    except StateError as exc:
+        raise UserError(str(exc)) from None
+    except ContactImportError as exc:
+        raise UserError(*(f"{exc.source}:{p}" for p in exc.problems),
+                        t("error.problems", lang, count=len(exc.problems))) from None
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise UserError(t("error.database", lang, url=_safe_url(ctx.settings), reason=reason)
+                        ) from None
+    finally:
+        for close in ctx.cleanup:
+            close()
+
+
+STORE_COMMANDS = frozenset({"sync", "status", "step", "audit", "contacts", "db"})
+
+
+def _safe_url(settings: Settings) -> str:
+    """The database URL without its password, for error messages."""
+    from sqlalchemy.engine.url import make_url
+
+    return make_url(settings.effective_database_url).render_as_string(hide_password=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

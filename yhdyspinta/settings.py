@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,3 +21,21 @@ class Settings(BaseSettings):
     """Registry CSV folder; None = the shipped classification of `registry_year`."""
     registry_year: int = 2026
     """Classification year of the registry."""
+    data_dir: Path = Path("var")
+    """Where the embedded default keeps its SQLite database and exported feeds."""
+    database_url: str | None = None
+    """SQLAlchemy URL of the status store; None = SQLite in `data_dir`. A secret: never shown."""
+
+    @field_validator("definitions_dir", "config_dir", "registry_dir", "database_url",
+                     mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """`YHDYSPINTA_CONFIG_DIR=` means no configuration, not the current folder."""
+        return None if value == "" else value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or the SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'yhdyspinta.db').as_posix()}"

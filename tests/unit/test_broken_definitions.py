@@ -17,6 +17,10 @@ from obligations.loader import load_definitions
 CORPUS = Path(__file__).parent / "broken_definitions"
 
 EXPECTED: dict[str, list[str]] = {
+    "alias-bomb": ["15: notes_again: YAML anchors and aliases (&, *) are not supported"],
+    "bad-date-value": [
+        "19: notes[0]: cannot read the value '2026-02-30': day is out of range for month"],
+    "date-in-year-per-term": ["16: deadline.rule: date_in_year needs a yearly cadence"],
     "bad-act-number": [
         "7: legal_basis[0].act: '612-2021' must be a statute number like 612/2021"],
     "bad-cadence": [

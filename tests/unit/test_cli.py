@@ -102,7 +102,7 @@ def test_plan_summary_default_window_is_the_current_term():
     assert lines[0] == "Yhdyspinta – obligations 1.6.2025–31.5.2029"
     assert lines[1] == ("Registry 2026: 292 municipalities, 21 counties and the City of "
                         "Helsinki.")
-    assert "Next deadlines from 28.11.2026:" in lines
+    assert "Next statutory or target dates from 28.11.2026:" in lines
 
 
 @pytest.mark.parametrize(
@@ -200,11 +200,20 @@ def test_every_command_is_documented_in_the_readme():
     from yhdyspinta.cli import build_parser
 
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
-    parser = build_parser("en")
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    for name, subparser in commands.choices.items():
-        assert f"yhdyspinta {name}" in readme, name
-        for action in subparser._actions:
+
+    def commands(parser: argparse.ArgumentParser, prefix: str):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, subparser in action.choices.items():
+                    yield from commands(subparser, f"{prefix} {name}")
+                return
+        yield prefix, parser
+
+    found = list(commands(build_parser("en"), "yhdyspinta"))
+    assert len(found) >= 10
+    for command, parser in found:
+        assert command in readme, command
+        for action in parser._actions:
             for option in action.option_strings:
                 if option.startswith("--") and option != "--help":
-                    assert option in readme, f"{name} {option}"
+                    assert option in readme, f"{command} {option}"

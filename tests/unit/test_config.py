@@ -54,6 +54,55 @@ def test_per_municipality_negotiation_is_one_occurrence_per_pair(
     assert len([o for o in occurrences if o.region == "20"]) == 1
 
 
+def test_per_municipality_negotiation_names_its_municipality(
+    configuration, definitions, registry, non_working_days
+):
+    occurrences = plan(definitions, registry, non_working_days,
+                       PlanWindow(date(2025, 6, 1), date(2029, 5, 31)), configuration,
+                       PlanFilter(obligations=frozenset({"county-municipality-negotiation-14"}),
+                                  municipality="564"))
+    assert [(o.id, o.municipality, o.participants) for o in occurrences] == [
+        ("county-municipality-negotiation-14.r19-m564.2025-2029", "564", ("564",))]
+
+
+def test_a_municipality_step_date_keeps_the_county_deadline(definitions, registry,
+                                                              non_working_days, tmp_path):
+    (tmp_path / "kainuu.yaml").write_text(
+        'region: "20"\n'
+        "practice_dates:\n"
+        "  hyte-annual-report-municipality:\n"
+        "    deadline: {kind: date_in_year, month: 6, day: 30}\n"
+        "municipalities:\n"
+        '  "205":\n'
+        "    practice_dates:\n"
+        "      hyte-annual-report-municipality:\n"
+        "        steps:\n"
+        "          board: {kind: days_before_deadline, days: 20}\n", encoding="utf-8")
+    configuration = load_configuration(tmp_path, definitions, registry)
+    occurrence = plan(definitions, registry, non_working_days, YEAR_2026, configuration,
+                      PlanFilter(obligations=frozenset({"hyte-annual-report-municipality"}),
+                                 municipality="205"))[0]
+    board = next(s for s in occurrence.steps if s.step == "board")
+    assert (occurrence.deadline.statutory, board.deadline.statutory) == (
+        date(2026, 6, 30), date(2026, 6, 10))
+
+
+def test_inherited_step_of_a_statutory_duty_takes_a_local_date(definitions, registry,
+                                                                non_working_days, tmp_path):
+    """The budget's board proposal has no date in law: only the council's 31.12 is fixed."""
+    (tmp_path / "kainuu.yaml").write_text(
+        'region: "20"\npractice_dates:\n  municipal-budget:\n    steps:\n'
+        "      board-proposal: {kind: days_before_deadline, days: 30}\n", encoding="utf-8")
+    configuration = load_configuration(tmp_path, definitions, registry)
+    occurrence = plan(definitions, registry, non_working_days, YEAR_2026, configuration,
+                      PlanFilter(obligations=frozenset({"municipal-budget"}),
+                                 municipality="205"))[0]
+    proposal = occurrence.steps[0]
+    assert (proposal.step, proposal.deadline.statutory, proposal.deadline.source) == (
+        "board-proposal", date(2026, 12, 1), DeadlineSource.LOCAL)
+    assert occurrence.deadline.statutory == date(2026, 12, 31)
+
+
 def test_municipality_date_wins_over_county_date(
     configuration, definitions, registry, non_working_days
 ):
@@ -111,6 +160,13 @@ def _write(tmp_path: Path, text: str) -> Path:
             ["5: municipalities.205.practice_dates.hyte-negotiation-annual: a municipality sets "
              "dates only for its own duties; set negotiation dates for the county"],
             id="municipality-sets-county-date"),
+        pytest.param(
+            'region: "20"\npractice_dates:\n  welfare-report-plan-region:\n'
+            '    deadline: {kind: date_in_year, month: 3, day: 31}\n',
+            ["4: practice_dates.welfare-report-plan-region.deadline: a per-term duty takes "
+             "end_of_term_year, end_of_period or (for steps) days_before_deadline, not "
+             "date_in_year"],
+            id="date-in-year-for-per-term-duty"),
         pytest.param(
             'region: "20"\nnegotiatons: {}\n',
             ["2: negotiatons: unknown field"],

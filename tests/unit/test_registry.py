@@ -85,6 +85,14 @@ def test_another_year_in_the_same_format_loads(tmp_path):
     assert len(registry.municipalities) == 292
 
 
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    """Spreadsheet programs save CSV with a BOM; the header must still be recognised."""
+    shutil.copytree(default_registry_folder(), tmp_path, dirs_exist_ok=True)
+    path = tmp_path / "municipalities.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert len(load_registry(tmp_path, year=2026).municipalities) == 292
+
+
 def test_broken_registry_names_file_line_and_column(tmp_path):
     shutil.copytree(default_registry_folder(), tmp_path, dirs_exist_ok=True)
     path = tmp_path / "municipalities.csv"

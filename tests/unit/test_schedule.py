@@ -175,8 +175,13 @@ def test_window_before_the_reform_is_refused(definitions, registry, non_working_
 
 def test_window_must_be_covered_by_non_working_days(definitions, registry):
     short = finnish_non_working_days(2026, 2026)
-    with pytest.raises(PlanningError, match="must cover 2024–2027"):
+    with pytest.raises(PlanningError, match="must cover 2024–2029"):
         plan(definitions, registry, short, PlanWindow(date(2026, 1, 1), date(2026, 12, 31)))
+
+
+def test_window_beyond_2199_is_refused():
+    with pytest.raises(PlanningError, match="at most to 2199-12-31"):
+        PlanWindow(date(2026, 1, 1), date(9999, 1, 1))
 
 
 def test_reversed_window_is_refused():

@@ -1,0 +1,179 @@
+"""Tables of the status store (SQLModel). Schema changes go through Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Lifecycle(StrEnum):
+    """Whether the plan still contains an occurrence."""
+
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+
+
+class StepStatus(StrEnum):
+    """Where a checklist step stands."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    WAIVED = "waived"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def closed(self) -> bool:
+        """True when the step needs nothing more (done, waived or not applicable)."""
+        return self in (StepStatus.DONE, StepStatus.WAIVED, StepStatus.NOT_APPLICABLE)
+
+
+def _timestamp() -> Column[datetime]:
+    return Column(DateTime(timezone=True), nullable=False)
+
+
+class OccurrenceRow(SQLModel, table=True):
+    """One planned occurrence as the last sync saw it; cancelled ones are kept."""
+
+    __tablename__ = "occurrence"
+    __table_args__ = (Index("ix_occurrence_region_due", "region", "due_effective"),)
+
+    id: str = Field(primary_key=True, max_length=200)
+    obligation: str = Field(max_length=80, index=True)
+    owed_by: str = Field(max_length=40)
+    municipality: str | None = Field(default=None, max_length=20, index=True)
+    region: str | None = Field(default=None, max_length=20)
+    participants: str = Field(sa_column=Column(Text, nullable=False))
+    """Municipality codes separated by spaces."""
+    group_id: str | None = Field(default=None, max_length=80)
+    period: str = Field(max_length=20)
+    term: str = Field(max_length=20)
+    term_year: int
+    due: date
+    due_effective: date
+    due_source: str = Field(max_length=20)
+    content_hash: str = Field(max_length=64)
+    revision: int = 0
+    """Bumped on every change of content: the iCalendar SEQUENCE."""
+    lifecycle: str = Field(default=Lifecycle.ACTIVE.value, max_length=20)
+    cancelled_on: date | None = None
+    created_at: datetime = Field(sa_column=_timestamp())
+    changed_at: datetime = Field(sa_column=_timestamp())
+
+
+class StepRow(SQLModel, table=True):
+    """A checklist step of an occurrence as planned."""
+
+    __tablename__ = "occurrence_step"
+
+    occurrence_id: str = Field(primary_key=True, foreign_key="occurrence.id", max_length=200)
+    step: str = Field(primary_key=True, max_length=80)
+    position: int
+    role: str = Field(max_length=40)
+    party: str = Field(max_length=20)
+    optional: bool = False
+    after: str = Field(default="", sa_column=Column(Text, nullable=False))
+    """Predecessor step ids separated by spaces."""
+    due: date
+    due_effective: date
+
+
+class StepStatusRow(SQLModel, table=True):
+    """A step's status; no row means not started."""
+
+    __tablename__ = "step_status"
+
+    occurrence_id: str = Field(primary_key=True, foreign_key="occurrence.id", max_length=200)
+    step: str = Field(primary_key=True, max_length=80)
+    status: str = Field(max_length=20)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    revision: int = 1
+    changed_at: datetime = Field(sa_column=_timestamp())
+    changed_by: str = Field(max_length=200)
+
+
+class EvidenceRow(SQLModel, table=True):
+    """A decision or document that shows a step was done."""
+
+    __tablename__ = "evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurrence_id: str = Field(foreign_key="occurrence.id", max_length=200, index=True)
+    step: str = Field(max_length=80)
+    url: str | None = Field(default=None, sa_column=Column(Text))
+    decided_by: str | None = Field(default=None, max_length=200)
+    decided_on: date | None = None
+    section: str | None = Field(default=None, max_length=40)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    recorded_at: datetime = Field(sa_column=_timestamp())
+    recorded_by: str = Field(max_length=200)
+
+
+class AuditRow(SQLModel, table=True):
+    """Append-only: who changed what, when, from what to what. Triggers forbid edits."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_timestamp())
+    actor: str = Field(max_length=200)
+    occurrence_id: str = Field(max_length=200, index=True)
+    step: str | None = Field(default=None, max_length=80)
+    action: str = Field(max_length=40)
+    old_value: str | None = Field(default=None, sa_column=Column(Text))
+    new_value: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class ContactRow(SQLModel, table=True):
+    """A person (or channel) to notify for one party and role."""
+
+    __tablename__ = "contact"
+    __table_args__ = (UniqueConstraint("party", "role", "name", name="uq_contact_party_role_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    party: str = Field(max_length=20, index=True)
+    """`m564` for a municipality, `r19` for a county."""
+    role: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    teams: str | None = Field(default=None, sa_column=Column(Text))
+    """A Teams workflow address: a secret, never shown."""
+    language: str = Field(max_length=2)
+    delivery: str = Field(default="digest", max_length=20)
+
+
+class SubscriberRow(SQLModel, table=True):
+    """A calendar subscriber with a capability token (only its hash is stored)."""
+
+    __tablename__ = "subscriber"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    token_hash: str = Field(max_length=64, unique=True)
+    feeds: str = Field(sa_column=Column(Text, nullable=False))
+    """Feed ids separated by spaces."""
+    created_at: datetime = Field(sa_column=_timestamp())
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class OutboxRow(SQLModel, table=True):
+    """A message to send, unique by its key so that nothing is queued or sent twice."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=400, unique=True)
+    channel: str = Field(max_length=20)
+    recipient: int = Field(foreign_key="contact.id")
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default="pending", max_length=20)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=_timestamp())
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=_timestamp())

@@ -1,0 +1,146 @@
+"""Read models over the store: where each duty stands, its evidence and its audit trail."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from state.models import (
+    AuditRow,
+    EvidenceRow,
+    Lifecycle,
+    OccurrenceRow,
+    StepRow,
+    StepStatus,
+    StepStatusRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StepState:
+    """A planned step with the status the store knows."""
+
+    step: str
+    role: str
+    party: str
+    optional: bool
+    due: date
+    due_effective: date
+    status: StepStatus
+    revision: int
+    changed_at: datetime | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DutyState:
+    """An occurrence with the state of its steps."""
+
+    occurrence: OccurrenceRow
+    steps: tuple[StepState, ...]
+
+    @property
+    def complete(self) -> bool:
+        """Every step that is not optional is done, waived or not applicable."""
+        return all(s.status.closed for s in self.steps if not s.optional)
+
+    def overdue_steps(self, today: date) -> tuple[StepState, ...]:
+        """Steps still open after their effective deadline."""
+        return tuple(s for s in self.steps
+                     if not s.status.closed and not s.optional and s.due_effective < today)
+
+    def days_late(self, today: date) -> int:
+        """Days since the earliest missed step deadline (0 when none is missed)."""
+        late = self.overdue_steps(today)
+        return (today - min(s.due_effective for s in late)).days if late else 0
+
+    def next_step(self) -> StepState | None:
+        """The first step that is still open."""
+        return next((s for s in self.steps if not s.status.closed), None)
+
+
+def duty_states(
+    engine: Engine,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    region: str | None = None,
+    municipality: str | None = None,
+    obligations: frozenset[str] | None = None,
+    occurrence_ids: frozenset[str] | None = None,
+    include_cancelled: bool = False,
+) -> list[DutyState]:
+    """Occurrences with their step states, filtered; in statutory-date and id order."""
+    with Session(engine) as session:
+        statement = select(OccurrenceRow)
+        if not include_cancelled:
+            statement = statement.where(OccurrenceRow.lifecycle == Lifecycle.ACTIVE.value)  # type: ignore[arg-type]
+        if start is not None:
+            statement = statement.where(OccurrenceRow.due >= start)  # type: ignore[arg-type]
+        if end is not None:
+            statement = statement.where(OccurrenceRow.due <= end)  # type: ignore[arg-type]
+        if region is not None:
+            statement = statement.where(OccurrenceRow.region == region)  # type: ignore[arg-type]
+        if municipality is not None:
+            statement = statement.where(OccurrenceRow.participants.contains(municipality))  # type: ignore[attr-defined]
+        if obligations is not None:
+            statement = statement.where(OccurrenceRow.obligation.in_(obligations))  # type: ignore[attr-defined]
+        if occurrence_ids is not None:
+            statement = statement.where(OccurrenceRow.id.in_(occurrence_ids))  # type: ignore[attr-defined]
+        occurrences = [
+            row for row in session.execute(statement).scalars()
+            if municipality is None or municipality in row.participants.split()
+        ]
+        wanted = {row.id for row in occurrences}
+        steps: dict[str, list[StepRow]] = defaultdict(list)
+        statuses: dict[tuple[str, str], StepStatusRow] = {}
+        if wanted:
+            for step in session.execute(select(StepRow)).scalars():
+                if step.occurrence_id in wanted:
+                    steps[step.occurrence_id].append(step)
+            for status in session.execute(select(StepStatusRow)).scalars():
+                if status.occurrence_id in wanted:
+                    statuses[(status.occurrence_id, status.step)] = status
+    result = []
+    for row in sorted(occurrences, key=lambda r: (r.due, r.obligation, r.id)):
+        states = []
+        for step in sorted(steps[row.id], key=lambda s: s.position):
+            known = statuses.get((row.id, step.step))
+            states.append(StepState(
+                step=step.step, role=step.role, party=step.party, optional=step.optional,
+                due=step.due, due_effective=step.due_effective,
+                status=StepStatus(known.status) if known else StepStatus.NOT_STARTED,
+                revision=known.revision if known else 0,
+                changed_at=known.changed_at if known else None,
+                note=known.note if known else None,
+            ))
+        result.append(DutyState(row, tuple(states)))
+    return result
+
+
+def audit_trail(engine: Engine, occurrence_id: str | None = None) -> list[AuditRow]:
+    """Audit entries, oldest first; all of them or one occurrence's."""
+    with Session(engine) as session:
+        statement = select(AuditRow).order_by(AuditRow.id)  # type: ignore[arg-type]
+        if occurrence_id is not None:
+            statement = statement.where(AuditRow.occurrence_id == occurrence_id)  # type: ignore[arg-type]
+        return list(session.execute(statement).scalars())
+
+
+def evidence_for(engine: Engine, occurrence_id: str) -> list[EvidenceRow]:
+    """Evidence recorded for one occurrence, oldest first."""
+    with Session(engine) as session:
+        statement = select(EvidenceRow).where(
+            EvidenceRow.occurrence_id == occurrence_id  # type: ignore[arg-type]
+        ).order_by(EvidenceRow.id)  # type: ignore[arg-type]
+        return list(session.execute(statement).scalars())
+
+
+def occurrence_exists(engine: Engine, occurrence_id: str) -> bool:
+    """True if the store has the occurrence (active or cancelled)."""
+    with Session(engine) as session:
+        return session.get(OccurrenceRow, occurrence_id) is not None

@@ -1,0 +1,220 @@
+"""The status store on SQLite and PostgreSQL: migrations, sync, steps, audit, contacts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import Engine, text
+
+from calendars.schedule import PlanFilter, PlanWindow, plan
+from state.contacts import ContactImportError, import_contacts, list_contacts, parse_contacts
+from state.db import current_revision, ensure_schema, head_revision, upgrade
+from state.errors import SchemaError, TransitionError, UnknownOccurrenceError, UnknownStepError
+from state.models import StepStatus
+from state.queries import audit_trail, duty_states, evidence_for
+from state.steps import Evidence, set_step_status
+from state.sync import definition_fingerprints, sync_plan
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 28)
+WINDOW = PlanWindow(date(2026, 1, 1), date(2027, 12, 31))
+REPORT = "hyte-annual-report-municipality.m205.2026"
+
+
+@pytest.fixture
+def kainuu(definitions, registry, non_working_days):
+    """The 2026–2027 plan of Kainuu (8 municipalities): small and real."""
+    return plan(definitions, registry, non_working_days, WINDOW,
+                selection=PlanFilter(region="20"))
+
+
+@pytest.fixture
+def synced(engine: Engine, definitions, kainuu) -> Engine:
+    ensure_schema(engine)
+    sync_plan(engine, kainuu, definition_fingerprints(definitions), window=WINDOW,
+              obligations=None, now=NOW, today=TODAY)
+    return engine
+
+
+def _snapshot(engine: Engine) -> list[tuple[object, ...]]:
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT id, revision, lifecycle, changed_at, content_hash FROM occurrence ORDER BY id"))
+        return [tuple(r) for r in rows]
+
+
+def test_migrations_from_empty(engine):
+    assert current_revision(engine) is None
+    assert upgrade(engine) == (None, head_revision())
+    assert set(sa.inspect(engine).get_table_names()) >= {
+        "occurrence", "occurrence_step", "step_status", "evidence", "audit_log", "contact",
+        "subscriber", "outbox", "alembic_version"}
+
+
+def test_migration_from_the_first_schema_keeps_data(engine, definitions, kainuu):
+    upgrade(engine, "0001")
+    with pytest.raises(SchemaError, match="run `yhdyspinta db upgrade` first"):
+        ensure_schema(engine)
+    sync_plan(engine, kainuu, definition_fingerprints(definitions), window=WINDOW,
+              obligations=None, now=NOW, today=TODAY)
+    set_step_status(engine, REPORT, "data-compiled", StepStatus.DONE, by="tester", now=NOW)
+    assert upgrade(engine) == ("0001", head_revision())
+    ensure_schema(engine)
+    assert len(audit_trail(engine, REPORT)) == 1
+    assert "contact" in sa.inspect(engine).get_table_names()
+
+
+def test_refuses_a_newer_schema(engine):
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(SchemaError, match="newer than this yhdyspinta knows"):
+        ensure_schema(engine)
+    with pytest.raises(SchemaError, match="upgrade yhdyspinta"):
+        upgrade(engine)
+
+
+def test_second_sync_writes_nothing(synced, definitions, kainuu):
+    before = _snapshot(synced)
+    report = sync_plan(synced, kainuu, definition_fingerprints(definitions), window=WINDOW,
+                       obligations=None, now=datetime(2026, 11, 29, tzinfo=UTC), today=TODAY)
+    assert (report.written, report.unchanged) == (0, len(kainuu))
+    assert _snapshot(synced) == before
+
+
+def test_changed_definition_bumps_revision(synced, definitions, registry, non_working_days):
+    budget = next(d for d in definitions if d.id == "municipal-budget")
+    renamed = budget.model_copy(update={"names": budget.names.model_copy(
+        update={"en": "Budget"})})
+    others = [d for d in definitions if d.id != "municipal-budget"]
+    changed_defs = [*others, renamed]
+    occurrences = plan(changed_defs, registry, non_working_days, WINDOW,
+                       selection=PlanFilter(region="20"))
+    report = sync_plan(synced, occurrences, definition_fingerprints(changed_defs),
+                       window=WINDOW, obligations=None, now=NOW, today=TODAY)
+    budgets = sum(1 for o in occurrences if o.obligation == "municipal-budget")
+    assert (report.changed, report.new, report.cancelled) == (budgets, 0, 0)
+    revisions = {r[0]: r[1] for r in _snapshot(synced)}
+    assert revisions["municipal-budget.m205.2027"] == 1
+    assert revisions[REPORT] == 0
+
+
+def test_gone_is_cancelled_and_history_kept(synced, definitions, kainuu):
+    without_reports = [o for o in kainuu if o.obligation != "hyte-annual-report-municipality"]
+    set_step_status(synced, REPORT, "data-compiled", StepStatus.DONE, by="tester", now=NOW)
+    report = sync_plan(synced, without_reports, definition_fingerprints(definitions),
+                       window=WINDOW, obligations=None, now=NOW, today=TODAY)
+    assert report.cancelled == 2 * 8  # 2026 and 2027 reports of eight municipalities
+    duties = duty_states(synced, occurrence_ids=frozenset({REPORT}), include_cancelled=True)
+    assert duties[0].occurrence.lifecycle == "cancelled"
+    assert duties[0].steps[0].status is StepStatus.DONE
+    back = sync_plan(synced, kainuu, definition_fingerprints(definitions), window=WINDOW,
+                     obligations=None, now=NOW, today=TODAY)
+    assert back.changed == 16
+
+
+def test_sync_of_one_obligation_leaves_the_others(synced, definitions, kainuu):
+    only_budgets = [o for o in kainuu if o.obligation == "municipal-budget"]
+    report = sync_plan(synced, only_budgets, definition_fingerprints(definitions), window=WINDOW,
+                       obligations=frozenset({"municipal-budget"}), now=NOW, today=TODAY)
+    assert (report.cancelled, report.unchanged) == (0, len(only_budgets))
+
+
+def test_step_transitions_and_audit(synced):
+    with pytest.raises(TransitionError, match="before board"):
+        set_step_status(synced, REPORT, "council", StepStatus.DONE, by="tester", now=NOW)
+    with pytest.raises(TransitionError, match="needs a reason"):
+        set_step_status(synced, REPORT, "council", StepStatus.DONE, by="tester", now=NOW,
+                        force=True)
+    with pytest.raises(TransitionError, match="needs a reason"):
+        set_step_status(synced, REPORT, "published", StepStatus.WAIVED, by="tester", now=NOW)
+    for step in ("data-compiled", "responsible-body", "board"):
+        set_step_status(synced, REPORT, step, StepStatus.DONE, by="coordinator", now=NOW)
+    change = set_step_status(
+        synced, REPORT, "council", StepStatus.DONE, by="Maija", now=NOW,
+        evidence=Evidence(url="https://kajaani.fi/kv/2026-11-16", decided_by="Kaupunginvaltuusto",
+                          decided_on=date(2026, 11, 16), section="87"))
+    assert (change.old, change.new, change.changed) == (StepStatus.NOT_STARTED, StepStatus.DONE,
+                                                        True)
+    again = set_step_status(synced, REPORT, "council", StepStatus.DONE, by="Maija", now=NOW)
+    assert again.changed is False
+    trail = audit_trail(synced, REPORT)
+    assert [(a.step, a.action, a.old_value, a.new_value) for a in trail] == [
+        ("data-compiled", "status", "not_started", "done"),
+        ("responsible-body", "status", "not_started", "done"),
+        ("board", "status", "not_started", "done"),
+        ("council", "status", "not_started", "done"),
+        ("council", "evidence", None,
+         "Kaupunginvaltuusto, § 87, 2026-11-16, https://kajaani.fi/kv/2026-11-16"),
+    ]
+    evidence = evidence_for(synced, REPORT)
+    assert [(e.decided_by, e.section, e.decided_on) for e in evidence] == [
+        ("Kaupunginvaltuusto", "87", date(2026, 11, 16))]
+    duty = duty_states(synced, occurrence_ids=frozenset({REPORT}))[0]
+    assert [s.status for s in duty.steps] == [StepStatus.DONE] * 4 + [StepStatus.NOT_STARTED]
+
+
+def test_forced_step_is_audited_with_its_reason(synced):
+    set_step_status(synced, REPORT, "council", StepStatus.DONE, by="Maija", now=NOW, force=True,
+                    note="handled in one meeting")
+    entry = audit_trail(synced, REPORT)[-1]
+    assert (entry.action, entry.reason) == ("status_forced", "handled in one meeting")
+
+
+def test_unknown_ids(synced):
+    with pytest.raises(UnknownOccurrenceError):
+        set_step_status(synced, "no.such.thing", "council", StepStatus.DONE, by="x", now=NOW)
+    with pytest.raises(UnknownStepError, match="its steps: data-compiled, responsible-body"):
+        set_step_status(synced, REPORT, "councill", StepStatus.DONE, by="x", now=NOW)
+
+
+def test_audit_log_is_append_only(synced):
+    set_step_status(synced, REPORT, "data-compiled", StepStatus.DONE, by="tester", now=NOW)
+    for statement in ("UPDATE audit_log SET actor = 'someone else'", "DELETE FROM audit_log"):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), \
+                synced.begin() as connection:
+            connection.execute(text(statement))
+    assert [a.actor for a in audit_trail(synced)] == ["tester"]
+
+
+CONTACTS = """party,role,name,email,teams,language,delivery
+564,coordinator,Anna Koordinaattori,anna@ouka.fi,,fi,digest
+905,coordinator,Sara Samordnare,sara@vasa.fi,workflows://secret/token,sv,single
+19,coordinator,Pekka Alue,pekka@pohde.fi,,fi,
+"""
+
+
+def test_contacts_import(engine, registry):
+    ensure_schema(engine)
+    report = import_contacts(engine, parse_contacts(CONTACTS, "contacts.csv", registry))
+    assert (report.added, report.updated) == (3, 0)
+    again = import_contacts(engine, parse_contacts(CONTACTS, "contacts.csv", registry))
+    assert (again.added, again.updated) == (0, 3)
+    assert [(c.party, c.language, c.delivery) for c in list_contacts(engine)] == [
+        ("m564", "fi", "digest"), ("m905", "sv", "single"), ("r19", "fi", "digest")]
+
+
+def test_bad_contacts_are_reported_by_line_and_column_and_nothing_imported(engine, registry):
+    ensure_schema(engine)
+    bad = CONTACTS + (
+        "588,coordinator,Merged,m@x.fi,,fi,digest\n"
+        "564,mayor,Bad Role,b@x.fi,,fi,digest\n"
+        "564,coordinator,Bad Mail,not-an-address,,fi,digest\n"
+        "564,coordinator,Bad Teams,,msteams://old/connector,fi,digest\n"
+        "564,coordinator,Bad Lang,c@x.fi,,de,digest\n"
+    )
+    with pytest.raises(ContactImportError) as caught:
+        parse_contacts(bad, "contacts.csv", registry)
+    assert [str(p) for p in caught.value.problems] == [
+        "5: party: '588' is neither a municipality code (\"564\") nor a county code (\"19\")",
+        "6: role: unknown role 'mayor'; known: audit_committee, auditor, board, communications, "
+        "coordinator, council, council_secretary, elected_leadership, experts, finance_office, "
+        "multisector_group, preparer, responsible_body, top_management",
+        "7: email: 'not-an-address' is not an email address",
+        "8: teams: unknown channel scheme 'msteams'; use a workflows:// or https:// Teams "
+        "workflow address",
+        "9: language: 'de' is not fi, sv or en",
+    ]
+    assert list_contacts(engine) == []

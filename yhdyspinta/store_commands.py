@@ -1,0 +1,256 @@
+"""CLI commands over the status store: db, sync, status, step, audit, contacts.
+
+Imported only when one of these commands runs (SQLAlchemy is slow to import).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine
+
+from state.db import ensure_schema, make_engine
+from yhdyspinta.i18n import t
+
+if TYPE_CHECKING:
+    from state.queries import DutyState
+    from yhdyspinta.cli import Context
+
+EXIT_OK = 0
+
+
+def engine_for(ctx: Context, *, check_schema: bool = True) -> Engine:
+    """The store's engine; an empty database gets the schema, a stale one is refused."""
+    engine = make_engine(ctx.settings.effective_database_url)
+    ctx.cleanup.append(engine.dispose)
+    if check_schema:
+        ensure_schema(engine)
+    return engine
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _local(moment: datetime) -> str:
+    """A stored timestamp in Finnish time (SQLite returns it without its zone: UTC)."""
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo("Europe/Helsinki")).isoformat(timespec="seconds")
+
+
+def cmd_db_upgrade(args: argparse.Namespace, ctx: Context) -> int:
+    """Bring the database schema to this version's."""
+    from state.db import upgrade
+
+    before, after = upgrade(engine_for(ctx, check_schema=False))
+    if before == after:
+        print(t("db.current", ctx.lang, revision=after), file=ctx.out)
+    else:
+        print(t("db.upgraded", ctx.lang, before=before or "-", after=after), file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_db_status(args: argparse.Namespace, ctx: Context) -> int:
+    """Show the database's schema revision and this version's."""
+    from state.db import current_revision, head_revision
+
+    engine = engine_for(ctx, check_schema=False)
+    print(t("db.status", ctx.lang, current=current_revision(engine) or "-",
+            head=head_revision()), file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
+    """Plan the window and upsert it into the store; print what changed."""
+    from state.sync import definition_fingerprints, sync_plan
+    from yhdyspinta.cli import compute_plan
+
+    planned = compute_plan(ctx, args, terms=2)
+    engine = engine_for(ctx)
+    report = sync_plan(
+        engine, planned.occurrences, definition_fingerprints(planned.definitions),
+        window=planned.window,
+        obligations=frozenset(args.obligation) if args.obligation else None,
+        now=_now(), today=planned.today,
+    )
+    print(t("sync.report", ctx.lang, new=report.new, changed=report.changed,
+            cancelled=report.cancelled, unchanged=report.unchanged), file=ctx.out)
+    return EXIT_OK
+
+
+def _duty_record(duty: DutyState, today: date, names: dict[str, str], ctx: Context,
+                 party_names: dict[str, str]) -> dict[str, Any]:
+    occurrence = duty.occurrence
+    next_step = duty.next_step()
+    return {
+        "id": occurrence.id,
+        "obligation": occurrence.obligation,
+        "name": names.get(occurrence.obligation, occurrence.obligation),
+        "party_name": party_names.get(occurrence.id, ""),
+        "municipality": occurrence.municipality,
+        "region": occurrence.region,
+        "due": occurrence.due.isoformat(),
+        "due_effective": occurrence.due_effective.isoformat(),
+        "complete": duty.complete,
+        "days_late": duty.days_late(today),
+        "steps_done": sum(s.status.closed for s in duty.steps),
+        "steps_total": len(duty.steps),
+        "next_step": next_step.step if next_step else None,
+        "steps": [
+            {"step": s.step, "role": s.role, "status": s.status.value,
+             "due_effective": s.due_effective.isoformat(), "note": s.note}
+            for s in duty.steps
+        ],
+    }
+
+
+def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
+    """Where every duty stands, overdue ones first, with days late."""
+    from datetime import timedelta
+
+    from state.queries import duty_states
+    from yhdyspinta.cli import check_filters
+
+    today = args.today or date.today()
+    registry, definitions = check_filters(ctx, args)
+    engine = engine_for(ctx)
+    start = args.start or today - timedelta(days=365)
+    end = args.end or today + timedelta(days=365)
+    duties = duty_states(engine, start=start, end=end, region=args.region,
+                         municipality=args.municipality,
+                         obligations=frozenset(args.obligation) if args.obligation else None)
+    if args.overdue:
+        duties = [d for d in duties if d.days_late(today) > 0]
+    duties.sort(key=lambda d: (-d.days_late(today), d.occurrence.due_effective, d.occurrence.id))
+    names = {d.id: d.names.get(ctx.lang) for d in definitions}
+    party_names = {d.occurrence.id: _party_name(d, registry, ctx) for d in duties}
+    records = [_duty_record(d, today, names, ctx, party_names) for d in duties]
+    if args.format == "json":
+        json.dump(records, ctx.out, ensure_ascii=False, indent=2)
+        ctx.out.write("\n")
+        return EXIT_OK
+    columns = ("id", "name", "party_name", "due_effective", "days_late", "steps_done",
+               "steps_total", "next_step")
+    if args.format == "csv":
+        writer = csv.DictWriter(ctx.out, fieldnames=columns, extrasaction="ignore",
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: "" if r[k] is None else r[k] for k in columns} for r in records)
+        return EXIT_OK
+    from yhdyspinta.cli import print_table
+
+    headers = tuple(t(f"col.{c}", ctx.lang) for c in ("id", "obligation", "party", "effective",
+                                                       "days_late", "progress", "next_step"))
+    rows = [(r["id"], r["name"], r["party_name"], r["due_effective"],
+             str(r["days_late"]) if r["days_late"] else "",
+             f"{r['steps_done']}/{r['steps_total']}", r["next_step"] or "✓")
+            for r in records]
+    print_table(headers, rows, ctx.out)
+    return EXIT_OK
+
+
+def _party_name(duty: DutyState, registry: Any, ctx: Context) -> str:
+    occurrence = duty.occurrence
+    if occurrence.municipality is not None and occurrence.owed_by in (
+        "municipality", "municipality_and_region_separately"
+    ):
+        return str(registry.municipality(occurrence.municipality).name(ctx.lang))
+    if occurrence.region is not None:
+        name = str(registry.region(occurrence.region).name(ctx.lang))
+        participants = occurrence.participants.split()
+        if occurrence.owed_by in ("pair_jointly", "region_convenes") and len(participants) == 1:
+            name += " – " + registry.municipality(participants[0]).name(ctx.lang)
+        return name
+    return ""
+
+
+def cmd_step_set(args: argparse.Namespace, ctx: Context) -> int:
+    """Record a step's status (and evidence), audited."""
+    from state.models import StepStatus
+    from state.steps import Evidence, set_step_status
+
+    engine = engine_for(ctx)
+    change = set_step_status(
+        engine, args.occurrence, args.step, StepStatus(args.status), by=args.by, now=_now(),
+        note=args.note, force=args.force,
+        evidence=Evidence(url=args.evidence, decided_by=args.decided_by,
+                          decided_on=args.decided_on, section=args.section),
+    )
+    key = "step.changed" if change.changed else "step.unchanged"
+    print(t(key, ctx.lang, occurrence=change.occurrence_id, step=change.step,
+            old=t(f"status.{change.old.value}", ctx.lang),
+            new=t(f"status.{change.new.value}", ctx.lang)), file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace, ctx: Context) -> int:
+    """The audit trail, oldest first."""
+    from state.errors import UnknownOccurrenceError
+    from state.queries import audit_trail, occurrence_exists
+
+    engine = engine_for(ctx)
+    if args.occurrence and not occurrence_exists(engine, args.occurrence):
+        raise UnknownOccurrenceError(args.occurrence)
+    rows = audit_trail(engine, args.occurrence)
+    records: list[dict[str, Any]] = [
+        {"at": _local(r.at), "actor": r.actor,
+         "occurrence": r.occurrence_id, "step": r.step, "action": r.action,
+         "old": r.old_value, "new": r.new_value, "reason": r.reason}
+        for r in rows
+    ]
+    if args.format == "json":
+        json.dump(records, ctx.out, ensure_ascii=False, indent=2)
+        ctx.out.write("\n")
+        return EXIT_OK
+    from yhdyspinta.cli import print_table
+
+    headers = tuple(t(f"col.{c}", ctx.lang) for c in ("at", "actor", "id", "step", "action",
+                                                       "change", "reason"))
+    print_table(headers, [
+        (r["at"] or "", r["actor"], r["occurrence"], r["step"] or "", r["action"],
+         f"{r['old'] or ''} → {r['new'] or ''}", r["reason"] or "") for r in records
+    ], ctx.out)
+    return EXIT_OK
+
+
+def cmd_contacts_import(args: argparse.Namespace, ctx: Context) -> int:
+    """Import contacts from a CSV file: all rows valid, or nothing imported."""
+    from state.contacts import import_contacts, parse_contacts
+
+    path: Path = args.file
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        from yhdyspinta.cli import UserError
+
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise UserError(f"{path}: {reason}") from None
+    contacts = parse_contacts(text, str(path), ctx.registry())
+    report = import_contacts(engine_for(ctx), contacts)
+    print(t("contacts.imported", ctx.lang, added=report.added, updated=report.updated),
+          file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_contacts_list(args: argparse.Namespace, ctx: Context) -> int:
+    """List contacts; Teams addresses are secrets and shown only as set or not."""
+    from state.contacts import list_contacts
+    from yhdyspinta.cli import print_table
+
+    rows: Sequence[Sequence[str]] = [
+        (c.party, c.role, c.name, c.email or "", "✓" if c.teams else "", c.language, c.delivery)
+        for c in list_contacts(engine_for(ctx))
+    ]
+    headers = tuple(t(f"col.{c}", ctx.lang) for c in ("party", "role", "name", "email", "teams",
+                                                       "language", "delivery"))
+    print_table(headers, rows, ctx.out)
+    return EXIT_OK

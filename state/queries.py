@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
+from calendars.feeds import FeedOccurrence, FeedStep
 from state.models import (
     AuditRow,
     EvidenceRow,
@@ -144,3 +145,34 @@ def occurrence_exists(engine: Engine, occurrence_id: str) -> bool:
     """True if the store has the occurrence (active or cancelled)."""
     with Session(engine) as session:
         return session.get(OccurrenceRow, occurrence_id) is not None
+
+
+def feed_view(
+    engine: Engine, *, start: date, end: date, today: date, keep_cancelled_days: int
+) -> list[FeedOccurrence]:
+    """What the calendars show: active duties due in [start, end], and cancelled ones.
+
+    A cancelled duty stays `keep_cancelled_days` after its cancellation, then drops out.
+    """
+    from datetime import timedelta
+
+    duties = duty_states(engine, start=start, end=end, include_cancelled=True)
+    since = today - timedelta(days=keep_cancelled_days)
+    view = []
+    for duty in duties:
+        row = duty.occurrence
+        cancelled = row.lifecycle == Lifecycle.CANCELLED.value
+        if cancelled and (row.cancelled_on is None or row.cancelled_on < since):
+            continue
+        view.append(FeedOccurrence(
+            id=row.id, obligation=row.obligation, owed_by=row.owed_by,
+            municipality=row.municipality, region=row.region,
+            participants=tuple(row.participants.split()), period=row.period, term=row.term,
+            term_year=row.term_year, due=row.due, due_effective=row.due_effective,
+            revision=row.revision, changed_at=row.changed_at, cancelled=cancelled,
+            steps=tuple(FeedStep(step=s.step, role=s.role, party=s.party, due=s.due,
+                                 due_effective=s.due_effective, status=s.status.value,
+                                 revision=s.revision, changed_at=s.changed_at)
+                        for s in duty.steps),
+        ))
+    return view

@@ -15,6 +15,11 @@ from obligations.schema import ObligationDefinition
 FULL_WINDOW = PlanWindow(date(2025, 6, 1), date(2033, 5, 31))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true", default=False,
+                     help="rewrite the golden .ics files from the current code (review the diff)")
+
+
 @pytest.fixture(scope="session")
 def definitions() -> tuple[ObligationDefinition, ...]:
     return load_definitions()

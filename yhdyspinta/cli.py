@@ -165,6 +165,48 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
                                                 parents=[common])
     contacts_list.set_defaults(handler=_store("cmd_contacts_list"))
 
+    calendars = commands.add_parser("calendars", help=t("help.calendars", lang),
+                                    parents=[common], description=t("help.calendars", lang))
+    calendar_commands = calendars.add_subparsers(dest="calendars_command", required=True,
+                                                 metavar="ACTION", parser_class=_Parser)
+    calendars_export = calendar_commands.add_parser(
+        "export", help=t("help.calendars_export", lang), parents=[common],
+        description=t("help.calendars_export", lang))
+    calendars_export.add_argument("outdir", type=Path, metavar="OUTDIR")
+    calendars_export.add_argument("--today", type=parse_date, metavar="DATE",
+                                  help=t("help.today", lang))
+    calendars_export.add_argument("--region", metavar="CODE", help=t("help.region", lang))
+    calendars_export.set_defaults(handler=_store("cmd_calendars_export"))
+
+    serve = commands.add_parser("serve", help=t("help.serve", lang), parents=[common],
+                                description=t("help.serve", lang))
+    serve.add_argument("--host", default="127.0.0.1", help=t("help.host", lang))
+    serve.add_argument("--port", type=int, default=8080, help=t("help.port", lang))
+    serve.add_argument("--poll", type=float, default=5.0, metavar="SECONDS",
+                       help=t("help.poll", lang))
+    serve.add_argument("--today", type=parse_date, metavar="DATE", help=t("help.today", lang))
+    serve.set_defaults(handler=_store("cmd_serve"))
+
+    subscribers = commands.add_parser("subscribers", help=t("help.subscribers", lang),
+                                      parents=[common], description=t("help.subscribers", lang))
+    subscriber_commands = subscribers.add_subparsers(dest="subscribers_command", required=True,
+                                                     metavar="ACTION", parser_class=_Parser)
+    subscribers_add = subscriber_commands.add_parser(
+        "add", help=t("help.subscribers_add", lang), parents=[common],
+        description=t("help.subscribers_add", lang))
+    subscribers_add.add_argument("name", metavar="NAME")
+    subscribers_add.add_argument("--feed", action="append", metavar="FEED",
+                                 help=t("help.feed", lang))
+    subscribers_add.add_argument("--all", action="store_true", help=t("help.all_feeds", lang))
+    subscribers_add.set_defaults(handler=_store("cmd_subscribers_add"))
+    subscriber_commands.add_parser(
+        "list", help=t("help.subscribers_list", lang), parents=[common]
+    ).set_defaults(handler=_store("cmd_subscribers_list"))
+    subscribers_revoke = subscriber_commands.add_parser(
+        "revoke", help=t("help.subscribers_revoke", lang), parents=[common])
+    subscribers_revoke.add_argument("id", type=int, metavar="ID")
+    subscribers_revoke.set_defaults(handler=_store("cmd_subscribers_revoke"))
+
     db = commands.add_parser("db", help=t("help.db", lang), parents=[common],
                              description=t("help.db", lang))
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION",
@@ -513,7 +555,8 @@ def _run(args: argparse.Namespace, lang: Lang, out: IO[str], err: IO[str]) -> in
             close()
 
 
-STORE_COMMANDS = frozenset({"sync", "status", "step", "audit", "contacts", "db"})
+STORE_COMMANDS = frozenset({"sync", "status", "step", "audit", "contacts", "db", "calendars",
+                            "serve", "subscribers"})
 
 
 def _safe_url(settings: Settings) -> str:

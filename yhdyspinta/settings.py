@@ -26,6 +26,17 @@ class Settings(BaseSettings):
     database_url: str | None = None
     """SQLAlchemy URL of the status store; None = SQLite in `data_dir`. A secret: never shown."""
 
+    public_url: str = "http://127.0.0.1:8080"
+    """Base of the addresses printed for subscribers and in the feed index."""
+    feed_past_days: int = 180
+    """Feeds show duties due from this many days back ..."""
+    feed_future_days: int = 1100
+    """... to this many days ahead."""
+    keep_cancelled_days: int = 60
+    """A cancelled duty stays in the feeds, marked cancelled, this long."""
+    public_feeds: list[str] = []
+    """Feed ids served without a token (none by default)."""
+
     @field_validator("definitions_dir", "config_dir", "registry_dir", "database_url",
                      mode="before")
     @classmethod

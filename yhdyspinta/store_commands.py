@@ -254,3 +254,134 @@ def cmd_contacts_list(args: argparse.Namespace, ctx: Context) -> int:
                                                        "language", "delivery"))
     print_table(headers, rows, ctx.out)
     return EXIT_OK
+
+
+def _sync_default(ctx: Context, args: argparse.Namespace) -> tuple[Engine, Any]:
+    """Sync the default window first: feeds always show the store as the plan makes it."""
+    from state.sync import definition_fingerprints, sync_plan
+    from yhdyspinta.cli import compute_plan
+
+    for name in ("start", "end", "obligation"):
+        setattr(args, name, getattr(args, name, None))
+    planned = compute_plan(ctx, args, terms=2)
+    engine = engine_for(ctx)
+    sync_plan(engine, planned.occurrences, definition_fingerprints(planned.definitions),
+              window=planned.window, obligations=None, now=_now(), today=planned.today)
+    return engine, planned
+
+
+def cmd_calendars_export(args: argparse.Namespace, ctx: Context) -> int:
+    """Write every feed (every language) and an index to OUTDIR for static hosting."""
+    from yhdyspinta.cli import UserError
+    from yhdyspinta.publish import build_renderer, export, feeds_of_region
+
+    engine, planned = _sync_default(ctx, args)
+    renderer, catalogue = build_renderer(engine, ctx.settings, planned.definitions,
+                                         planned.registry, planned.today)
+    if args.region is not None:
+        if args.region not in {r.code for r in planned.registry.regions}:
+            raise UserError(t("error.unknown_region", ctx.lang, code=args.region))
+        catalogue = feeds_of_region(catalogue, planned.registry, args.region)
+    report = export(args.outdir, renderer, catalogue, ctx.settings.public_url)
+    print(t("calendars.exported", ctx.lang, feeds=report.feeds, files=report.files,
+            folder=args.outdir / "feeds"), file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
+    """Serve the feeds over HTTP until stopped."""
+    import logging
+
+    import uvicorn
+
+    from web.feeds import FeedApp
+    from yhdyspinta.publish import build_renderer
+
+    engine, planned = _sync_default(ctx, args)
+    settings = ctx.settings
+
+    def make_renderer(today: date) -> Any:
+        return build_renderer(engine, settings, planned.definitions, planned.registry, today)
+
+    app = FeedApp(engine, make_renderer, public_feeds=frozenset(settings.public_feeds),
+                  poll_seconds=args.poll)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    print(t("serve.listening", ctx.lang, url=f"http://{args.host}:{args.port}"), file=ctx.out,
+          flush=True)
+    # uvicorn's access log would write request paths, and with them the feed tokens.
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning",
+                lifespan="on", server_header=False)
+    return EXIT_OK
+
+
+def cmd_subscribers_add(args: argparse.Namespace, ctx: Context) -> int:
+    """Add a subscriber; its token is shown once, in the printed addresses, and never again."""
+    import secrets
+
+    from sqlmodel import Session
+
+    from calendars.feeds import feed_catalogue
+    from state.models import SubscriberRow
+    from web.feeds import ALL_FEEDS, token_hash
+    from yhdyspinta.cli import UserError
+
+    registry = ctx.registry()
+    definitions = ctx.definitions()
+    known = {spec.id for spec in feed_catalogue(registry, definitions)}
+    feeds = [ALL_FEEDS] if args.all else list(dict.fromkeys(args.feed or []))
+    if not feeds:
+        raise UserError(t("error.no_feeds", ctx.lang))
+    unknown = [f for f in feeds if f != ALL_FEEDS and f not in known]
+    if unknown:
+        raise UserError(t("error.unknown_feed", ctx.lang, feeds=", ".join(unknown)))
+    token = secrets.token_urlsafe(32)  # 256 bits
+    engine = engine_for(ctx)
+    with Session(engine) as session, session.begin():
+        row = SubscriberRow(name=args.name, token_hash=token_hash(token), feeds=" ".join(feeds),
+                            created_at=_now())
+        session.add(row)
+        session.flush()
+        subscriber_id = row.id
+    print(t("subscribers.added", ctx.lang, id=subscriber_id, name=args.name), file=ctx.out)
+    base = ctx.settings.public_url.rstrip("/")
+    for feed in (sorted(known) if args.all else feeds)[:50 if args.all else None]:
+        https = f"{base}/feeds/{token}/{feed}.ics"
+        print(f"  {https}", file=ctx.out)
+        print(f"  {https.replace('https://', 'webcal://').replace('http://', 'webcal://')}",
+              file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_subscribers_list(args: argparse.Namespace, ctx: Context) -> int:
+    """List subscribers (never their tokens)."""
+    from sqlmodel import Session, select
+
+    from state.models import SubscriberRow
+    from yhdyspinta.cli import print_table
+
+    with Session(engine_for(ctx)) as session:
+        rows = session.exec(select(SubscriberRow).order_by(SubscriberRow.id)).all()  # type: ignore[arg-type]
+    headers = tuple(t(f"col.{c}", ctx.lang) for c in ("id", "name", "feeds", "created",
+                                                       "revoked"))
+    print_table(headers, [
+        (str(r.id), r.name, r.feeds, _local(r.created_at),
+         _local(r.revoked_at) if r.revoked_at else "") for r in rows
+    ], ctx.out)
+    return EXIT_OK
+
+
+def cmd_subscribers_revoke(args: argparse.Namespace, ctx: Context) -> int:
+    """Revoke a subscriber's token: its addresses answer 404 from the next poll on."""
+    from sqlmodel import Session
+
+    from state.models import SubscriberRow
+    from yhdyspinta.cli import UserError
+
+    with Session(engine_for(ctx)) as session, session.begin():
+        row = session.get(SubscriberRow, args.id)
+        if row is None:
+            raise UserError(t("error.unknown_subscriber", ctx.lang, id=args.id))
+        if row.revoked_at is None:
+            row.revoked_at = _now()
+    print(t("subscribers.revoked", ctx.lang, id=args.id), file=ctx.out)
+    return EXIT_OK

@@ -58,7 +58,7 @@ def _fresh_postgres(server_url: str) -> str:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_url: str | None) -> str:
-    """A URL of an empty database, once per backend."""
+    """A URL of an empty database, once per backend (a test may narrow it to one)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     if postgres_url is None:

@@ -1,0 +1,388 @@
+"""Which feeds exist, what each holds, and their text in Finnish, Swedish and English. Pure.
+
+Feeds: per pair (a municipality with its county's own duties), per party (a municipality;
+a county with all its municipalities), per role of a party (its steps only) and per
+obligation (the whole country). A joint negotiation is one event in a county feed.
+The input is the store's view (`FeedOccurrence`): revisions, statuses and cancellations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from calendars.ics import (
+    CalendarMeta,
+    EventData,
+    TodoData,
+    render_calendar,
+    render_event,
+    render_todo,
+)
+from calendars.wording import finnish_date, shift_reason
+from calendars.workdays import NonWorkingDays
+from obligations.parties import Registry
+from obligations.schema import Lang, ObligationDefinition, OwedBy, PartyKind, Role
+from obligations.vocabulary import label, role_label
+
+UID_DOMAIN = "yhdyspinta.fi"
+_TODO_STATUS = {
+    "not_started": ("NEEDS-ACTION", 0),
+    "in_progress": ("IN-PROCESS", 50),
+    "done": ("COMPLETED", 100),
+    "waived": ("CANCELLED", 100),
+    "not_applicable": ("CANCELLED", 100),
+}
+_COLORS = {"pair": "#1f6f8b", "municipality": "#1f6f8b", "region": "#6a3d9a", "role": "#b15928",
+           "obligation": "#33a02c"}
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStep:
+    """A step as the store knows it."""
+
+    step: str
+    role: str
+    party: str
+    due: date
+    due_effective: date
+    status: str
+    revision: int
+    changed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOccurrence:
+    """An occurrence as the store knows it (revision, cancellation, step statuses)."""
+
+    id: str
+    obligation: str
+    owed_by: str
+    municipality: str | None
+    region: str | None
+    participants: tuple[str, ...]
+    period: str
+    term: str
+    term_year: int
+    due: date
+    due_effective: date
+    revision: int
+    changed_at: datetime
+    cancelled: bool
+    steps: tuple[FeedStep, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSpec:
+    """One feed: its id, what it selects, its default language."""
+
+    id: str
+    kind: str
+    """pair, municipality, region, role or obligation."""
+    party: str | None
+    """`m564` or `r19` (none for obligation feeds)."""
+    role: str | None
+    obligation: str | None
+    default_lang: Lang
+    pair_region: str | None = None
+    """For pair feeds: the county whose own duties join the municipality's."""
+
+    def selects(self, occurrence: FeedOccurrence) -> bool:
+        """True if the occurrence belongs in this feed."""
+        if self.kind == "obligation":
+            return occurrence.obligation == self.obligation
+        if self.kind == "region":
+            return occurrence.region == (self.party or "")[1:]
+        if self.kind == "municipality":
+            return (self.party or "")[1:] in occurrence.participants
+        if self.kind == "pair":
+            code = (self.party or "")[1:]
+            if code in occurrence.participants:
+                return True
+            return occurrence.municipality is None and not occurrence.participants and \
+                occurrence.region == self.pair_region
+        return self.kind == "role" and any(self.takes_step(occurrence, s)
+                                           for s in occurrence.steps)
+
+    def takes_step(self, occurrence: FeedOccurrence, step: FeedStep) -> bool:
+        """Role feeds hold only their role's steps; the other feeds hold every step."""
+        if self.kind != "role":
+            return True
+        if step.role != self.role:
+            return False
+        party = self.party or ""
+        if party.startswith("m"):
+            return step.party == PartyKind.MUNICIPALITY.value and party[1:] in \
+                occurrence.participants
+        return step.party == PartyKind.REGION.value and occurrence.region == party[1:]
+
+
+def feed_catalogue(registry: Registry, definitions: Sequence[ObligationDefinition]) -> tuple[
+        FeedSpec, ...]:
+    """Every feed, in a stable order."""
+    specs: list[FeedSpec] = []
+    municipal_roles: set[str] = set()
+    county_roles: set[str] = set()
+    for definition in definitions:
+        for step in definition.steps:
+            party = step.party
+            if party is None:
+                if definition.owed_by in (OwedBy.MUNICIPALITY,):
+                    municipal_roles.add(step.role.value)
+                elif definition.owed_by is OwedBy.REGION:
+                    county_roles.add(step.role.value)
+                else:
+                    municipal_roles.add(step.role.value)
+                    county_roles.add(step.role.value)
+            elif party is PartyKind.MUNICIPALITY:
+                municipal_roles.add(step.role.value)
+            else:
+                county_roles.add(step.role.value)
+    for municipality in registry.municipalities:
+        lang = municipality.default_lang
+        key = f"m{municipality.code}"
+        specs.append(FeedSpec(f"municipality-{municipality.code}", "municipality", key, None,
+                              None, lang))
+        region = registry.region(municipality.region_code)
+        if region.is_county:
+            specs.append(FeedSpec(f"pair-{municipality.code}", "pair", key, None, None, lang,
+                                  pair_region=region.code))
+        specs.extend(FeedSpec(f"role-{municipality.code}-{role}", "role", key, role, None, lang)
+                     for role in sorted(municipal_roles))
+    for region in registry.regions:
+        key = f"r{region.code}"
+        specs.append(FeedSpec(f"region-{region.code}", "region", key, None, None,
+                              _region_lang(registry, region.code)))
+        if region.is_county:
+            specs.extend(FeedSpec(f"role-{region.code}-{role}", "role", key, role, None,
+                                  _region_lang(registry, region.code))
+                         for role in sorted(county_roles))
+    specs.extend(FeedSpec(f"obligation-{d.id}", "obligation", None, None, d.id, "fi")
+                 for d in sorted(definitions, key=lambda d: d.id))
+    return tuple(specs)
+
+
+def _region_lang(registry: Registry, region_code: str) -> Lang:
+    """Swedish where most of the county's municipalities have a Swedish majority."""
+    members = registry.members(region_code)
+    swedish = sum(1 for m in members if m.default_lang == "sv")
+    return "sv" if swedish * 2 > len(members) else "fi"
+
+
+_WORDS: Mapping[str, Mapping[Lang, str]] = {
+    "statutory": {"fi": "Lakisääteinen päivä", "sv": "Lagstadgad dag", "en": "Statutory date"},
+    "shifted": {"fi": "Siirtyy", "sv": "Flyttas till", "en": "Moves to"},
+    "because": {"fi": "koska", "sv": "eftersom", "en": "because"},
+    "basis": {"fi": "Peruste", "sv": "Grund", "en": "Legal basis"},
+    "term_year": {"fi": "Valtuustokauden {term} vuosi {year}/4",
+                  "sv": "År {year}/4 av fullmäktigeperioden {term}",
+                  "en": "Year {year}/4 of council term {term}"},
+    "steps": {"fi": "Tarkistuslista", "sv": "Checklista", "en": "Checklist"},
+    "role": {"fi": "Vastuu", "sv": "Ansvar", "en": "Responsible"},
+    "due": {"fi": "Määräpäivä", "sv": "Sista dag", "en": "Due"},
+    "cancelled": {"fi": "PERUTTU", "sv": "INSTÄLLD", "en": "CANCELLED"},
+    "source": {"fi": "Päivän peruste", "sv": "Datumets grund", "en": "Date from"},
+    "candidate": {"fi": "Ehdokas: velvoitetta ei ole vielä vahvistettu.",
+                  "sv": "Kandidat: förpliktelsen är ännu inte bekräftad.",
+                  "en": "Candidate: this duty is not yet confirmed."},
+    "feed.pair": {"fi": "{municipality} ja {region}", "sv": "{municipality} och {region}",
+                  "en": "{municipality} and {region}"},
+    "feed.role": {"fi": "{party}: {role}", "sv": "{party}: {role}", "en": "{party}: {role}"},
+    "feed.description": {
+        "fi": "Kuntien ja hyvinvointialueiden lakisääteiset yhteistyövelvoitteet (Yhdyspinta)",
+        "sv": "Kommunernas och välfärdsområdenas lagstadgade samarbete (Yhdyspinta)",
+        "en": "Statutory cooperation of municipalities and wellbeing services counties "
+              "(Yhdyspinta)"},
+}
+
+
+@dataclass
+class FeedRenderer:
+    """Renders feeds from the store's view, each component once per language.
+
+    Build a new one when the store changes (the server does, on its poll).
+    """
+
+    definitions: Mapping[str, ObligationDefinition]
+    registry: Registry
+    non_working_days: NonWorkingDays
+    occurrences: Sequence[FeedOccurrence]
+    prodid: str
+    refresh: timedelta = timedelta(hours=6)
+    _by_key: dict[str, list[FeedOccurrence]] = field(default_factory=dict, repr=False)
+    _events: dict[tuple[str, Lang], bytes] = field(default_factory=dict, repr=False)
+    _todos: dict[tuple[str, str, Lang], bytes] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # Index once, so that each of thousands of feeds looks only at its candidates.
+        for occurrence in self.occurrences:
+            keys = {f"o{occurrence.obligation}", f"r{occurrence.region}"}
+            keys.update(f"m{code}" for code in occurrence.participants)
+            if occurrence.municipality is None and not occurrence.participants:
+                keys.add(f"own{occurrence.region}")
+            for key in keys:
+                self._by_key.setdefault(key, []).append(occurrence)
+
+    def candidates(self, spec: FeedSpec) -> list[FeedOccurrence]:
+        """The occurrences that may belong to the feed, in the store's order."""
+        if spec.kind == "obligation":
+            return self._by_key.get(f"o{spec.obligation}", [])
+        party = spec.party or ""
+        if spec.kind == "region" or party.startswith("r"):
+            return self._by_key.get(party, [])
+        own = self._by_key.get(party, [])
+        if spec.kind == "pair":
+            county = self._by_key.get(f"own{spec.pair_region}", [])
+            order = {id(o): n for n, o in enumerate(self.occurrences)}
+            return sorted([*own, *county], key=lambda o: order[id(o)])
+        return own
+
+    def feed_name(self, spec: FeedSpec, lang: Lang) -> str:
+        """The calendar's display name."""
+        registry = self.registry
+        if spec.kind == "obligation":
+            return f"Yhdyspinta: {self.definitions[spec.obligation or ''].names.get(lang)}"
+        party = spec.party or ""
+        if party.startswith("m"):
+            municipality = registry.municipality(party[1:])
+            name = municipality.name(lang)
+            if spec.kind == "pair":
+                region = registry.region(municipality.region_code).name(lang)
+                name = _WORDS["feed.pair"][lang].format(municipality=name, region=region)
+            kind = PartyKind.MUNICIPALITY
+        else:
+            name = registry.region(party[1:]).name(lang)
+            kind = PartyKind.REGION
+        if spec.kind == "role" and spec.role:
+            name = _WORDS["feed.role"][lang].format(party=name,
+                                                    role=role_label(Role(spec.role), kind, lang))
+        return f"Yhdyspinta: {name}"
+
+    def render(self, spec: FeedSpec, lang: Lang) -> bytes:
+        """The feed's bytes: the same store view gives the same bytes."""
+        meta = CalendarMeta(
+            name=self.feed_name(spec, lang),
+            description=_WORDS["feed.description"][lang],
+            prodid=self.prodid,
+            color=_COLORS[spec.kind],
+            refresh=self.refresh,
+            language=lang,
+        )
+        components: list[bytes] = []
+        for occurrence in self.candidates(spec):
+            if not spec.selects(occurrence):
+                continue
+            components.append(self._event(occurrence, lang))
+            if occurrence.cancelled:
+                continue
+            components.extend(self._todo(occurrence, step, lang) for step in occurrence.steps
+                              if spec.takes_step(occurrence, step))
+        return render_calendar(meta, components)
+
+    def _party_name(self, occurrence: FeedOccurrence, lang: Lang) -> str:
+        if occurrence.municipality is not None and not OwedBy(occurrence.owed_by).is_negotiation:
+            return self.registry.municipality(occurrence.municipality).name(lang)
+        region = self.registry.region(occurrence.region).name(lang) if occurrence.region else ""
+        if len(occurrence.participants) == 1 and OwedBy(occurrence.owed_by).is_negotiation:
+            municipality = self.registry.municipality(occurrence.participants[0]).name(lang)
+            return f"{region} – {municipality}"
+        return region
+
+    def _summary(self, occurrence: FeedOccurrence, lang: Lang) -> str:
+        definition = self.definitions[occurrence.obligation]
+        prefix = f"{_WORDS['cancelled'][lang]}: " if occurrence.cancelled else ""
+        return (f"{prefix}{definition.names.get(lang)} {occurrence.period} – "
+                f"{self._party_name(occurrence, lang)}")
+
+    def _dates(self, statutory: date, effective: date, lang: Lang) -> list[str]:
+        lines = [f"{_WORDS['statutory'][lang]}: {finnish_date(statutory)}"]
+        if statutory != effective:
+            step = 1 if effective > statutory else -1
+            skipped = []
+            day = statutory
+            while day != effective:
+                skipped.append(day)
+                day += timedelta(days=step)
+            reason = shift_reason(skipped, self.non_working_days, lang)
+            lines.append(f"{_WORDS['shifted'][lang]}: {finnish_date(effective)} "
+                         f"({_WORDS['because'][lang]} {reason})")
+        return lines
+
+    def _event(self, occurrence: FeedOccurrence, lang: Lang) -> bytes:
+        key = (occurrence.id, lang)
+        cached = self._events.get(key)
+        if cached is not None:
+            return cached
+        definition = self.definitions[occurrence.obligation]
+        lines = self._dates(occurrence.due, occurrence.due_effective, lang)
+        lines.append(_WORDS["term_year"][lang].format(term=occurrence.term,
+                                                      year=occurrence.term_year))
+        for basis in definition.legal_basis:
+            sections = ", ".join(f"{s} §" for s in basis.sections)
+            lines.append(f"{_WORDS['basis'][lang]}: {basis.title.get(lang)} {basis.act} "
+                         f"{sections} {basis.url}".rstrip())
+        if definition.status.value == "candidate":
+            lines.append(_WORDS["candidate"][lang])
+        lines.append("")
+        lines.append(f"{_WORDS['steps'][lang]}:")
+        for step in occurrence.steps:
+            marker = "[x]" if step.status in ("done", "waived", "not_applicable") else "[ ]"
+            role = role_label(Role(step.role), PartyKind(step.party), lang)
+            lines.append(f"{marker} {definition.step(step.step).names.get(lang)} ({role}, "
+                         f"{finnish_date(step.due_effective)})")
+        event = EventData(
+            uid=f"{occurrence.id}@{UID_DOMAIN}",
+            day=occurrence.due_effective,
+            summary=self._summary(occurrence, lang),
+            description="\n".join(lines),
+            url=str(definition.legal_basis[0].url),
+            categories=("Yhdyspinta", definition.names.get(lang),
+                        label(OwedBy(occurrence.owed_by), lang),
+                        _WORDS["term_year"][lang].format(term=occurrence.term,
+                                                         year=occurrence.term_year)),
+            sequence=occurrence.revision,
+            stamp=occurrence.changed_at,
+            cancelled=occurrence.cancelled,
+            alarm_days=definition.reminders,
+            language=lang,
+        )
+        rendered = self._events[key] = render_event(event)
+        return rendered
+
+    def _todo(self, occurrence: FeedOccurrence, step: FeedStep, lang: Lang) -> bytes:
+        key = (occurrence.id, step.step, lang)
+        cached = self._todos.get(key)
+        if cached is not None:
+            return cached
+        definition = self.definitions[occurrence.obligation]
+        status, percent = _TODO_STATUS[step.status]
+        role = role_label(Role(step.role), PartyKind(step.party), lang)
+        lines = [f"{_WORDS['role'][lang]}: {role}",
+                 *self._dates(step.due, step.due_effective, lang)]
+        stamps = [occurrence.changed_at] + ([step.changed_at] if step.changed_at else [])
+        todo = TodoData(
+            uid=f"{occurrence.id}.{step.step}@{UID_DOMAIN}",
+            due=step.due_effective,
+            summary=f"{definition.step(step.step).names.get(lang)} – "
+                    f"{self._party_name(occurrence, lang)}",
+            description="\n".join(lines),
+            status=status,
+            percent=percent,
+            related_to=f"{occurrence.id}@{UID_DOMAIN}",
+            categories=("Yhdyspinta", definition.names.get(lang), role),
+            sequence=occurrence.revision + step.revision,
+            stamp=max(_aware(s) for s in stamps),
+            completed=_aware(step.changed_at) if step.status == "done" and step.changed_at
+            else None,
+            language=lang,
+        )
+        rendered = self._todos[key] = render_todo(todo)
+        return rendered
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+

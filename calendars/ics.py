@@ -1,0 +1,167 @@
+"""RFC 5545 bytes from plain data; pure: the same input (stamps, PRODID) gives the same bytes.
+
+Components are rendered one at a time and cached by the caller: the same VEVENT appears
+in the pair, party, county and obligation feeds, and is rendered once for all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import icalendar
+
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+ALARM_HOUR = 9
+"""Alarms ring at 09:00 (floating, the subscriber's local time) on their day."""
+
+
+def one_line(text: str) -> str:
+    """No line break, no control character: safe in any property, NAME and X- included."""
+    return _CONTROL.sub("", _LINE_BREAKS.sub(" ", text)).strip()
+
+
+def clean_text(text: str) -> str:
+    """Keep line breaks (icalendar escapes them) but drop control characters."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _duration(span: timedelta) -> str:
+    """RFC 5545 DURATION text of a whole number of hours or days (`PT6H`, `P1D`)."""
+    seconds = int(span.total_seconds())
+    if seconds % 86400 == 0:
+        return f"P{seconds // 86400}D"
+    return f"PT{seconds // 3600}H" if seconds % 3600 == 0 else f"PT{seconds}S"
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarMeta:
+    """Feed-level properties (RFC 7986 and the common X-WR- ones)."""
+
+    name: str
+    description: str
+    prodid: str
+    color: str
+    refresh: timedelta
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventData:
+    """An all-day deadline."""
+
+    uid: str
+    day: date
+    summary: str
+    description: str
+    url: str | None
+    categories: tuple[str, ...]
+    sequence: int
+    stamp: datetime
+    cancelled: bool
+    alarm_days: tuple[int, ...]
+    """Days before the event when an alarm rings (at ALARM_HOUR)."""
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class TodoData:
+    """A checklist step with its status."""
+
+    uid: str
+    due: date
+    summary: str
+    description: str
+    status: str
+    """NEEDS-ACTION, IN-PROCESS, COMPLETED or CANCELLED."""
+    percent: int
+    related_to: str
+    categories: tuple[str, ...]
+    sequence: int
+    stamp: datetime
+    completed: datetime | None
+    language: str
+
+
+def _stamp(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def render_event(event: EventData) -> bytes:
+    """One VEVENT (with its VALARMs) as bytes."""
+    component = icalendar.Event()
+    component.add("uid", one_line(event.uid))
+    component.add("dtstamp", _stamp(event.stamp))
+    component.add("dtstart", event.day)
+    component.add("dtend", event.day + timedelta(days=1))
+    component.add("summary", one_line(event.summary), parameters={"LANGUAGE": event.language})
+    component.add("description", clean_text(event.description),
+                  parameters={"LANGUAGE": event.language})
+    if event.url:
+        component.add("url", one_line(event.url), parameters={"VALUE": "URI"})
+    if event.categories:
+        component.add("categories", [one_line(c) for c in event.categories])
+    component.add("sequence", event.sequence)
+    component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    component.add("transp", "TRANSPARENT")
+    if not event.cancelled:
+        for days in sorted(set(event.alarm_days), reverse=True):
+            alarm = icalendar.Alarm()
+            alarm.add("uid", f"{one_line(event.uid)}-alarm-{days}")
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", one_line(event.summary))
+            alarm.add("trigger", timedelta(days=-days, hours=ALARM_HOUR))
+            component.add_component(alarm)
+    return bytes(component.to_ical())
+
+
+def render_todo(todo: TodoData) -> bytes:
+    """One VTODO as bytes."""
+    component = icalendar.Todo()
+    component.add("uid", one_line(todo.uid))
+    component.add("dtstamp", _stamp(todo.stamp))
+    component.add("due", todo.due)
+    component.add("summary", one_line(todo.summary), parameters={"LANGUAGE": todo.language})
+    component.add("description", clean_text(todo.description),
+                  parameters={"LANGUAGE": todo.language})
+    component.add("status", todo.status)
+    component.add("percent-complete", todo.percent)
+    component.add("related-to", one_line(todo.related_to), parameters={"RELTYPE": "PARENT"})
+    if todo.categories:
+        component.add("categories", [one_line(c) for c in todo.categories])
+    component.add("sequence", todo.sequence)
+    if todo.completed is not None:
+        component.add("completed", _stamp(todo.completed))
+    return bytes(component.to_ical())
+
+
+def render_calendar(meta: CalendarMeta, components: Iterable[bytes]) -> bytes:
+    """A VCALENDAR around already rendered components.
+
+    No UID on the VCALENDAR: a common sync client keeps only one event of a feed that has
+    one. NAME and X-WR-CALNAME are not escaped by the library, so line breaks are removed
+    from every text here.
+    """
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", one_line(meta.prodid))
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", one_line(meta.name))
+    calendar.add("x-wr-calname", one_line(meta.name))
+    calendar.add("description", one_line(meta.description))
+    calendar.add("x-wr-caldesc", one_line(meta.description))
+    calendar.add("refresh-interval", meta.refresh, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", _duration(meta.refresh))
+    calendar.add("color", one_line(meta.color))
+    calendar.add("x-apple-calendar-color", one_line(meta.color))
+    head = bytes(calendar.to_ical())
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    return head[: -len(end)] + b"".join(components) + end
+

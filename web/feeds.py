@@ -1,0 +1,254 @@
+"""The feed server: a plain ASGI app, so that a token check and an ETag cost almost nothing.
+
+Rendered feeds, their gzip form and ETags are kept in memory and dropped when the store
+changes (a cheap fingerprint query every few seconds). Private feeds live under
+`/feeds/{token}/…`; an unknown or revoked token, or a feed the token does not grant, is a
+404 that says nothing more. Tokens are compared in constant time and never logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import hmac
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from email.utils import format_datetime
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from calendars.feeds import FeedRenderer, FeedSpec
+from obligations.schema import LANGS, Lang
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+log = logging.getLogger("yhdyspinta.web")
+_FEED_PATH = re.compile(r"^/feeds/(?P<token>[A-Za-z0-9_-]{16,128})/(?P<name>[a-z0-9-]+)"
+                        r"(?:\.(?P<lang>fi|sv|en))?\.ics$")
+_PUBLIC_PATH = re.compile(r"^/public/(?P<name>[a-z0-9-]+)(?:\.(?P<lang>fi|sv|en))?\.ics$")
+ALL_FEEDS = "*"
+
+
+def token_hash(token: str) -> str:
+    """How a token is stored: SHA-256, hex. The token itself is shown once and never kept."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def mask_path(path: str) -> str:
+    """A request path fit for a log: the token replaced."""
+    return _FEED_PATH.sub(lambda m: m.group(0).replace(m.group("token"), "***"), path)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One feed in one language, ready to send."""
+
+    body: bytes
+    etag: bytes
+    last_modified: bytes
+    gzipped: bytes | None = None
+
+
+@dataclass
+class StoreSnapshot:
+    """What the server serves from: a renderer, the catalogue and the valid tokens."""
+
+    renderer: FeedRenderer
+    catalogue: dict[str, FeedSpec]
+    tokens: dict[str, frozenset[str]]
+    fingerprint: tuple[Any, ...]
+    last_modified: bytes
+
+
+RendererFactory = Callable[[date], tuple[FeedRenderer, tuple[FeedSpec, ...]]]
+
+
+def store_fingerprint(engine: Engine, today: date) -> tuple[Any, ...]:
+    """Changes whenever anything a feed shows may have changed (or the day turned)."""
+    with engine.connect() as connection:
+        occurrences = connection.execute(
+            text("SELECT count(*), max(changed_at), sum(revision) FROM occurrence")).one()
+        statuses = connection.execute(
+            text("SELECT count(*), max(changed_at), sum(revision) FROM step_status")).one()
+        subscribers = connection.execute(text(
+            "SELECT count(*), max(created_at), max(revoked_at), count(revoked_at) "
+            "FROM subscriber")).one()
+    return (today, tuple(occurrences), tuple(statuses), tuple(subscribers))
+
+
+def load_tokens(engine: Engine) -> dict[str, frozenset[str]]:
+    """Token hash → the feeds it grants, for subscribers not revoked."""
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT token_hash, feeds FROM subscriber WHERE revoked_at IS NULL")).all()
+    return {str(digest): frozenset(str(feeds).split()) for digest, feeds in rows}
+
+
+class FeedApp:
+    """The ASGI application."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        make_renderer: RendererFactory,
+        *,
+        public_feeds: frozenset[str] = frozenset(),
+        poll_seconds: float = 5.0,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.engine = engine
+        self.make_renderer = make_renderer
+        self.public_feeds = public_feeds
+        self.poll_seconds = poll_seconds
+        self.today = today
+        self.snapshot: StoreSnapshot | None = None
+        self.cache: dict[tuple[str, Lang], Rendered] = {}
+        self._lock = asyncio.Lock()
+        self._checked = 0.0
+
+    def refresh(self) -> None:
+        """Rebuild from the store if it changed (blocking; run in a thread)."""
+        today = self.today()
+        fingerprint = store_fingerprint(self.engine, today)
+        if self.snapshot is not None and self.snapshot.fingerprint == fingerprint:
+            return
+        renderer, catalogue = self.make_renderer(today)
+        changed = [moment for moment in (fingerprint[1][1], fingerprint[2][1]) if moment]
+        newest = max((m.replace(tzinfo=UTC) if m.tzinfo is None else m for m in changed),
+                     default=datetime.now(UTC))
+        self.snapshot = StoreSnapshot(
+            renderer=renderer,
+            catalogue={spec.id: spec for spec in catalogue},
+            tokens=load_tokens(self.engine),
+            fingerprint=fingerprint,
+            last_modified=format_datetime(newest.astimezone(UTC), usegmt=True).encode(),
+        )
+        self.cache = {}
+
+    async def _current(self) -> StoreSnapshot:
+        now = time.monotonic()
+        if self.snapshot is None or now - self._checked >= self.poll_seconds:
+            async with self._lock:
+                if self.snapshot is None or now - self._checked >= self.poll_seconds:
+                    await asyncio.to_thread(self.refresh)
+                    self._checked = time.monotonic()
+        assert self.snapshot is not None
+        return self.snapshot
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        method, path = scope["method"], scope["path"]
+        if path == "/healthz":
+            await _respond(send, 200, b"ok\n", [(b"content-type", b"text/plain")])
+            return
+        if method not in ("GET", "HEAD"):
+            await _respond(send, 405, b"", [(b"allow", b"GET, HEAD")])
+            return
+        snapshot = await self._current()
+        spec, lang = self._authorise(snapshot, path)
+        if spec is None:
+            log.info("404 %s", mask_path(path))
+            await _respond(send, 404, b"not found\n", [(b"content-type", b"text/plain")])
+            return
+        rendered = await self._rendered(snapshot, spec, lang or spec.default_lang)
+        headers = dict(scope["headers"])
+        cache = b"public, max-age=300" if spec.id in self.public_feeds else \
+            b"private, max-age=300"
+        common = [(b"etag", rendered.etag), (b"last-modified", rendered.last_modified),
+                  (b"cache-control", cache), (b"vary", b"accept-encoding")]
+        if_none_match = headers.get(b"if-none-match")
+        if if_none_match is not None and _etag_matches(if_none_match, rendered.etag):
+            await _respond(send, 304, b"", common)
+            return
+        body = rendered.body
+        extra = [(b"content-type", b"text/calendar; charset=utf-8"),
+                 (b"content-disposition", f'inline; filename="{spec.id}.ics"'.encode())]
+        if b"gzip" in headers.get(b"accept-encoding", b""):
+            if rendered.gzipped is None:
+                rendered = await asyncio.to_thread(self._gzip, spec.id, lang or spec.default_lang,
+                                                   rendered)
+            body = rendered.gzipped or body
+            extra.append((b"content-encoding", b"gzip"))
+        await _respond(send, 200, b"" if method == "HEAD" else body, common + extra,
+                       length=len(body))
+
+    def _authorise(self, snapshot: StoreSnapshot, path: str) -> tuple[FeedSpec | None, Lang | None]:
+        match = _FEED_PATH.match(path)
+        if match is not None:
+            digest = token_hash(match.group("token"))
+            granted = snapshot.tokens.get(digest)
+            stored = digest if granted is not None else "0" * 64
+            if not hmac.compare_digest(stored, digest) or granted is None:
+                return None, None
+            name = match.group("name")
+            if name not in granted and ALL_FEEDS not in granted:
+                return None, None
+        else:
+            match = _PUBLIC_PATH.match(path)
+            if match is None or match.group("name") not in self.public_feeds:
+                return None, None
+            name = match.group("name")
+        spec = snapshot.catalogue.get(name)
+        lang = match.group("lang")
+        return spec, next((known for known in LANGS if known == lang), None)
+
+    async def _rendered(self, snapshot: StoreSnapshot, spec: FeedSpec, lang: Lang) -> Rendered:
+        key = (spec.id, lang)
+        rendered = self.cache.get(key)
+        if rendered is None:
+            body = await asyncio.to_thread(snapshot.renderer.render, spec, lang)
+            etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
+            rendered = Rendered(body, etag, snapshot.last_modified)
+            if snapshot is self.snapshot:
+                self.cache[key] = rendered
+        return rendered
+
+    def _gzip(self, feed: str, lang: Lang, rendered: Rendered) -> Rendered:
+        zipped = Rendered(rendered.body, rendered.etag, rendered.last_modified,
+                          gzip.compress(rendered.body, compresslevel=6, mtime=0))
+        if self.cache.get((feed, lang)) is rendered:
+            self.cache[(feed, lang)] = zipped
+        return zipped
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await asyncio.to_thread(self.refresh)
+                    self._checked = time.monotonic()
+                except Exception as exc:
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def _etag_matches(header: bytes, etag: bytes) -> bool:
+    if header.strip() == b"*":
+        return True
+    candidates = [c.strip().removeprefix(b"W/") for c in header.split(b",")]
+    return etag in candidates
+
+
+async def _respond(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]],
+                   length: int | None = None) -> None:
+    size = len(body) if length is None else length
+    if status != 304:  # a 304 carries no body, and no length of one
+        headers = [*headers, (b"content-length", str(size).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

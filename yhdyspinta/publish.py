@@ -1,0 +1,133 @@
+"""Publishing feeds: from the store to a renderer, and to files for static hosting."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from calendars.feeds import FeedRenderer, FeedSpec, feed_catalogue
+from calendars.workdays import finnish_non_working_days
+from obligations.parties import Registry
+from obligations.schema import LANGS, ObligationDefinition
+from state.queries import feed_view
+from yhdyspinta import __version__
+from yhdyspinta.settings import Settings
+
+PRODID = f"-//Yhdyspinta//Yhdyspinta {__version__}//FI"
+
+
+def build_renderer(
+    engine: Engine,
+    settings: Settings,
+    definitions: tuple[ObligationDefinition, ...],
+    registry: Registry,
+    today: date,
+) -> tuple[FeedRenderer, tuple[FeedSpec, ...]]:
+    """A renderer over the store's current view, and the feed catalogue."""
+    start = today - timedelta(days=settings.feed_past_days)
+    end = today + timedelta(days=settings.feed_future_days)
+    view = feed_view(engine, start=start, end=end, today=today,
+                     keep_cancelled_days=settings.keep_cancelled_days)
+    renderer = FeedRenderer(
+        definitions={d.id: d for d in definitions},
+        registry=registry,
+        non_working_days=finnish_non_working_days(start.year - 1, end.year + 1),
+        occurrences=view,
+        prodid=PRODID,
+    )
+    return renderer, feed_catalogue(registry, definitions)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    """What an export wrote."""
+
+    feeds: int
+    files: int
+
+
+def file_name(spec: FeedSpec, lang: str | None) -> str:
+    """`pair-564.sv.ics`, or `pair-564.ics` for the feed's default language."""
+    return f"{spec.id}.{lang}.ics" if lang else f"{spec.id}.ics"
+
+
+def feeds_of_region(catalogue: tuple[FeedSpec, ...], registry: Registry,
+                    region: str) -> tuple[FeedSpec, ...]:
+    """The feeds of one county and its municipalities (obligation feeds left out)."""
+    members = {f"m{m.code}" for m in registry.members(region)}
+    return tuple(s for s in catalogue if s.party == f"r{region}" or s.party in members)
+
+
+def export(outdir: Path, renderer: FeedRenderer, catalogue: tuple[FeedSpec, ...],
+           public_url: str) -> ExportReport:
+    """Write every feed in every language, and an index, replacing the previous export.
+
+    Files are written into a new folder that replaces `outdir/feeds` only when complete,
+    so a web server never serves a half-written export.
+    """
+    outdir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".feeds-", dir=outdir))
+    files = 0
+    index: list[dict[str, Any]] = []
+    try:
+        for spec in catalogue:
+            entry: dict[str, Any] = {"id": spec.id, "kind": spec.kind,
+                                     "default_lang": spec.default_lang, "names": {},
+                                     "files": {}}
+            for lang in LANGS:
+                body = renderer.render(spec, lang)
+                (staging / file_name(spec, lang)).write_bytes(body)
+                entry["names"][lang] = renderer.feed_name(spec, lang)
+                entry["files"][lang] = f"feeds/{file_name(spec, lang)}"
+                files += 1
+                if lang == spec.default_lang:  # the same file under the short name
+                    os.link(staging / file_name(spec, lang), staging / file_name(spec, None))
+                    files += 1
+            index.append(entry)
+        (staging / "index.json").write_text(
+            json.dumps({"feeds": index}, ensure_ascii=False, indent=1), encoding="utf-8")
+        (staging / "index.html").write_text(_index_html(index, public_url), encoding="utf-8")
+        target = outdir / "feeds"
+        old = outdir / ".feeds-old"
+        if old.exists():
+            shutil.rmtree(old)
+        if target.exists():
+            target.replace(old)
+        staging.replace(target)
+        if old.exists():
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return ExportReport(len(catalogue), files + 2)
+
+
+def _index_html(index: list[dict[str, Any]], public_url: str) -> str:
+    rows = []
+    for entry in index:
+        names, files = entry["names"], entry["files"]
+        links = " ".join(
+            f'<a href="{html.escape(str(files[lang]).removeprefix("feeds/"))}" lang="{lang}">'
+            f"{lang}</a>" for lang in LANGS)
+        rows.append(f"<tr><td>{html.escape(str(entry['id']))}</td>"
+                    f"<td lang=\"fi\">{html.escape(names['fi'])}</td>"
+                    f"<td lang=\"sv\">{html.escape(names['sv'])}</td>"
+                    f"<td>{links}</td></tr>")
+    return (
+        "<!doctype html>\n<html lang=\"fi\"><head><meta charset=\"utf-8\">"
+        "<title>Yhdyspinta – kalenterit / kalendrar / calendars</title></head><body>"
+        "<h1>Yhdyspinta – kalenterit · kalendrar · calendars</h1>"
+        f"<p>{html.escape(public_url)}</p>"
+        "<table><thead><tr><th>id</th><th lang=\"fi\">nimi</th><th lang=\"sv\">namn</th>"
+        "<th>fi · sv · en</th></tr></thead><tbody>\n"
+        + "\n".join(rows) + "\n</tbody></table></body></html>\n"
+    )

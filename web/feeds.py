@@ -121,9 +121,8 @@ class FeedApp:
         if self.snapshot is not None and self.snapshot.fingerprint == fingerprint:
             return
         renderer, catalogue = self.make_renderer(today)
-        changed = [moment for moment in (fingerprint[1][1], fingerprint[2][1]) if moment]
-        newest = max((m.replace(tzinfo=UTC) if m.tzinfo is None else m for m in changed),
-                     default=datetime.now(UTC))
+        changed = [_moment(m) for m in (fingerprint[1][1], fingerprint[2][1]) if m]
+        newest = max(changed, default=datetime.now(UTC))
         self.snapshot = StoreSnapshot(
             renderer=renderer,
             catalogue={spec.id: spec for spec in catalogue},
@@ -236,6 +235,12 @@ class FeedApp:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A timestamp from a raw query: SQLite gives text, PostgreSQL a datetime."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _etag_matches(header: bytes, etag: bytes) -> bool:

@@ -312,8 +312,12 @@ class FeedRenderer:
     def _event(self, occurrence: FeedOccurrence, lang: Lang) -> bytes:
         key = (occurrence.id, lang)
         cached = self._events.get(key)
-        if cached is not None:
-            return cached
+        if cached is None:
+            cached = self._events[key] = render_event(self.event_data(occurrence, lang))
+        return cached
+
+    def event_data(self, occurrence: FeedOccurrence, lang: Lang) -> EventData:
+        """What the VEVENT of an occurrence says, in one language."""
         definition = self.definitions[occurrence.obligation]
         lines = self._dates(occurrence.due, occurrence.due_effective, lang)
         lines.append(_WORDS["term_year"][lang].format(term=occurrence.term,
@@ -331,7 +335,7 @@ class FeedRenderer:
             role = role_label(Role(step.role), PartyKind(step.party), lang)
             lines.append(f"{marker} {definition.step(step.step).names.get(lang)} ({role}, "
                          f"{finnish_date(step.due_effective)})")
-        event = EventData(
+        return EventData(
             uid=f"{occurrence.id}@{UID_DOMAIN}",
             day=occurrence.due_effective,
             summary=self._summary(occurrence, lang),
@@ -347,21 +351,23 @@ class FeedRenderer:
             alarm_days=definition.reminders,
             language=lang,
         )
-        rendered = self._events[key] = render_event(event)
-        return rendered
 
     def _todo(self, occurrence: FeedOccurrence, step: FeedStep, lang: Lang) -> bytes:
         key = (occurrence.id, step.step, lang)
         cached = self._todos.get(key)
-        if cached is not None:
-            return cached
+        if cached is None:
+            cached = self._todos[key] = render_todo(self.todo_data(occurrence, step, lang))
+        return cached
+
+    def todo_data(self, occurrence: FeedOccurrence, step: FeedStep, lang: Lang) -> TodoData:
+        """What the VTODO of a step says, in one language."""
         definition = self.definitions[occurrence.obligation]
         status, percent = _TODO_STATUS[step.status]
         role = role_label(Role(step.role), PartyKind(step.party), lang)
         lines = [f"{_WORDS['role'][lang]}: {role}",
                  *self._dates(step.due, step.due_effective, lang)]
         stamps = [occurrence.changed_at] + ([step.changed_at] if step.changed_at else [])
-        todo = TodoData(
+        return TodoData(
             uid=f"{occurrence.id}.{step.step}@{UID_DOMAIN}",
             due=step.due_effective,
             summary=f"{definition.step(step.step).names.get(lang)} – "
@@ -377,8 +383,6 @@ class FeedRenderer:
             else None,
             language=lang,
         )
-        rendered = self._todos[key] = render_todo(todo)
-        return rendered
 
 
 def _aware(moment: datetime) -> datetime:

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -55,6 +56,16 @@ class Rendered:
     etag: bytes
     last_modified: bytes
     gzipped: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hot:
+    """Ready-made answers for one authorised address (plain, uncompressed GET)."""
+
+    etag: bytes
+    body: bytes
+    headers_304: list[tuple[bytes, bytes]]
+    headers_200: list[tuple[bytes, bytes]]
 
 
 @dataclass
@@ -111,8 +122,11 @@ class FeedApp:
         self.today = today
         self.snapshot: StoreSnapshot | None = None
         self.cache: dict[tuple[str, Lang], Rendered] = {}
+        self.hot: dict[str, Hot] = {}
         self._lock = asyncio.Lock()
         self._checked = 0.0
+        self._fresh_until = 0.0
+        """Until when the hot answers stand without looking at the store."""
 
     def refresh(self) -> None:
         """Rebuild from the store if it changed (blocking; run in a thread)."""
@@ -131,6 +145,7 @@ class FeedApp:
             last_modified=format_datetime(newest.astimezone(UTC), usegmt=True).encode(),
         )
         self.cache = {}
+        self.hot = {}
 
     async def _current(self) -> StoreSnapshot:
         now = time.monotonic()
@@ -139,10 +154,30 @@ class FeedApp:
                 if self.snapshot is None or now - self._checked >= self.poll_seconds:
                     await asyncio.to_thread(self.refresh)
                     self._checked = time.monotonic()
+                    self._fresh_until = self._checked + self.poll_seconds
         assert self.snapshot is not None
         return self.snapshot
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Fast path: a feed this very address was already authorised and rendered for
+        # since the last change of the store (the dict is emptied on every refresh).
+        hot = self.hot.get(scope.get("path", ""))
+        if hot is not None and scope["method"] == "GET" and \
+                monotonic() < self._fresh_until:
+            for name, value in scope["headers"]:
+                if name == b"if-none-match" and (value == hot.etag or
+                                                 _etag_matches(value, hot.etag)):
+                    await send({"type": "http.response.start", "status": 304,
+                                "headers": hot.headers_304})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+                if name == b"accept-encoding" and b"gzip" in value:
+                    break
+            else:
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": hot.headers_200})
+                await send({"type": "http.response.body", "body": hot.body})
+                return
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
@@ -168,12 +203,16 @@ class FeedApp:
         common = [(b"etag", rendered.etag), (b"last-modified", rendered.last_modified),
                   (b"cache-control", cache), (b"vary", b"accept-encoding")]
         if_none_match = headers.get(b"if-none-match")
+        extra = [(b"content-type", b"text/calendar; charset=utf-8"),
+                 (b"content-disposition", f'inline; filename="{spec.id}.ics"'.encode())]
+        if snapshot is self.snapshot:
+            self.hot[path] = Hot(rendered.etag, rendered.body, common,
+                                 [*common, *extra,
+                                  (b"content-length", str(len(rendered.body)).encode())])
         if if_none_match is not None and _etag_matches(if_none_match, rendered.etag):
             await _respond(send, 304, b"", common)
             return
         body = rendered.body
-        extra = [(b"content-type", b"text/calendar; charset=utf-8"),
-                 (b"content-disposition", f'inline; filename="{spec.id}.ics"'.encode())]
         if b"gzip" in headers.get(b"accept-encoding", b""):
             if rendered.gzipped is None:
                 rendered = await asyncio.to_thread(self._gzip, spec.id, lang or spec.default_lang,
@@ -228,6 +267,7 @@ class FeedApp:
                 try:
                     await asyncio.to_thread(self.refresh)
                     self._checked = time.monotonic()
+                    self._fresh_until = self._checked + self.poll_seconds
                 except Exception as exc:
                     await send({"type": "lifespan.startup.failed", "message": str(exc)})
                     return

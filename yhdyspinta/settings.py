@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from pydantic import field_validator
@@ -36,6 +37,10 @@ class Settings(BaseSettings):
     """A cancelled duty stays in the feeds, marked cancelled, this long."""
     public_feeds: list[str] = []
     """Feed ids served without a token (none by default)."""
+    poll_seconds: float = 5.0
+    """How often the feed server looks for changes in the store."""
+    today: date | None = None
+    """The day taken as today (for tests and demonstrations); None = the clock's."""
 
     @field_validator("definitions_dir", "config_dir", "registry_dir", "database_url",
                      mode="before")

@@ -289,28 +289,30 @@ def cmd_calendars_export(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
-    """Serve the feeds over HTTP until stopped."""
-    import logging
+    """Sync, then serve the feeds over HTTP until stopped (Granian, one worker)."""
+    import os
 
-    import uvicorn
+    from granian import Granian
+    from granian.constants import Interfaces
 
-    from web.feeds import FeedApp
-    from yhdyspinta.publish import build_renderer
-
-    engine, planned = _sync_default(ctx, args)
+    _sync_default(ctx, args)
+    # The worker process reads its settings from the environment: pass ours on.
     settings = ctx.settings
-
-    def make_renderer(today: date) -> Any:
-        return build_renderer(engine, settings, planned.definitions, planned.registry, today)
-
-    app = FeedApp(engine, make_renderer, public_feeds=frozenset(settings.public_feeds),
-                  poll_seconds=args.poll)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for name, value in (("DEFINITIONS_DIR", settings.definitions_dir),
+                        ("CONFIG_DIR", settings.config_dir),
+                        ("REGISTRY_DIR", settings.registry_dir),
+                        ("REGISTRY_YEAR", settings.registry_year),
+                        ("DATABASE_URL", settings.effective_database_url),
+                        ("POLL_SECONDS", args.poll),
+                        ("TODAY", args.today.isoformat() if args.today else None)):
+        if value is not None:
+            os.environ[f"YHDYSPINTA_{name}"] = str(value)
     print(t("serve.listening", ctx.lang, url=f"http://{args.host}:{args.port}"), file=ctx.out,
           flush=True)
-    # uvicorn's access log would write request paths, and with them the feed tokens.
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning",
-                lifespan="on", server_header=False)
+    # No access log: it would write request paths, and with them the feed tokens.
+    Granian("web.server:create", address=args.host, port=args.port,
+            interface=Interfaces.ASGI, factory=True, websockets=False, log_access=False,
+            log_level="warning").serve()  # type: ignore[arg-type]
     return EXIT_OK
 
 

@@ -271,7 +271,9 @@ class FeedRenderer:
         )
         components: list[bytes] = []
         for occurrence in self.candidates(spec):
-            if not spec.selects(occurrence):
+            if occurrence.obligation not in self.definitions or not spec.selects(occurrence):
+                # A duty whose definition was removed is cancelled in the store; with no
+                # definition left there is nothing to say about it, so it drops out.
                 continue
             components.append(self._event(occurrence, lang))
             if occurrence.cancelled:
@@ -345,8 +347,11 @@ class FeedRenderer:
                         label(OwedBy(occurrence.owed_by), lang),
                         _WORDS["term_year"][lang].format(term=occurrence.term,
                                                          year=occurrence.term_year)),
-            sequence=occurrence.revision,
-            stamp=occurrence.changed_at,
+            # The description lists the steps' states: their revisions count too.
+            sequence=occurrence.revision + sum(s.revision for s in occurrence.steps),
+            stamp=max(_aware(m) for m in (occurrence.changed_at,
+                                          *(s.changed_at for s in occurrence.steps
+                                            if s.changed_at))),
             cancelled=occurrence.cancelled,
             alarm_days=definition.reminders,
             language=lang,

@@ -109,7 +109,7 @@ def set_step_status(
         if status is StepStatus.WAIVED and not note:
             raise TransitionError("waiving a step needs a reason (--note TEXT)")
         forced = False
-        if status is StepStatus.DONE:
+        if status is StepStatus.DONE and old is not status:
             open_before = [
                 before for before in planned[step].after.split()
                 if not StepStatus(statuses[before].status if before in statuses

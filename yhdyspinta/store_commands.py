@@ -261,9 +261,10 @@ def _sync_default(ctx: Context, args: argparse.Namespace) -> tuple[Engine, Any]:
     from state.sync import definition_fingerprints, sync_plan
     from yhdyspinta.cli import compute_plan
 
-    for name in ("start", "end", "obligation"):
-        setattr(args, name, getattr(args, name, None))
-    planned = compute_plan(ctx, args, terms=2)
+    # The sync covers everything: a narrower plan would cancel what it left out.
+    whole = argparse.Namespace(**{**vars(args), "start": None, "end": None,
+                                  "obligation": None, "region": None, "municipality": None})
+    planned = compute_plan(ctx, whole, terms=2)
     engine = engine_for(ctx)
     sync_plan(engine, planned.occurrences, definition_fingerprints(planned.definitions),
               window=planned.window, obligations=None, now=_now(), today=planned.today)

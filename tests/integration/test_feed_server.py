@@ -158,6 +158,9 @@ def test_a_caldav_server_accepts_the_exported_feeds(radicale, tmp_path, database
     env = {**os.environ, "YHDYSPINTA_DATABASE_URL": database_url, "YHDYSPINTA_LANG": "en"}
     _cli(env, "calendars", "export", str(tmp_path / "out"), "--region", "20", "--today",
          "2026-11-28")
+    # Exporting one county's feeds must not cancel the other counties' duties.
+    assert "cancelled 0" in _cli(env, "sync", "--today", "2026-11-28")
+    assert "changed 0" in _cli(env, "sync", "--today", "2026-11-28")
     request = urllib.request.Request(f"{radicale}/yhdyspinta/", method="MKCOL")
     assert urllib.request.urlopen(request, timeout=30).status == 201
     for name in ("pair-205.fi.ics", "region-20.sv.ics", "role-20-coordinator.en.ics"):

@@ -282,7 +282,8 @@ class FeedRenderer:
                               if spec.takes_step(occurrence, step))
         return render_calendar(meta, components)
 
-    def _party_name(self, occurrence: FeedOccurrence, lang: Lang) -> str:
+    def party_name(self, occurrence: FeedOccurrence, lang: Lang) -> str:
+        """Who owes the duty, as a person reads it (a county – municipality for a pair)."""
         if occurrence.municipality is not None and not OwedBy(occurrence.owed_by).is_negotiation:
             return self.registry.municipality(occurrence.municipality).name(lang)
         region = self.registry.region(occurrence.region).name(lang) if occurrence.region else ""
@@ -295,9 +296,10 @@ class FeedRenderer:
         definition = self.definitions[occurrence.obligation]
         prefix = f"{_WORDS['cancelled'][lang]}: " if occurrence.cancelled else ""
         return (f"{prefix}{definition.names.get(lang)} {occurrence.period} – "
-                f"{self._party_name(occurrence, lang)}")
+                f"{self.party_name(occurrence, lang)}")
 
-    def _dates(self, statutory: date, effective: date, lang: Lang) -> list[str]:
+    def date_lines(self, statutory: date, effective: date, lang: Lang) -> list[str]:
+        """The statutory date and, if it moves, the effective one and why."""
         lines = [f"{_WORDS['statutory'][lang]}: {finnish_date(statutory)}"]
         if statutory != effective:
             step = 1 if effective > statutory else -1
@@ -321,7 +323,7 @@ class FeedRenderer:
     def event_data(self, occurrence: FeedOccurrence, lang: Lang) -> EventData:
         """What the VEVENT of an occurrence says, in one language."""
         definition = self.definitions[occurrence.obligation]
-        lines = self._dates(occurrence.due, occurrence.due_effective, lang)
+        lines = self.date_lines(occurrence.due, occurrence.due_effective, lang)
         lines.append(_WORDS["term_year"][lang].format(term=occurrence.term,
                                                       year=occurrence.term_year))
         for basis in definition.legal_basis:
@@ -370,13 +372,13 @@ class FeedRenderer:
         status, percent = _TODO_STATUS[step.status]
         role = role_label(Role(step.role), PartyKind(step.party), lang)
         lines = [f"{_WORDS['role'][lang]}: {role}",
-                 *self._dates(step.due, step.due_effective, lang)]
+                 *self.date_lines(step.due, step.due_effective, lang)]
         stamps = [occurrence.changed_at] + ([step.changed_at] if step.changed_at else [])
         return TodoData(
             uid=f"{occurrence.id}.{step.step}@{UID_DOMAIN}",
             due=step.due_effective,
             summary=f"{definition.step(step.step).names.get(lang)} – "
-                    f"{self._party_name(occurrence, lang)}",
+                    f"{self.party_name(occurrence, lang)}",
             description="\n".join(lines),
             status=status,
             percent=percent,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -19,6 +20,7 @@ from obligations.schema import (
     Model,
     MunicipalityCode,
     RegionCode,
+    Role,
 )
 
 
@@ -51,6 +53,23 @@ class MunicipalitySettings(Model):
     practice_dates: dict[KebabId, PracticeDates] = Field(default_factory=dict)
 
 
+class EscalationLink(Model):
+    """Who hears of a missed deadline at one level of escalation."""
+
+    party: Literal["owner", "county"]
+    """`owner`: the party that owes the step; `county`: the wellbeing services county."""
+    role: Role | Literal["step"]
+    """`step`: the step's own role (the preparer); otherwise a role of that party."""
+
+
+DEFAULT_ESCALATION_CHAIN: tuple[EscalationLink, ...] = (
+    EscalationLink(party="owner", role="step"),
+    EscalationLink(party="owner", role=Role.TOP_MANAGEMENT),
+    EscalationLink(party="county", role=Role.COORDINATOR),
+)
+"""The preparer, then their management, then the county's HYTE coordinator."""
+
+
 class RegionConfigFile(Model):
     """One organiser's configuration file."""
 
@@ -60,6 +79,9 @@ class RegionConfigFile(Model):
     negotiations: dict[KebabId, NegotiationSetting] = Field(default_factory=dict)
     practice_dates: dict[KebabId, PracticeDates] = Field(default_factory=dict)
     municipalities: dict[MunicipalityCode, MunicipalitySettings] = Field(default_factory=dict)
+    escalation_chain: Annotated[tuple[EscalationLink, ...], Field(min_length=1)] | None = None
+    """Who hears of a missed step at the 1st, 2nd, 3rd … escalation (each level adds its
+    people to the earlier ones'); None = DEFAULT_ESCALATION_CHAIN."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +104,13 @@ class Configuration:
         """The county's sub-regional groups (empty if none are configured)."""
         config = self.regions.get(region_code)
         return config.sub_regions if config is not None else ()
+
+    def escalation_chain(self, region_code: str | None) -> tuple[EscalationLink, ...]:
+        """The county's escalation chain, or the default one."""
+        config = self.regions.get(region_code or "")
+        if config is None or config.escalation_chain is None:
+            return DEFAULT_ESCALATION_CHAIN
+        return config.escalation_chain
 
     def practice_dates(
         self, obligation_id: str, region_code: str, municipality_code: str | None

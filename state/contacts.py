@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
+from notify.channels import ChannelConfigError, parse_teams_url
 from obligations.parties import Registry
 from obligations.schema import Role
 from state.db import write_session
@@ -22,7 +23,7 @@ from state.models import ContactRow
 
 COLUMNS = ("party", "role", "name", "email", "teams", "language", "delivery")
 _EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}")
-_TEAMS_SCHEMES = ("workflows://", "https://")
+_LIMITS = {"name": 200, "email": 320, "teams": 2000}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ class ImportReport:
 
 def parse_contacts(text: str, source: str, registry: Registry) -> list[ContactRow]:
     """Validate a whole CSV text; raise ContactImportError listing every bad value."""
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))  # Excel writes a BOM
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise ContactImportError(source, [ContactProblem(1, ", ".join(missing),
@@ -71,6 +72,9 @@ def parse_contacts(text: str, source: str, registry: Registry) -> list[ContactRo
         line = reader.line_num
         values = {c: (row.get(c) or "").strip() for c in COLUMNS}
         before = len(problems)
+        for column, limit in _LIMITS.items():
+            if len(values[column]) > limit:
+                problems.append(ContactProblem(line, column, f"longer than {limit} characters"))
         party = values["party"]
         if party in municipalities:
             party_key = f"m{party}"
@@ -88,11 +92,12 @@ def parse_contacts(text: str, source: str, registry: Registry) -> list[ContactRo
         if values["email"] and not _EMAIL.fullmatch(values["email"]):
             problems.append(ContactProblem(line, "email",
                                            f"{values['email']!r} is not an email address"))
-        if values["teams"] and not values["teams"].startswith(_TEAMS_SCHEMES):
-            scheme = values["teams"].split(":", 1)[0] if ":" in values["teams"] else "(none)"
-            problems.append(ContactProblem(line, "teams", f"unknown channel scheme {scheme!r}; "
-                                           "use a workflows:// or https:// Teams workflow "
-                                           "address"))
+        if values["teams"]:
+            try:
+                parse_teams_url(values["teams"])
+            except ChannelConfigError as error:
+                # The message names the scheme at most, never the address (a secret).
+                problems.append(ContactProblem(line, "teams", str(error)))
         if not values["email"] and not values["teams"]:
             problems.append(ContactProblem(line, "email", "give an email or a teams address"))
         if values["language"] not in ("fi", "sv", "en"):

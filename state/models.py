@@ -160,10 +160,23 @@ class SubscriberRow(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
+class OutboxState(StrEnum):
+    """Where a message of the outbox stands."""
+
+    PENDING = "pending"
+    """Waiting for its next attempt."""
+    SENDING = "sending"
+    """Claimed by a dispatcher; reclaimed if that dispatcher dies (its lease runs out)."""
+    SENT = "sent"
+    FAILED = "failed"
+    """Gave up after the last attempt; kept with its error until retried by hand."""
+
+
 class OutboxRow(SQLModel, table=True):
     """A message to send, unique by its key so that nothing is queued or sent twice."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_next", "state", "next_attempt_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=400, unique=True)
@@ -177,3 +190,14 @@ class OutboxRow(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(sa_column=_timestamp())
+
+
+class OutboxItemRow(SQLModel, table=True):
+    """One reminder or escalation for one recipient and channel, and the message carrying it."""
+
+    __tablename__ = "outbox_item"
+
+    key: str = Field(primary_key=True, max_length=400)
+    outbox_id: int = Field(foreign_key="outbox.id", index=True)
+    occurrence_id: str = Field(max_length=200)
+    step: str = Field(max_length=80)

@@ -56,6 +56,32 @@ def _iso_date(lang: Lang) -> Callable[[str], date]:
     return parse
 
 
+def _positive(lang: Lang) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise argparse.ArgumentTypeError(t("error.not_positive", lang, value=value))
+        return number
+
+    return parse
+
+
+def _non_negative(lang: Lang) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if not number >= 0 or number == float("inf"):
+            raise argparse.ArgumentTypeError(t("error.not_non_negative", lang, value=value))
+        return number
+
+    return parse
+
+
 def _add_common(parser: argparse.ArgumentParser, lang: Lang, default: Any) -> None:
     parser.add_argument("--lang", choices=LANGS, default=default, help=t("help.lang", lang))
     parser.add_argument("--definitions", type=Path, metavar="DIR", default=default,
@@ -207,6 +233,31 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     subscribers_revoke.add_argument("id", type=int, metavar="ID")
     subscribers_revoke.set_defaults(handler=_store("cmd_subscribers_revoke"))
 
+    remind = commands.add_parser("remind", help=t("help.remind", lang), parents=[common],
+                                 description=t("help.remind", lang))
+    remind.add_argument("--dry-run", action="store_true", help=t("help.dry_run", lang))
+    remind.add_argument("--today", type=parse_date, metavar="DATE", help=t("help.today", lang))
+    remind.add_argument("--workers", type=_positive(lang), metavar="N",
+                        help=t("help.workers", lang))
+    remind.add_argument("--wait", type=_non_negative(lang), metavar="SECONDS",
+                        help=t("help.wait", lang))
+    remind.set_defaults(handler=_store("cmd_remind", "reminders"))
+
+    outbox = commands.add_parser("outbox", help=t("help.outbox", lang), parents=[common],
+                                 description=t("help.outbox", lang))
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True,
+                                            metavar="ACTION", parser_class=_Parser)
+    outbox_list = outbox_commands.add_parser("list", help=t("help.outbox_list", lang),
+                                             parents=[common])
+    outbox_list.add_argument("--state", choices=("pending", "sending", "sent", "failed"),
+                             help=t("help.outbox_state", lang))
+    outbox_list.add_argument("--limit", type=_positive(lang), default=50, metavar="N",
+                             help=t("help.limit", lang))
+    outbox_list.set_defaults(handler=_store("cmd_outbox_list", "reminders"))
+    outbox_commands.add_parser(
+        "retry", help=t("help.outbox_retry", lang), parents=[common]
+    ).set_defaults(handler=_store("cmd_outbox_retry", "reminders"))
+
     db = commands.add_parser("db", help=t("help.db", lang), parents=[common],
                              description=t("help.db", lang))
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION",
@@ -221,13 +272,15 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
 STEP_STATUSES = ("not_started", "in_progress", "done", "waived", "not_applicable")
 
 
-def _store(name: str) -> Callable[[argparse.Namespace, Context], int]:
-    """A handler from `store_commands`, imported only when it runs."""
+def _store(name: str, module: str = "store_commands",
+           ) -> Callable[[argparse.Namespace, Context], int]:
+    """A handler from `yhdyspinta.<module>`, imported only when it runs."""
 
     def handler(args: argparse.Namespace, ctx: Context) -> int:
-        from yhdyspinta import store_commands
+        import importlib
 
-        command: Callable[[argparse.Namespace, Context], int] = getattr(store_commands, name)
+        commands = importlib.import_module(f"yhdyspinta.{module}")
+        command: Callable[[argparse.Namespace, Context], int] = getattr(commands, name)
         return command(args, ctx)
 
     return handler
@@ -556,7 +609,7 @@ def _run(args: argparse.Namespace, lang: Lang, out: IO[str], err: IO[str]) -> in
 
 
 STORE_COMMANDS = frozenset({"sync", "status", "step", "audit", "contacts", "db", "calendars",
-                            "serve", "subscribers"})
+                            "serve", "subscribers", "remind", "outbox"})
 
 
 def _safe_url(settings: Settings) -> str:

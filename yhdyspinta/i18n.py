@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from obligations.errors import Problem
-from obligations.lang import LANGS, Lang
+from obligations.lang import LANGS, STEP_STATUS_LABELS, Lang
 
 MESSAGES: Mapping[str, Mapping[Lang, str]] = {
     # --- help -------------------------------------------------------------------------
@@ -166,14 +166,89 @@ MESSAGES: Mapping[str, Mapping[Lang, str]] = {
     "step.unchanged": {"fi": "{occurrence} / {step}: jo {new}, ei muutosta",
                        "sv": "{occurrence} / {step}: redan {new}, ingen ändring",
                        "en": "{occurrence} / {step}: already {new}, nothing changed"},
-    "status.not_started": {"fi": "ei aloitettu", "sv": "ej påbörjad", "en": "not started"},
-    "status.in_progress": {"fi": "kesken", "sv": "pågår", "en": "in progress"},
-    "status.done": {"fi": "valmis", "sv": "klar", "en": "done"},
-    "status.waived": {"fi": "ohitettu", "sv": "avstådd", "en": "waived"},
-    "status.not_applicable": {"fi": "ei koske", "sv": "ej tillämplig", "en": "not applicable"},
+    **{f"status.{status}": labels for status, labels in STEP_STATUS_LABELS.items()},
     "contacts.imported": {"fi": "Yhteyshenkilöitä lisätty {added}, päivitetty {updated}.",
                           "sv": "Kontakter tillagda {added}, uppdaterade {updated}.",
                           "en": "Contacts added {added}, updated {updated}."},
+    # --- reminders --------------------------------------------------------------------
+    "help.remind": {"fi": "lähetä tämän päivän muistutukset ja eskaloinnit (sähköposti, Teams)",
+                    "sv": "skicka dagens påminnelser och eskaleringar (e-post, Teams)",
+                    "en": "send today's reminders and escalations (email, Teams)"},
+    "help.dry_run": {"fi": "näytä kenelle mitä lähtisi, mutta älä lähetä mitään",
+                     "sv": "visa vad som skulle skickas till vem, men skicka inget",
+                     "en": "show what would go to whom, but send nothing"},
+    "help.workers": {"fi": "yhtä aikaa lähetettävät viestit (oletus: asetuksista)",
+                     "sv": "meddelanden som skickas samtidigt (standard: inställningarna)",
+                     "en": "messages sent at once (default: from the settings)"},
+    "help.wait": {"fi": "kuinka monta sekuntia epäonnistuneita yritetään uudelleen",
+                  "sv": "hur många sekunder misslyckade försöks på nytt",
+                  "en": "how many seconds to keep retrying failed messages"},
+    "help.outbox": {"fi": "lähtevien viestien jono", "sv": "kön av utgående meddelanden",
+                    "en": "the queue of outgoing messages"},
+    "help.outbox_list": {"fi": "näytä viestit (uusin ensin)", "sv": "visa meddelanden (nyaste "
+                         "först)", "en": "list messages (newest first)"},
+    "help.outbox_state": {"fi": "vain tässä tilassa olevat", "sv": "endast i detta tillstånd",
+                          "en": "only those in this state"},
+    "help.limit": {"fi": "enintään näin monta riviä", "sv": "högst så många rader",
+                   "en": "at most this many rows"},
+    "help.outbox_retry": {"fi": "yritä epäonnistuneita viestejä uudelleen",
+                          "sv": "försök misslyckade meddelanden på nytt",
+                          "en": "queue failed messages again"},
+    "error.not_positive": {"fi": "{value!r} ei ole positiivinen kokonaisluku",
+                           "sv": "{value!r} är inte ett positivt heltal",
+                           "en": "{value!r} is not a positive whole number"},
+    "error.not_non_negative": {"fi": "{value!r} ei ole nolla tai positiivinen luku",
+                               "sv": "{value!r} är inte noll eller ett positivt tal",
+                               "en": "{value!r} is not zero or a positive number"},
+    "remind.non_working_day": {
+        "fi": "{today} ei ole arkipäivä: viestejä ei lähetetä (ne lähtevät seuraavana "
+              "arkiaamuna).",
+        "sv": "{today} är ingen vardag: inga meddelanden skickas (de går ut nästa "
+              "vardagsmorgon).",
+        "en": "{today} is not a working day: nothing is sent (it goes out the next working "
+              "morning)."},
+    "remind.no_smtp": {"fi": "Huom: {name} saisi sähköpostia, mutta YHDYSPINTA_SMTP_URL "
+                             "puuttuu.",
+                       "sv": "Obs: {name} skulle få e-post, men YHDYSPINTA_SMTP_URL saknas.",
+                       "en": "Note: {name} would get email, but YHDYSPINTA_SMTP_URL is not set."},
+    "remind.unaddressed": {
+        "fi": "Huom: {count} muistutukselle ei löytynyt yhteyshenkilöä ({parties} osapuolta: "
+              "{shown}). Tuo yhteyshenkilöt: `yhdyspinta contacts import`.",
+        "sv": "Obs: ingen kontakt för {count} påminnelser ({parties} parter: {shown}). "
+              "Importera kontakter: `yhdyspinta contacts import`.",
+        "en": "Note: no contact for {count} notices ({parties} parties: {shown}). Import "
+              "contacts: `yhdyspinta contacts import`."},
+    "remind.dry_run": {"fi": "Kuivaharjoitus: {count} viestiä, mitään ei lähetetty.",
+                       "sv": "Torrkörning: {count} meddelanden, inget skickades.",
+                       "en": "Dry run: {count} messages, nothing sent."},
+    "remind.queued": {"fi": "Jonoon {messages} viestiä ({notices} muistutusta; {already} oli "
+                            "jonossa jo ennestään).",
+                      "sv": "Köade {messages} meddelanden ({notices} påminnelser; {already} "
+                            "fanns redan i kön).",
+                      "en": "Queued {messages} messages ({notices} notices; {already} were "
+                            "queued before)."},
+    "remind.error": {"fi": "Epäonnistui: {message}: {error}",
+                     "sv": "Misslyckades: {message}: {error}", "en": "Failed: {message}: {error}"},
+    "remind.sent": {"fi": "Lähetetty {sent}, uusitaan myöhemmin {retrying}, luovuttu {failed}.",
+                    "sv": "Skickade {sent}, försöks igen senare {retrying}, uppgivna {failed}.",
+                    "en": "Sent {sent}, to retry later {retrying}, given up {failed}."},
+    "remind.unsent": {
+        "fi": "Lähettämättä: {pending} odottaa uutta yritystä, {failed} epäonnistui lopullisesti "
+              "(katso `yhdyspinta outbox list`).",
+        "sv": "Oskickade: {pending} väntar på nytt försök, {failed} misslyckades slutgiltigt "
+              "(se `yhdyspinta outbox list`).",
+        "en": "Unsent: {pending} waiting for a retry, {failed} failed for good "
+              "(see `yhdyspinta outbox list`)."},
+    "outbox.retried": {"fi": "{count} viestiä palautettiin jonoon.",
+                       "sv": "{count} meddelanden lades tillbaka i kön.",
+                       "en": "{count} messages queued again."},
+    "col.state": {"fi": "tila", "sv": "tillstånd", "en": "state"},
+    "col.channel": {"fi": "kanava", "sv": "kanal", "en": "channel"},
+    "col.recipient": {"fi": "vastaanottaja", "sv": "mottagare", "en": "recipient"},
+    "col.attempts": {"fi": "yrityksiä", "sv": "försök", "en": "attempts"},
+    "col.when": {"fi": "aika", "sv": "tid", "en": "when"},
+    "col.key": {"fi": "avain", "sv": "nyckel", "en": "key"},
+    "col.error": {"fi": "virhe", "sv": "fel", "en": "error"},
     "col.id": {"fi": "tunniste", "sv": "id", "en": "id"},
     "col.days_late": {"fi": "myöhässä pv", "sv": "dagar sen", "en": "days late"},
     "col.progress": {"fi": "valmiina", "sv": "klara", "en": "done"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,11 +39,29 @@ class Settings(BaseSettings):
     """Feed ids served without a token (none by default)."""
     poll_seconds: float = 5.0
     """How often the feed server looks for changes in the store."""
+    smtp_url: SecretStr | None = None
+    """The sending mail server as an apprise URL, e.g.
+    `mailtos://user:password@smtp.example.fi?from=hyte@example.fi`. A secret: never shown.
+    None = no email (Teams only)."""
+    notify_workers: int = 4
+    """Messages sent at once. A crash repeats at most this many; 1 repeats at most one."""
+    notify_max_attempts: int = 8
+    """Attempts before a message is given up on (it stays in the outbox, see `outbox`)."""
+    notify_retry_seconds: float = 30.0
+    """Wait after a first failure; doubled after each further one, up to an hour."""
+    notify_lease_seconds: float = 300.0
+    """A message claimed by a dispatcher that died is taken again after this long."""
+    notify_wait_seconds: float = 120.0
+    """How long `remind` keeps retrying before leaving the rest to its next run."""
+    notify_catch_up_days: int = 7
+    """A reminder missed (the service was down) is still sent if at most this old."""
+    status_page_url: str | None = None
+    """A status page address for messages; `{party}` and `{occurrence}` are filled in."""
     today: date | None = None
     """The day taken as today (for tests and demonstrations); None = the clock's."""
 
     @field_validator("definitions_dir", "config_dir", "registry_dir", "database_url",
-                     mode="before")
+                     "smtp_url", "status_page_url", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """`YHDYSPINTA_CONFIG_DIR=` means no configuration, not the current folder."""

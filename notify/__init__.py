@@ -1,0 +1,1 @@
+"""Reminders, digests and escalations by email and Microsoft Teams, through the outbox."""

@@ -1,0 +1,437 @@
+"""Messages from notices: a digest per contact and channel, or one message per notice.
+
+Each message says, in the contact's language: the duty and its party, the step and who
+does it, the statutory and effective dates and why they differ, the legal basis, the whole
+checklist, and links to the calendar feed and the status page when configured. Email gets
+HTML (apprise derives the text part from it) and the duties as an .ics attachment; Teams
+gets an Adaptive Card. Pure: the same notices and store view give the same message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from calendars.feeds import FeedOccurrence, FeedRenderer, FeedStep
+from calendars.ics import CalendarMeta, render_calendar, render_event, render_todo
+from calendars.wording import finnish_date
+from notify.plan import CLOSED, Channel, Contact, Kind, Notice, owner_parties
+from obligations.lang import STEP_STATUS_LABELS
+from obligations.schema import Lang, PartyKind, Role
+from obligations.vocabulary import role_label
+
+COMING_DAYS = 30
+"""A digest also lists the contact's other open steps due within this many days."""
+
+WORDS: Mapping[str, Mapping[Lang, str]] = {
+    "subject.reminder": {"fi": "Muistutus: {step} – {duty} ({date})",
+                         "sv": "Påminnelse: {step} – {duty} ({date})",
+                         "en": "Reminder: {step} – {duty} ({date})"},
+    "subject.escalation": {"fi": "Myöhässä: {step} – {duty} ({date})",
+                           "sv": "Försenad: {step} – {duty} ({date})",
+                           "en": "Overdue: {step} – {duty} ({date})"},
+    "subject.digest": {"fi": "Yhdyspinta {date}: {count} ajankohtaista tehtävää",
+                       "sv": "Yhdyspinta {date}: {count} aktuella uppgifter",
+                       "en": "Yhdyspinta {date}: {count} tasks to attend to"},
+    "greeting": {"fi": "Hei {name},", "sv": "Hej {name},", "en": "Hello {name},"},
+    "intro.digest": {"fi": "tässä päivän kooste lakisääteisistä yhteistyötehtävistäsi.",
+                     "sv": "här är dagens sammandrag av dina lagstadgade samarbetsuppgifter.",
+                     "en": "here is today's digest of your statutory cooperation tasks."},
+    "intro.single": {"fi": "tämä tehtävä vaatii huomiotasi.",
+                     "sv": "den här uppgiften behöver din uppmärksamhet.",
+                     "en": "this task needs your attention."},
+    "section.now": {"fi": "Muistutukset", "sv": "Påminnelser", "en": "Reminders"},
+    "section.overdue": {"fi": "Myöhässä", "sv": "Försenade", "en": "Overdue"},
+    "section.coming": {"fi": "Tulossa {days} päivän sisällä",
+                       "sv": "Kommande inom {days} dagar",
+                       "en": "Coming within {days} days"},
+    "when.reminder": {"fi": "määräpäivään {days} pv", "sv": "{days} dagar kvar",
+                      "en": "{days} days to go"},
+    "when.today": {"fi": "määräpäivä tänään", "sv": "sista dag i dag", "en": "due today"},
+    "when.overdue": {"fi": "myöhässä {days} pv", "sv": "{days} dagar försenad",
+                     "en": "{days} days overdue"},
+    "escalated": {"fi": "Eskalointi, taso {level}: asiasta kerrotaan myös vastuuketjulle.",
+                  "sv": "Eskalering, nivå {level}: ansvarskedjan informeras också.",
+                  "en": "Escalation, level {level}: the chain of responsibility is told too."},
+    "step": {"fi": "Tehtävä", "sv": "Uppgift", "en": "Task"},
+    "role": {"fi": "Vastuu", "sv": "Ansvar", "en": "Responsible"},
+    "due": {"fi": "Määräpäivä", "sv": "Sista dag", "en": "Due"},
+    "statutory": {"fi": "Lakisääteinen päivä", "sv": "Lagstadgad dag", "en": "Statutory date"},
+    "why": {"fi": "Miksi eri päivä", "sv": "Varför en annan dag", "en": "Why it differs"},
+    "basis": {"fi": "Peruste", "sv": "Grund", "en": "Legal basis"},
+    "checklist": {"fi": "Tarkistuslista", "sv": "Checklista", "en": "Checklist"},
+    "feed": {"fi": "Kalenterisyöte", "sv": "Kalenderflöde", "en": "Calendar feed"},
+    "status_page": {"fi": "Tilannesivu", "sv": "Statussida", "en": "Status page"},
+    "footer": {"fi": "Yhdyspinta – kuntien ja hyvinvointialueiden lakisääteinen yhteistyö. "
+                     "Merkitse tehtävä tehdyksi, niin muistutukset loppuvat.",
+               "sv": "Yhdyspinta – kommunernas och välfärdsområdenas lagstadgade samarbete. "
+                     "Markera uppgiften som klar så upphör påminnelserna.",
+               "en": "Yhdyspinta – statutory cooperation of municipalities and wellbeing "
+                     "services counties. Mark the task done and the reminders stop."},
+    "calendar.name": {"fi": "Yhdyspinta: muistutuksen tehtävät",
+                      "sv": "Yhdyspinta: påminnelsens uppgifter",
+                      "en": "Yhdyspinta: the reminder's duties"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Where messages may point; None leaves a link out."""
+
+    public_url: str | None = None
+    """Base of the feed server, for feeds that are public."""
+    public_feeds: frozenset[str] = frozenset()
+    status_page: str | None = None
+    """A status page address; `{party}` and `{occurrence}` are filled in."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistLine:
+    """One step of a duty's checklist as shown in a message."""
+
+    done: bool
+    name: str
+    role: str
+    due: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class StepLine:
+    """One step that needs attention: what, who, when, and why the date moved."""
+
+    occurrence_id: str
+    step_id: str
+    step: str
+    role: str
+    when: str
+    due: str
+    statutory: str | None
+    """The statutory date when the effective one differs."""
+    why: str | None
+    escalation_level: int
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A duty with the steps of it that need attention, and its whole checklist."""
+
+    occurrence_id: str
+    duty: str
+    """Obligation, period and party: "Hyvinvointikertomus 2026 – Kajaani"."""
+    steps: tuple[StepLine, ...]
+    basis: tuple[tuple[str, str], ...]
+    """(text, address) of each provision."""
+    checklist: tuple[ChecklistLine, ...]
+    links: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and its items."""
+
+    heading: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message to one contact on one channel, with the notices it carries."""
+
+    key: str
+    contact: Contact
+    channel: Channel
+    notice_keys: tuple[str, ...]
+    occurrence_ids: tuple[str, ...]
+    subject: str
+    text: str
+    html: str
+    card: dict[str, Any]
+    ics: bytes | None
+    lang: Lang
+    summary: tuple[str, ...]
+    """One line per item, for `remind --dry-run`."""
+
+    def payload(self) -> str:
+        """What the outbox keeps: everything the sender needs, nothing secret."""
+        return json.dumps({
+            "subject": self.subject, "text": self.text, "html": self.html, "card": self.card,
+            "ics": self.ics.decode() if self.ics is not None else None, "lang": self.lang,
+        }, ensure_ascii=False, sort_keys=True)
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("notify", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _lang(contact: Contact) -> Lang:
+    value = contact.language
+    return value if value in ("fi", "sv", "en") else "fi"  # type: ignore[return-value]
+
+
+@dataclass
+class Composer:
+    """Builds messages over one store view (`renderer` holds the view and the definitions)."""
+
+    renderer: FeedRenderer
+    today: date
+    links: Links = field(default_factory=Links)
+    _by_id: dict[str, FeedOccurrence] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = {o.id: o for o in self.renderer.occurrences}
+
+    def compose(self, notices: Sequence[Notice]) -> list[Message]:
+        """Digest contacts get one message per channel; single contacts one per notice."""
+        groups: dict[tuple[int, Channel], list[Notice]] = {}
+        for notice in notices:
+            groups.setdefault((notice.contact.id, notice.channel), []).append(notice)
+        messages: list[Message] = []
+        for (_, channel), group in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1].value)):
+            contact = group[0].contact
+            if contact.delivery == "single":
+                messages.extend(self._single(n) for n in group)
+            else:
+                messages.append(self._digest(contact, channel, group))
+        return messages
+
+    # --- building ---------------------------------------------------------------------
+
+    def _single(self, notice: Notice) -> Message:
+        lang = _lang(notice.contact)
+        trigger = notice.trigger
+        (item,) = self._items([(trigger.occurrence_id, trigger.step, trigger.level)], lang,
+                              notice.contact)
+        line = item.steps[0]
+        subject = WORDS[f"subject.{trigger.kind.value}"][lang].format(
+            step=line.step, duty=item.duty, date=line.due)
+        heading = WORDS["section.overdue" if trigger.kind is Kind.ESCALATION
+                        else "section.now"][lang]
+        return self._message(notice.key, notice.contact, notice.channel, (notice,), subject,
+                             WORDS["intro.single"][lang], [Section(heading, (item,))], lang)
+
+    def _digest(self, contact: Contact, channel: Channel, notices: list[Notice]) -> Message:
+        lang = _lang(contact)
+        now: list[tuple[str, str, int]] = []
+        overdue: list[tuple[str, str, int]] = []
+        told = set()
+        for notice in notices:
+            trigger = notice.trigger
+            told.add((trigger.occurrence_id, trigger.step))
+            (overdue if trigger.kind is Kind.ESCALATION else now).append(
+                (trigger.occurrence_id, trigger.step, trigger.level))
+        coming: list[tuple[str, str, int]] = []
+        for occurrence, step in self._contact_steps(contact):
+            if (occurrence.id, step.step) in told:
+                continue
+            if step.due_effective < self.today:
+                overdue.append((occurrence.id, step.step, 0))
+            elif step.due_effective <= self.today + timedelta(days=COMING_DAYS):
+                coming.append((occurrence.id, step.step, 0))
+        sections = [Section(WORDS["section.now"][lang], self._items(now, lang, contact)),
+                    Section(WORDS["section.overdue"][lang], self._items(overdue, lang, contact)),
+                    Section(WORDS["section.coming"][lang].format(days=COMING_DAYS),
+                            self._items(coming, lang, contact))]
+        keys = sorted(n.key for n in notices)
+        digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+        key = f"digest|c{contact.id}|{channel.value}|{self.today.isoformat()}|{digest}"
+        subject = WORDS["subject.digest"][lang].format(date=finnish_date(self.today),
+                                                       count=len(now) + len(overdue))
+        return self._message(key, contact, channel, tuple(notices), subject,
+                             WORDS["intro.digest"][lang], [s for s in sections if s.items], lang)
+
+    def _contact_steps(self, contact: Contact) -> list[tuple[FeedOccurrence, FeedStep]]:
+        """Open steps of the contact's party that are theirs (a coordinator sees them all)."""
+        found = []
+        for occurrence in self.renderer.occurrences:
+            if occurrence.cancelled or occurrence.obligation not in self.renderer.definitions:
+                continue
+            for step in occurrence.steps:
+                if step.status in CLOSED or contact.party not in owner_parties(occurrence, step):
+                    continue
+                if contact.role in (step.role, Role.COORDINATOR.value):
+                    found.append((occurrence, step))
+        return found
+
+    def _items(self, wanted: Sequence[tuple[str, str, int]], lang: Lang,
+               contact: Contact) -> tuple[Item, ...]:
+        """Steps grouped by duty, so a checklist is shown once however many steps are due."""
+        grouped: dict[str, list[StepLine]] = {}
+        for occurrence_id, step_id, level in wanted:
+            grouped.setdefault(occurrence_id, []).append(
+                self._step_line(occurrence_id, step_id, lang, level))
+        items = []
+        for occurrence_id, lines in grouped.items():
+            order = [s.step for s in self._by_id[occurrence_id].steps]
+            lines.sort(key=lambda line: order.index(line.step_id))
+            items.append(self._item(occurrence_id, tuple(lines), lang, contact))
+        items.sort(key=lambda i: (self._by_id[i.occurrence_id].due_effective, i.duty))
+        return tuple(items)
+
+    def _step_line(self, occurrence_id: str, step_id: str, lang: Lang, level: int) -> StepLine:
+        occurrence = self._by_id[occurrence_id]
+        definition = self.renderer.definitions[occurrence.obligation]
+        step = next(s for s in occurrence.steps if s.step == step_id)
+        days = (step.due_effective - self.today).days
+        if days > 0:
+            when = WORDS["when.reminder"][lang].format(days=days)
+        elif days == 0:
+            when = WORDS["when.today"][lang]
+        else:
+            when = WORDS["when.overdue"][lang].format(days=-days)
+        why = None
+        if step.due != step.due_effective:
+            # The renderer's second line reads "Moves to <date> (because <reason>)".
+            line = self.renderer.date_lines(step.due, step.due_effective, lang)[1]
+            why = line.split("(", 1)[1].rstrip(")") if "(" in line else line
+        return StepLine(
+            occurrence_id=occurrence_id, step_id=step_id,
+            step=definition.step(step.step).names.get(lang),
+            role=role_label(Role(step.role), PartyKind(step.party), lang),
+            when=when, due=finnish_date(step.due_effective),
+            statutory=finnish_date(step.due) if step.due != step.due_effective else None,
+            why=why, escalation_level=level)
+
+    def _item(self, occurrence_id: str, lines: tuple[StepLine, ...], lang: Lang,
+              contact: Contact) -> Item:
+        occurrence = self._by_id[occurrence_id]
+        definition = self.renderer.definitions[occurrence.obligation]
+        basis = tuple(
+            (f"{b.title.get(lang)} {b.act} {', '.join(f'{s} §' for s in b.sections)}".strip(),
+             str(b.url))
+            for b in definition.legal_basis)
+        checklist = tuple(
+            ChecklistLine(
+                done=s.status in CLOSED,
+                name=definition.step(s.step).names.get(lang),
+                role=role_label(Role(s.role), PartyKind(s.party), lang),
+                due=finnish_date(s.due_effective),
+                status=STEP_STATUS_LABELS[s.status][lang],
+            )
+            for s in occurrence.steps)
+        return Item(
+            occurrence_id=occurrence.id,
+            duty=f"{definition.names.get(lang)} {occurrence.period} – "
+                 f"{self.renderer.party_name(occurrence, lang)}",
+            steps=lines,
+            basis=basis,
+            checklist=checklist,
+            links=self._links(occurrence, contact, lang),
+        )
+
+    def _links(self, occurrence: FeedOccurrence, contact: Contact,
+               lang: Lang) -> tuple[tuple[str, str], ...]:
+        links: list[tuple[str, str]] = []
+        feed = f"pair-{contact.party[1:]}" if contact.party.startswith("m") else \
+            f"region-{contact.party[1:]}"
+        if self.links.public_url and feed in self.links.public_feeds:
+            links.append((WORDS["feed"][lang],
+                          f"{self.links.public_url.rstrip('/')}/public/{feed}.{lang}.ics"))
+        if self.links.status_page:
+            links.append((WORDS["status_page"][lang], self.links.status_page.format(
+                party=contact.party, occurrence=occurrence.id)))
+        return tuple(links)
+
+    # --- rendering --------------------------------------------------------------------
+
+    def _message(self, key: str, contact: Contact, channel: Channel,
+                 notices: tuple[Notice, ...], subject: str, intro: str,
+                 sections: list[Section], lang: Lang) -> Message:
+        words = {name: text[lang] for name, text in WORDS.items()}
+        context = {"contact": contact, "subject": subject, "intro": intro,
+                   "sections": sections, "w": words,
+                   "greeting": WORDS["greeting"][lang].format(name=contact.name), "lang": lang}
+        env = _templates()
+        text = env.get_template("message.txt").render(context)
+        html = env.get_template("message.html").render(context)
+        occurrence_ids = tuple(dict.fromkeys(i.occurrence_id for s in sections for i in s.items))
+        notified = tuple(dict.fromkeys(n.trigger.occurrence_id for n in notices))
+        return Message(
+            key=key, contact=contact, channel=channel,
+            notice_keys=tuple(n.key for n in notices), occurrence_ids=occurrence_ids,
+            subject=subject, text=text, html=html,
+            card=_card(subject, intro, sections, words),
+            ics=self._ics(notified, lang) if channel is Channel.EMAIL else None,
+            lang=lang,
+            summary=tuple(f"{section.heading}: {item.duty} / {line.step} ({line.due}, "
+                          f"{line.when})" for section in sections for item in section.items
+                          for line in item.steps),
+        )
+
+    def _ics(self, occurrence_ids: Sequence[str], lang: Lang) -> bytes:
+        """The notified duties with their checklists, to add to any calendar."""
+        renderer = self.renderer
+        components: list[bytes] = []
+        for occurrence_id in occurrence_ids:
+            occurrence = self._by_id[occurrence_id]
+            components.append(render_event(renderer.event_data(occurrence, lang)))
+            components.extend(render_todo(renderer.todo_data(occurrence, step, lang))
+                              for step in occurrence.steps)
+        meta = CalendarMeta(name=WORDS["calendar.name"][lang],
+                            description=WORDS["footer"][lang], prodid=renderer.prodid,
+                            color="#1f6f8b", refresh=renderer.refresh, language=lang)
+        return render_calendar(meta, components)
+
+
+def _card(subject: str, intro: str, sections: list[Section],
+          words: Mapping[str, str]) -> dict[str, Any]:
+    """An Adaptive Card (1.4, what Teams workflows render): facts, checklist and links."""
+    body: list[dict[str, Any]] = [
+        {"type": "TextBlock", "text": subject, "weight": "Bolder", "size": "Large",
+         "wrap": True, "style": "heading"},
+        {"type": "TextBlock", "text": intro, "wrap": True},
+    ]
+    actions: dict[str, str] = {}
+    for section in sections:
+        body.append({"type": "TextBlock", "text": section.heading, "weight": "Bolder",
+                     "size": "Medium", "separator": True, "wrap": True})
+        for item in section.items:
+            body.append({"type": "TextBlock", "text": item.duty, "weight": "Bolder",
+                         "wrap": True, "spacing": "Medium"})
+            for line in item.steps:
+                if line.escalation_level:
+                    body.append({"type": "TextBlock", "color": "Attention", "wrap": True,
+                                 "text": words["escalated"].format(level=line.escalation_level)})
+                facts = [{"title": words["step"], "value": line.step},
+                         {"title": words["role"], "value": line.role},
+                         {"title": words["due"], "value": f"{line.due} ({line.when})"}]
+                if line.statutory:
+                    facts.append({"title": words["statutory"], "value": line.statutory})
+                    facts.append({"title": words["why"], "value": line.why or ""})
+                body.append({"type": "FactSet", "facts": facts})
+            body.append({"type": "FactSet", "facts": [
+                {"title": words["basis"], "value": f"[{text}]({url})"}
+                for text, url in item.basis]})
+            body.append({"type": "TextBlock", "text": words["checklist"], "weight": "Bolder",
+                         "wrap": True})
+            body.extend({"type": "TextBlock", "wrap": True, "spacing": "None",
+                         "text": f"{'☑' if line.done else '☐'} {line.name} – {line.role}, "
+                                 f"{line.due} ({line.status})"}
+                        for line in item.checklist)
+            for title, url in item.links:
+                actions.setdefault(url, title)
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": "1.4",
+        "body": body,
+    }
+    if actions:
+        card["actions"] = [{"type": "Action.OpenUrl", "title": title, "url": url}
+                           for url, title in actions.items()]
+    return card

@@ -1,0 +1,122 @@
+"""The dispatcher: claim due messages, send each, mark each at once; retry with backoff.
+
+A failed channel never blocks the others: every message is its own attempt. With
+`workers` > 1 that many messages are sent at once (one claim per worker), so a crash can
+repeat at most `workers` messages (those between acceptance and mark); with 1, at most one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import Engine
+
+from notify.outbox import Claimed, claim, mark_failed, mark_sent, next_attempt, utcnow
+from notify.transport import SendResult
+
+
+class Sender(Protocol):
+    """What the dispatcher needs of a transport."""
+
+    def send(self, claimed: Claimed) -> SendResult:
+        """One attempt at one message."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how patiently a message is tried again."""
+
+    max_attempts: int = 8
+    base: timedelta = timedelta(seconds=30)
+    """Wait after the first failure; doubled after each further one ..."""
+    ceiling: timedelta = timedelta(hours=1)
+    """... up to this."""
+    lease: timedelta = timedelta(minutes=5)
+    """A claimed message whose dispatcher has not marked it in this time is taken again."""
+
+    def retry_at(self, attempts: int, now: datetime) -> datetime | None:
+        """When to try again after `attempts` failed attempts (None: give up)."""
+        if attempts >= self.max_attempts:
+            return None
+        delay = min(self.base * (2 ** (attempts - 1)), self.ceiling)
+        retry: datetime = now + delay
+        return retry
+
+
+@dataclass
+class DispatchReport:
+    """What one dispatch run did."""
+
+    sent: int = 0
+    retrying: int = 0
+    """Attempts that failed and will be tried again."""
+    failed: int = 0
+    """Messages given up on (kept with their error)."""
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    """(message key, error) of each failed attempt, secrets masked."""
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+
+def dispatch(
+    engine: Engine,
+    sender: Sender,
+    *,
+    policy: RetryPolicy = RetryPolicy(),
+    workers: int = 1,
+    wait_for_retries: timedelta = timedelta(0),
+    clock: Callable[[], datetime] = utcnow,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DispatchReport:
+    """Send everything due; retry for up to `wait_for_retries`, then leave the rest pending."""
+    report = DispatchReport()
+    give_up_waiting = clock() + wait_for_retries
+    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        while True:
+            batch = claim(engine, limit=workers, lease=policy.lease, now=clock())
+            if not batch:
+                upcoming = next_attempt(engine)
+                if upcoming is None or upcoming > give_up_waiting:
+                    break
+                sleep(max(0.0, (upcoming - clock()).total_seconds()) + 0.01)
+                continue
+            if pool is None:
+                for claimed in batch:
+                    _attempt(engine, sender, claimed, policy, clock, report)
+            else:
+                list(pool.map(lambda c: _attempt(engine, sender, c, policy, clock, report),
+                              batch))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    return report
+
+
+def _attempt(engine: Engine, sender: Sender, claimed: Claimed, policy: RetryPolicy,
+             clock: Callable[[], datetime], report: DispatchReport) -> None:
+    try:
+        result = sender.send(claimed)
+    except Exception as error:
+        # Only the type: an exception's text may quote a URL with its secrets.
+        result = SendResult(False, f"unexpected {type(error).__name__} while sending")
+    if result.ok:
+        mark_sent(engine, claimed.id, clock())
+        with report.lock:
+            report.sent += 1
+        return
+    problem = result.error or "failed"
+    retry_at = None if result.permanent else policy.retry_at(claimed.attempts, clock())
+    mark_failed(engine, claimed.id, problem, retry_at=retry_at)
+    with report.lock:
+        report.errors.append((claimed.key, problem))
+        if retry_at is None:
+            report.failed += 1
+        else:
+            report.retrying += 1

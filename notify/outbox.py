@@ -1,0 +1,197 @@
+"""The outbox in the status store: queue messages once, claim, send, mark.
+
+Queueing is one transaction: a message and the notices it carries (`outbox_item`, unique
+by key) go in together or not at all, and a notice already queued is never queued again.
+
+A dispatcher claims a message (state `sending`, with a lease), sends it outside any
+transaction, then marks it sent or schedules a retry with backoff. A dispatcher killed
+after claiming leaves the message `sending`; once the lease runs out another run takes it
+again. Only a kill between the receiver accepting and the mark being written repeats a
+message: at most the messages in flight at that moment (one per sending worker).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, func, or_, select, text, update
+from sqlmodel import Session, col
+
+from notify.compose import Message
+from state.db import write_session
+from state.models import ContactRow, OutboxItemRow, OutboxRow, OutboxState
+
+QUEUE_LOCK_KEY = 7_263_002
+"""PostgreSQL advisory lock that serialises queueing (SQLite's write lock does it there)."""
+
+
+def utcnow() -> datetime:
+    """The clock, as the store keeps it (aware, UTC)."""
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+@dataclass(frozen=True, slots=True)
+class QueueReport:
+    """How many messages and notices were queued, and how many notices were queued before."""
+
+    messages: int
+    notices: int
+    already_queued: int
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A claimed message: what to send, to whom (the contact's row, secrets included)."""
+
+    id: int
+    key: str
+    channel: str
+    payload: str
+    attempts: int
+    email: str | None
+    teams: str | None
+    contact_name: str
+
+
+def queued_notice_keys(engine: Engine, keys: Sequence[str]) -> set[str]:
+    """Which of `keys` are in the outbox already."""
+    found: set[str] = set()
+    with Session(engine) as session:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            found.update(session.execute(
+                select(col(OutboxItemRow.key)).where(col(OutboxItemRow.key).in_(chunk))
+            ).scalars())
+    return found
+
+
+def enqueue(engine: Engine, messages: Sequence[Message], now: datetime | None = None,
+            ) -> QueueReport:
+    """Queue the messages whose notices are not queued yet, all in one transaction."""
+    moment = now or utcnow()
+    added_messages = added_notices = skipped = 0
+    with write_session(engine) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": QUEUE_LOCK_KEY})
+        all_keys = [key for message in messages for key in message.notice_keys]
+        known: set[str] = set()
+        for start in range(0, len(all_keys), 500):
+            chunk = all_keys[start:start + 500]
+            known.update(session.execute(
+                select(col(OutboxItemRow.key)).where(col(OutboxItemRow.key).in_(chunk))
+            ).scalars())
+        message_keys = set(session.execute(
+            select(col(OutboxRow.key)).where(col(OutboxRow.key).in_([m.key for m in messages]))
+        ).scalars()) if messages else set()
+        for message in messages:
+            fresh = [key for key in message.notice_keys if key not in known]
+            skipped += len(message.notice_keys) - len(fresh)
+            if not fresh or message.key in message_keys:
+                # Every notice went out already (or this very message is queued): a
+                # re-run adds nothing. A digest with some new notices is a new message.
+                continue
+            row = OutboxRow(key=message.key, channel=message.channel.value,
+                            recipient=message.contact.id, payload=message.payload(),
+                            state=OutboxState.PENDING.value, attempts=0,
+                            next_attempt_at=moment, created_at=moment)
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            for key in fresh:
+                occurrence_id, step = key.split("|", 2)[:2]
+                session.add(OutboxItemRow(key=key, outbox_id=row.id,
+                                          occurrence_id=occurrence_id, step=step))
+                known.add(key)
+            added_messages += 1
+            added_notices += len(fresh)
+    return QueueReport(added_messages, added_notices, skipped)
+
+
+def claim(engine: Engine, *, limit: int, lease: timedelta, now: datetime | None = None,
+          ) -> list[Claimed]:
+    """Take up to `limit` messages that are due (or whose dispatcher's lease ran out)."""
+    moment = now or utcnow()
+    due = or_(
+        (col(OutboxRow.state) == OutboxState.PENDING.value)
+        & (col(OutboxRow.next_attempt_at) <= moment),
+        (col(OutboxRow.state) == OutboxState.SENDING.value)
+        & (col(OutboxRow.claimed_at) <= moment - lease),
+    )
+    with write_session(engine) as session:
+        rows = list(session.execute(
+            select(OutboxRow).where(due)
+            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)  # type: ignore[arg-type]
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).scalars())
+        claimed = []
+        for row in rows:
+            row.state = OutboxState.SENDING.value
+            row.claimed_at = moment
+            row.attempts += 1
+            contact = session.get(ContactRow, row.recipient)
+            assert row.id is not None
+            claimed.append(Claimed(
+                id=row.id, key=row.key, channel=row.channel, payload=row.payload,
+                attempts=row.attempts, email=contact.email if contact else None,
+                teams=contact.teams if contact else None,
+                contact_name=contact.name if contact else "?"))
+    return claimed
+
+
+def mark_sent(engine: Engine, message_id: int, now: datetime | None = None) -> None:
+    """The receiver accepted the message."""
+    with write_session(engine) as session:
+        session.execute(update(OutboxRow).where(OutboxRow.id == message_id)  # type: ignore[arg-type]
+                        .values(state=OutboxState.SENT.value, sent_at=now or utcnow(),
+                                last_error=None))
+
+
+def mark_failed(engine: Engine, message_id: int, error: str, *, retry_at: datetime | None,
+                ) -> None:
+    """The attempt failed: try again at `retry_at`, or give up (None) keeping the error."""
+    values: dict[str, object] = {"last_error": error[:2000]}
+    if retry_at is None:
+        values["state"] = OutboxState.FAILED.value
+    else:
+        values.update(state=OutboxState.PENDING.value, next_attempt_at=retry_at)
+    with write_session(engine) as session:
+        session.execute(update(OutboxRow).where(OutboxRow.id == message_id)  # type: ignore[arg-type]
+                        .values(**values))
+
+
+def next_attempt(engine: Engine) -> datetime | None:
+    """When the earliest pending message is due (None when nothing is pending)."""
+    with Session(engine) as session:
+        value = session.execute(
+            select(func.min(OutboxRow.next_attempt_at))
+            .where(col(OutboxRow.state) == OutboxState.PENDING.value)
+        ).scalar_one_or_none()
+    return _aware(value) if value is not None else None
+
+
+def retry_failed(engine: Engine, now: datetime | None = None) -> int:
+    """Put every failed message back in the queue (after the cause is fixed)."""
+    with write_session(engine) as session:
+        result = session.execute(
+            update(OutboxRow).where(OutboxRow.state == OutboxState.FAILED.value)  # type: ignore[arg-type]
+            .values(state=OutboxState.PENDING.value, attempts=0,
+                    next_attempt_at=now or utcnow()))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def outbox_rows(engine: Engine, state: str | None = None) -> list[tuple[OutboxRow, str]]:
+    """Messages (newest first) with their recipient's name."""
+    with Session(engine) as session:
+        statement = select(OutboxRow, col(ContactRow.name)).join(
+            ContactRow, col(ContactRow.id) == col(OutboxRow.recipient))
+        if state is not None:
+            statement = statement.where(OutboxRow.state == state)  # type: ignore[arg-type]
+        statement = statement.order_by(col(OutboxRow.id).desc())
+        return [(row, name) for row, name in session.execute(statement).all()]

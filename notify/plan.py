@@ -1,0 +1,236 @@
+"""Who is told what on a given day: reminders before a step's deadline, escalations after.
+
+Pure: the store's view of the duties, the definitions, the contacts, the county's
+escalation chain and the non-working days in; notices out. No clock, no I/O.
+
+Rules (and why):
+- Nothing goes out on a non-working day. A reminder that would fall on one moves to the
+  working day before, as the calendars' alarms do (a reminder keeps its promised lead
+  time); an escalation moves to the next working morning (never before it is due).
+- One notice per step and recipient a day at most: when several of a step's dates have
+  passed unsent (the service was down), only the latest is sent, and only if it is at most
+  `catch_up_days` old. An old reminder is noise once a newer one exists.
+- A closed step (done, waived, not applicable) gets nothing. An optional step gets
+  reminders but is never escalated.
+- Escalation level N tells the first N links of the chain (each level adds people).
+- A step whose role has no contact falls back to the party's coordinator; a notice with
+  no recipient at all is reported, not silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from calendars.feeds import FeedOccurrence, FeedStep
+from calendars.workdays import NonWorkingDays
+from obligations.config import Configuration, EscalationLink
+from obligations.schema import ObligationDefinition, PartyKind, Role, Shift
+
+CLOSED = frozenset({"done", "waived", "not_applicable"})
+
+
+class Channel(StrEnum):
+    """Where a contact reads messages."""
+
+    EMAIL = "email"
+    TEAMS = "teams"
+
+
+class Kind(StrEnum):
+    """Why a notice is sent."""
+
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A person or channel to notify (the store's contact, without its secrets)."""
+
+    id: int
+    party: str
+    """`m564` or `r19`."""
+    role: str
+    name: str
+    language: str
+    delivery: str
+    """`digest` (one message a day) or `single` (one message per notice)."""
+    channels: tuple[Channel, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A reminder or escalation of one step that falls due on `scheduled`."""
+
+    occurrence_id: str
+    step: str
+    kind: Kind
+    offset: int
+    """Days before (reminder) or after (escalation) the step's effective deadline."""
+    level: int
+    """Escalation level, 1 for the first; 0 for reminders."""
+    scheduled: date
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A trigger addressed to one contact on one channel: one line of a message."""
+
+    trigger: Trigger
+    contact: Contact
+    channel: Channel
+
+    @property
+    def key(self) -> str:
+        """Unique per occurrence, step, trigger, recipient, channel and day."""
+        t = self.trigger
+        return (f"{t.occurrence_id}|{t.step}|{t.kind.value}-{t.offset}|c{self.contact.id}|"
+                f"{self.channel.value}|{t.scheduled.isoformat()}")
+
+
+@dataclass(frozen=True, slots=True)
+class Unaddressed:
+    """A trigger nobody could be told of: no contact for its party and role."""
+
+    trigger: Trigger
+    parties: tuple[str, ...]
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NoticePlan:
+    """The day's notices, and the triggers no contact was found for."""
+
+    notices: tuple[Notice, ...]
+    unaddressed: tuple[Unaddressed, ...]
+
+
+def reminder_days(effective: date, offsets: Iterable[int],
+                  non_working_days: NonWorkingDays) -> dict[date, int]:
+    """Day each reminder goes out → its offset (the nearest to the deadline wins a tie)."""
+    days: dict[date, int] = {}
+    for offset in sorted(set(offsets), reverse=True):
+        day = non_working_days.working_day_on_or_before(effective - timedelta(days=offset))
+        days[day] = offset
+    return days
+
+
+def escalation_days(effective: date, offsets: Iterable[int],
+                    non_working_days: NonWorkingDays) -> dict[date, tuple[int, int]]:
+    """Day each escalation goes out → (offset, level); level 1 is the first escalation."""
+    days: dict[date, tuple[int, int]] = {}
+    for level, offset in enumerate(sorted(set(offsets)), start=1):
+        shifted = non_working_days.shift(effective + timedelta(days=offset),
+                                         Shift.NEXT_WORKING_DAY)
+        days[shifted.effective] = (offset, level)
+    return days
+
+
+def step_trigger(
+    occurrence: FeedOccurrence,
+    step: FeedStep,
+    definition: ObligationDefinition,
+    today: date,
+    catch_up_days: int,
+    non_working_days: NonWorkingDays,
+) -> Trigger | None:
+    """The one trigger of a step to act on today, if any (the latest not yet too old)."""
+    if step.status in CLOSED or occurrence.cancelled:
+        return None
+    planned = definition.step(step.step) if _has_step(definition, step.step) else None
+    offsets = (planned.reminders if planned and planned.reminders is not None
+               else definition.reminders)
+    candidates: list[Trigger] = [
+        Trigger(occurrence.id, step.step, Kind.REMINDER, offset, 0, day)
+        for day, offset in reminder_days(step.due_effective, offsets, non_working_days).items()
+    ]
+    if not (planned and planned.optional):
+        candidates.extend(
+            Trigger(occurrence.id, step.step, Kind.ESCALATION, offset, level, day)
+            for day, (offset, level) in escalation_days(
+                step.due_effective, definition.escalations, non_working_days).items()
+        )
+    earliest = today - timedelta(days=catch_up_days)
+    due = [t for t in candidates if earliest <= t.scheduled <= today]
+    return max(due, key=lambda t: (t.scheduled, t.kind == Kind.ESCALATION)) if due else None
+
+
+def _has_step(definition: ObligationDefinition, step_id: str) -> bool:
+    return any(s.id == step_id for s in definition.steps)
+
+
+def owner_parties(occurrence: FeedOccurrence, step: FeedStep) -> tuple[str, ...]:
+    """Party keys (`m564`, `r19`) whose people do the step."""
+    if step.party == PartyKind.REGION.value:
+        return (f"r{occurrence.region}",) if occurrence.region else ()
+    return tuple(f"m{code}" for code in occurrence.participants)
+
+
+def addressees(
+    occurrence: FeedOccurrence,
+    step: FeedStep,
+    trigger: Trigger,
+    chain: Sequence[EscalationLink],
+) -> list[tuple[tuple[str, ...], str]]:
+    """(party keys, role) pairs to tell, in order; the first is the step's own people."""
+    owners = owner_parties(occurrence, step)
+    if trigger.kind is Kind.REMINDER:
+        return [(owners, step.role)]
+    wanted: list[tuple[tuple[str, ...], str]] = []
+    for link in chain[:max(1, trigger.level)]:
+        parties = owners if link.party == "owner" else \
+            ((f"r{occurrence.region}",) if occurrence.region else ())
+        role = step.role if link.role == "step" else str(link.role)
+        if (parties, role) not in wanted:
+            wanted.append((parties, role))
+    return wanted
+
+
+def plan_notices(
+    occurrences: Iterable[FeedOccurrence],
+    definitions: Mapping[str, ObligationDefinition],
+    contacts: Sequence[Contact],
+    configuration: Configuration,
+    non_working_days: NonWorkingDays,
+    today: date,
+    *,
+    catch_up_days: int = 7,
+) -> NoticePlan:
+    """Every notice to send on `today`, in a stable order; nothing on a non-working day."""
+    if not non_working_days.is_working_day(today):
+        return NoticePlan((), ())
+    by_party_role: dict[tuple[str, str], list[Contact]] = {}
+    for contact in contacts:
+        by_party_role.setdefault((contact.party, contact.role), []).append(contact)
+    notices: list[Notice] = []
+    unaddressed: list[Unaddressed] = []
+    for occurrence in occurrences:
+        definition = definitions.get(occurrence.obligation)
+        if definition is None:
+            continue
+        for step in occurrence.steps:
+            trigger = step_trigger(occurrence, step, definition, today, catch_up_days,
+                                   non_working_days)
+            if trigger is None:
+                continue
+            chain = configuration.escalation_chain(occurrence.region)
+            wanted = addressees(occurrence, step, trigger, chain)
+            told: dict[int, Contact] = {}
+            for parties, role in wanted:
+                for party in parties:
+                    found = by_party_role.get((party, role)) or \
+                        by_party_role.get((party, Role.COORDINATOR.value), [])
+                    for contact in found:
+                        told.setdefault(contact.id, contact)
+            if not told:
+                unaddressed.append(Unaddressed(
+                    trigger, tuple(sorted({p for parties, _ in wanted for p in parties})),
+                    tuple(dict.fromkeys(role for _, role in wanted))))
+                continue
+            for contact in sorted(told.values(), key=lambda c: c.id):
+                notices.extend(Notice(trigger, contact, channel) for channel in contact.channels)
+    notices.sort(key=lambda n: (n.contact.id, n.channel.value, n.trigger.scheduled, n.key))
+    return NoticePlan(tuple(notices), tuple(unaddressed))

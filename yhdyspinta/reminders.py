@@ -1,0 +1,207 @@
+"""Reminders from the store: plan today's notices, compose, queue, dispatch; and the CLI.
+
+The one place that wires notify/ to the store and the settings: the CLI and the Prefect
+flow both call `plan_reminders`, `queue` and `send`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from calendars.feeds import FeedRenderer
+from calendars.workdays import finnish_non_working_days
+from notify.compose import Composer, Links, Message
+from notify.dispatch import DispatchReport, RetryPolicy, dispatch
+from notify.outbox import QueueReport, enqueue, outbox_rows, queued_notice_keys, retry_failed
+from notify.plan import Channel, Contact, Unaddressed, plan_notices
+from obligations.config import Configuration
+from obligations.parties import Registry
+from obligations.schema import ObligationDefinition
+from state.contacts import list_contacts
+from state.queries import feed_view
+from yhdyspinta.i18n import t
+from yhdyspinta.publish import PRODID
+from yhdyspinta.settings import Settings
+
+if TYPE_CHECKING:
+    from yhdyspinta.cli import Context
+
+EXIT_OK = 0
+EXIT_UNSENT = 1
+LOOK_BACK = timedelta(days=400)
+LOOK_AHEAD = timedelta(days=800)
+"""Occurrences due this far around today can have steps with a reminder or escalation today."""
+
+
+@dataclass(frozen=True, slots=True)
+class RemindPlan:
+    """What today's run would send."""
+
+    today: date
+    working_day: bool
+    messages: tuple[Message, ...]
+    unaddressed: tuple[Unaddressed, ...]
+    email_without_server: tuple[str, ...]
+    """Contacts with an email address while no SMTP server is configured."""
+
+
+def contacts_for_notices(engine: Engine, settings: Settings) -> tuple[list[Contact], list[str]]:
+    """The store's contacts with the channels that can reach them."""
+    contacts = []
+    unreachable = []
+    for row in list_contacts(engine):
+        channels: list[Channel] = []
+        if row.email and settings.smtp_url is not None:
+            channels.append(Channel.EMAIL)
+        elif row.email:
+            unreachable.append(row.name)
+        if row.teams:
+            channels.append(Channel.TEAMS)
+        assert row.id is not None
+        contacts.append(Contact(id=row.id, party=row.party, role=row.role, name=row.name,
+                                language=row.language, delivery=row.delivery,
+                                channels=tuple(channels)))
+    return contacts, unreachable
+
+
+def plan_reminders(
+    engine: Engine,
+    settings: Settings,
+    definitions: Sequence[ObligationDefinition],
+    registry: Registry,
+    configuration: Configuration,
+    today: date,
+) -> RemindPlan:
+    """Today's messages, leaving out every notice that is queued already."""
+    non_working_days = finnish_non_working_days(today.year - 2, today.year + 3)
+    if not non_working_days.is_working_day(today):
+        return RemindPlan(today, False, (), (), ())
+    view = feed_view(engine, start=today - LOOK_BACK, end=today + LOOK_AHEAD, today=today,
+                     keep_cancelled_days=0)
+    view = [o for o in view if not o.cancelled]
+    by_id = {d.id: d for d in definitions}
+    contacts, unreachable = contacts_for_notices(engine, settings)
+    notices = plan_notices(view, by_id, contacts, configuration, non_working_days, today,
+                           catch_up_days=settings.notify_catch_up_days)
+    queued = queued_notice_keys(engine, [n.key for n in notices.notices])
+    fresh = [n for n in notices.notices if n.key not in queued]
+    renderer = FeedRenderer(definitions=by_id, registry=registry,
+                            non_working_days=non_working_days, occurrences=view, prodid=PRODID)
+    links = Links(public_url=settings.public_url, public_feeds=frozenset(settings.public_feeds),
+                  status_page=settings.status_page_url)
+    messages = Composer(renderer, today, links).compose(fresh)
+    return RemindPlan(today, True, tuple(messages), notices.unaddressed, tuple(unreachable))
+
+
+def queue(engine: Engine, plan: RemindPlan) -> QueueReport:
+    """Put the plan's messages in the outbox (notices queued before are skipped)."""
+    return enqueue(engine, plan.messages)
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """The dispatcher's patience, from the settings."""
+    return RetryPolicy(max_attempts=settings.notify_max_attempts,
+                       base=timedelta(seconds=settings.notify_retry_seconds),
+                       lease=timedelta(seconds=settings.notify_lease_seconds))
+
+
+def send(engine: Engine, settings: Settings, *, workers: int | None = None,
+         wait_seconds: float | None = None) -> DispatchReport:
+    """Dispatch the outbox through apprise."""
+    from notify.transport import AppriseTransport
+
+    smtp = settings.smtp_url.get_secret_value() if settings.smtp_url is not None else None
+    transport = AppriseTransport(smtp)
+    wait = settings.notify_wait_seconds if wait_seconds is None else wait_seconds
+    return dispatch(engine, transport, policy=retry_policy(settings),
+                    workers=workers or settings.notify_workers,
+                    wait_for_retries=timedelta(seconds=wait))
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+def _recipient(message: Message, engine: Engine) -> str:
+    return f"{message.contact.name} ({message.contact.party} {message.contact.role}, " \
+           f"{message.channel.value}, {message.contact.language})"
+
+
+def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
+    """Queue today's reminders and escalations, and send the outbox."""
+    from notify.channels import ChannelConfigError
+    from yhdyspinta.cli import UserError
+    from yhdyspinta.store_commands import engine_for
+
+    lang, out = ctx.lang, ctx.out
+    today = args.today or ctx.settings.today or date.today()
+    definitions = ctx.definitions()
+    registry = ctx.registry()
+    configuration = ctx.configuration(definitions, registry)
+    engine = engine_for(ctx)
+    plan = plan_reminders(engine, ctx.settings, definitions, registry, configuration, today)
+    if not plan.working_day:
+        print(t("remind.non_working_day", lang, today=today.isoformat()), file=out)
+        return EXIT_OK
+    for name in plan.email_without_server:
+        print(t("remind.no_smtp", lang, name=name), file=out)
+    if plan.unaddressed:
+        parties = sorted({p for missing in plan.unaddressed for p in missing.parties})
+        shown = " ".join(parties[:12]) + (" …" if len(parties) > 12 else "")
+        print(t("remind.unaddressed", lang, count=len(plan.unaddressed), parties=len(parties),
+                shown=shown), file=out)
+    if args.dry_run:
+        for message in plan.messages:
+            print(f"→ {_recipient(message, engine)}: {message.subject}", file=out)
+            for line in message.summary:
+                print(f"    {line}", file=out)
+        print(t("remind.dry_run", lang, count=len(plan.messages)), file=out)
+        return EXIT_OK
+    queued = queue(engine, plan)
+    print(t("remind.queued", lang, messages=queued.messages, notices=queued.notices,
+            already=queued.already_queued), file=out)
+    try:
+        report = send(engine, ctx.settings, workers=args.workers, wait_seconds=args.wait)
+    except ChannelConfigError as error:
+        raise UserError(f"YHDYSPINTA_SMTP_URL: {error}") from None
+    for message_key, problem in report.errors:
+        print(t("remind.error", lang, message=message_key, error=problem), file=out)
+    print(t("remind.sent", lang, sent=report.sent, retrying=report.retrying,
+            failed=report.failed), file=out)
+    unsent = len(outbox_rows(engine, "pending")) + len(outbox_rows(engine, "sending"))
+    if report.failed or unsent:
+        print(t("remind.unsent", lang, pending=unsent, failed=report.failed), file=out)
+        return EXIT_UNSENT
+    return EXIT_OK
+
+
+def cmd_outbox_list(args: argparse.Namespace, ctx: Context) -> int:
+    """The outbox, newest first: state, attempts, errors (secrets masked)."""
+    from yhdyspinta.cli import print_table
+    from yhdyspinta.store_commands import _local, engine_for
+
+    rows = outbox_rows(engine_for(ctx), args.state)
+    table = [
+        (str(row.id), row.state, row.channel, name, str(row.attempts),
+         _local(row.sent_at) if row.sent_at else _local(row.next_attempt_at),
+         row.key, (row.last_error or "")[:120])
+        for row, name in rows[:args.limit]
+    ]
+    headers = tuple(t(f"col.{c}", ctx.lang) for c in (
+        "id", "state", "channel", "recipient", "attempts", "when", "key", "error"))
+    print_table(headers, table, ctx.out)
+    return EXIT_OK
+
+
+def cmd_outbox_retry(args: argparse.Namespace, ctx: Context) -> int:
+    """Queue every failed message again (after fixing what made it fail)."""
+    from yhdyspinta.store_commands import engine_for
+
+    count = retry_failed(engine_for(ctx))
+    print(t("outbox.retried", ctx.lang, count=count), file=ctx.out)
+    return EXIT_OK

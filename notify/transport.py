@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import mimetypes
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -51,6 +52,10 @@ class AppriseTransport:
 
     def __init__(self, smtp_url: str | None) -> None:
         _quiet_apprise()
+        # apprise checks an attachment's type against `mimetypes`, which fills its table
+        # lazily and not thread-safely; fill it here, before any worker thread, with .ics
+        # known even where /etc/mime.types lacks it.
+        mimetypes.add_type("text/calendar", ".ics")
         self._smtp = parse_smtp_url(smtp_url) if smtp_url else None
         self._secrets = secrets_of(self._smtp) if self._smtp else set()
 

@@ -181,7 +181,7 @@ def test_audit_log_is_append_only(synced):
 
 CONTACTS = """party,role,name,email,teams,language,delivery
 564,coordinator,Anna Koordinaattori,anna@ouka.fi,,fi,digest
-905,coordinator,Sara Samordnare,sara@vasa.fi,workflows://secret/token,sv,single
+905,coordinator,Sara Samordnare,sara@vasa.fi,workflows://prod-00.westeurope.logic.azure.com/abc123/Sig0Secret,sv,single
 19,coordinator,Pekka Alue,pekka@pohde.fi,,fi,
 """
 
@@ -204,6 +204,7 @@ def test_bad_contacts_are_reported_by_line_and_column_and_nothing_imported(engin
         "564,coordinator,Bad Mail,not-an-address,,fi,digest\n"
         "564,coordinator,Bad Teams,,msteams://old/connector,fi,digest\n"
         "564,coordinator,Bad Lang,c@x.fi,,de,digest\n"
+        "564,coordinator,Half Teams,,workflows://host-only,fi,digest\n"
     )
     with pytest.raises(ContactImportError) as caught:
         parse_contacts(bad, "contacts.csv", registry)
@@ -213,8 +214,9 @@ def test_bad_contacts_are_reported_by_line_and_column_and_nothing_imported(engin
         "coordinator, council, council_secretary, elected_leadership, experts, finance_office, "
         "multisector_group, preparer, responsible_body, top_management",
         "7: email: 'not-an-address' is not an email address",
-        "8: teams: unknown channel scheme 'msteams'; use a workflows:// or https:// Teams "
-        "workflow address",
+        "8: teams: unknown channel scheme 'msteams'; use a workflows:// Teams workflow address "
+        "(msteams:// connectors were retired)",
         "9: language: 'de' is not fi, sv or en",
+        "10: teams: not a Teams workflow address apprise can use",
     ]
     assert list_contacts(engine) == []

@@ -1,0 +1,255 @@
+"""Reminders end to end: a real SMTP server and a real HTTPS Teams receiver on 127.0.0.1.
+
+The coordinator of the issue: Swedish, in Vaasa, with an email address and a Teams channel,
+on digest. Runs on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import vobject
+from ical.calendar_stream import IcsCalendarStream
+from sqlalchemy import text
+
+from state.db import make_engine
+from tests.receivers import SmtpServer, TeamsReceiver
+from yhdyspinta.cli import main
+
+TODAY_SYNC = "2026-11-28"
+OBLIGATIONS = ("hyte-annual-report-municipality", "municipal-budget")
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def teams(tmp_path: Path) -> Iterator[TeamsReceiver]:
+    receiver = TeamsReceiver(tmp_path)
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture
+def cli(database_url, monkeypatch, smtp, tmp_path):
+    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", database_url)
+    monkeypatch.setenv("YHDYSPINTA_SMTP_URL", smtp.url("hyte@pohjanmaa.invalid"))
+    monkeypatch.setenv("YHDYSPINTA_NOTIFY_RETRY_SECONDS", "0.2")
+    monkeypatch.setenv("YHDYSPINTA_NOTIFY_WAIT_SECONDS", "0")
+    monkeypatch.setenv("YHDYSPINTA_STATUS_PAGE_URL", "https://hyte.example.fi/{party}")
+
+    def run(*argv: str, lang: str = "en") -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        code = main([*argv, "--lang", lang], out=out, err=err)
+        return code, out.getvalue(), err.getvalue()
+
+    return run
+
+
+@pytest.fixture
+def store(cli, tmp_path, teams):
+    """Vaasa's coordinator (sv, email and Teams, digest) and council secretary (single)."""
+    argv = ["sync", "--today", TODAY_SYNC]
+    for obligation in OBLIGATIONS:
+        argv += ["--obligation", obligation]
+    code, _, err = cli(*argv)
+    assert (code, err) == (0, "")
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(
+        "\ufeffparty,role,name,email,teams,language,delivery\n"  # as Excel saves it
+        f"905,coordinator,Anna Sjöberg,anna.sjoberg@vasa.fi,{teams.url()},sv,digest\n"
+        "905,council,Erik Åström,erik.astrom@vasa.fi,,sv,single\n",
+        encoding="utf-8")
+    code, out, err = cli("contacts", "import", str(contacts))
+    assert (code, err) == (0, ""), out
+    return cli
+
+
+def _mails_to(smtp: SmtpServer, address: str) -> list:
+    return [m for m in smtp.sink.received if address in m.envelope_to]
+
+
+def test_a_swedish_coordinator_gets_reminders_and_a_digest_on_working_days(
+        store, smtp, teams, database_url):
+    # Saturday: nothing goes out.
+    code, out, _ = store("remind", "--today", "2026-11-28")
+    assert code == 0
+    assert "not a working day" in out
+    assert smtp.sink.received == []
+    assert teams.posts == []
+
+    # Tuesday 1.12.2026: the 30-day reminders of the duties due 31.12.2026.
+    code, out, err = store("remind", "--today", "2026-12-01")
+    assert (code, err) == (0, ""), out
+    anna = _mails_to(smtp, "anna.sjoberg@vasa.fi")
+    assert len(anna) == 1, out
+    digest = anna[0]
+    assert digest.message["To"].endswith("<anna.sjoberg@vasa.fi>") or \
+        "anna.sjoberg@vasa.fi" in digest.message["To"]
+    assert digest.message["Subject"].startswith("Yhdyspinta 1.12.2026: ")
+    assert "aktuella uppgifter" in digest.message["Subject"]
+    plain, html = digest.part("text/plain"), digest.part("text/html")
+    for part in (plain, html):
+        assert "Hej Anna Sjöberg" in part
+        assert "Årlig välfärdsrapport till kommunfullmäktige 2026 – Vasa" in part
+        assert "Sista dag" in part
+        assert "31.12.2026 (30 dagar kvar)" in part
+        assert "Lag om ordnande av social- och hälsovård 612/2021 6 §" in part
+        assert "Checklista" in part
+    assert '<html lang="sv">' in html
+    assert "https://hyte.example.fi/m905" in html
+    # The duties as an .ics attachment, read by two parsers other than the writer.
+    ics = digest.attachments()["yhdyspinta.ics"]
+    calendar = IcsCalendarStream.calendar_from_ics(ics.decode())
+    uids = {event.uid for event in calendar.events}
+    assert "hyte-annual-report-municipality.m905.2026@yhdyspinta.fi" in uids
+    assert "municipal-budget.m905.2027@yhdyspinta.fi" in uids
+    parsed = vobject.readOne(ics.decode())
+    assert len(parsed.vevent_list) == len(uids)
+
+    # Erik asked for single messages: one per council step that is due.
+    erik = _mails_to(smtp, "erik.astrom@vasa.fi")
+    assert erik
+    assert all(m.message["Subject"].startswith("Påminnelse: ") for m in erik)
+    assert len({m.key for m in erik}) == len(erik)
+
+    # Teams: one Adaptive Card for Anna's digest, in Swedish.
+    cards = list(teams.cards())
+    assert len(cards) == 1
+    card = cards[0]
+    assert card["type"] == "AdaptiveCard"
+    assert card["version"] == "1.4"
+    texts = json.dumps(card, ensure_ascii=False)
+    assert "Påminnelser" in texts
+    assert "Checklista" in texts
+    assert "Vasa" in texts
+    assert teams.posts[0].path == f"/workflows/{teams.workflow}/triggers/manual/paths/invoke"
+
+    # The same day again, and the next day: nothing is sent twice.
+    before = (len(smtp.sink.received), len(teams.posts))
+    for day in ("2026-12-01", "2026-12-02"):
+        code, out, _ = store("remind", "--today", day)
+        assert code == 0, out
+    assert (len(smtp.sink.received), len(teams.posts)) == before
+
+    # Christmas Eve is not a working day: the 7-day reminders went out on 23.12.
+    code, out, _ = store("remind", "--today", "2026-12-24")
+    assert "not a working day" in out
+    code, out, _ = store("remind", "--today", "2026-12-23")
+    assert code == 0, out
+    assert len(_mails_to(smtp, "anna.sjoberg@vasa.fi")) == 2
+    seven = _mails_to(smtp, "anna.sjoberg@vasa.fi")[1]
+    assert "(8 dagar kvar)" in seven.part("text/plain")
+
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        states = dict(connection.execute(
+            text("SELECT state, count(*) FROM outbox GROUP BY state")).all())
+    engine.dispose()
+    assert set(states) == {"sent"}
+
+
+def test_done_stops_the_escalation(store, smtp):
+    occurrence = "hyte-annual-report-municipality.m905.2026"
+    for step in ("data-compiled", "responsible-body", "board", "council"):
+        code, _, err = store("step", "set", occurrence, step, "done", "--by", "Anna",
+                             "--evidence", "https://vasa.fi/pk/2026-12-14", "--force")
+        assert (code, err) == (0, "")
+    code, out, _ = store("remind", "--today", "2027-01-04")  # first escalation day
+    assert code == 0, out
+    erik = _mails_to(smtp, "erik.astrom@vasa.fi")
+    assert all("välfärdsrapport" not in m.message["Subject"] for m in erik)
+    assert any(m.message["Subject"].startswith("Försenad: ") for m in erik), \
+        [m.message["Subject"] for m in erik]
+
+
+def test_smtp_down_then_up_delivers_everything_once(store, smtp, teams):
+    smtp.stop()
+    code, out, _ = store("remind", "--today", "2026-12-01")
+    assert code == 1
+    assert "Connection error" in out
+    assert "waiting for a retry" in out
+    assert len(teams.posts) == 1  # the failed channel did not hold the other back
+    assert smtp.sink.received == []
+    smtp.start()
+    code, out, _ = store("remind", "--today", "2026-12-01", "--wait", "5")
+    assert code == 0, out
+    keys = smtp.sink.keys()
+    assert keys
+    assert len(keys) == len(set(keys))
+    assert len(teams.posts) == 1
+
+
+def test_teams_500_and_429_are_retried_then_delivered_once(store, smtp, teams):
+    teams.answers = [500, 429]
+    code, out, _ = store("remind", "--today", "2026-12-01", "--wait", "10")
+    assert code == 0, out
+    assert "error=500" in out
+    assert "error=429" in out
+    assert len(teams.posts) == 1
+    code, out, _ = store("outbox", "list", "--state", "sent")
+    teams_rows = [line for line in out.splitlines() if " teams " in line]
+    assert len(teams_rows) == 1
+    assert teams_rows[0].split()[5] == "3"
+
+
+def test_secrets_never_appear_in_output_or_store(store, smtp, teams, monkeypatch,
+                                                 database_url, capfd):
+    monkeypatch.setenv("YHDYSPINTA_SMTP_URL", f"mailto://postmaster:Pa55-Secret-Word@127.0.0.1:"
+                       f"{smtp.port}?from=hyte@pohjanmaa.invalid&mode=insecure")
+    monkeypatch.setenv("YHDYSPINTA_NOTIFY_MAX_ATTEMPTS", "1")
+    teams.answers = [500]
+    outputs = [store("remind", "--today", "2026-12-01")]
+    outputs.append(store("outbox", "list"))
+    outputs.append(store("contacts", "list"))
+    outputs.append(store("remind", "--dry-run", "--today", "2026-12-02"))
+    captured = capfd.readouterr()
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        errors = [row[0] or "" for row in connection.execute(
+            text("SELECT last_error FROM outbox"))]
+        payloads = [row[0] for row in connection.execute(text("SELECT payload FROM outbox"))]
+    engine.dispose()
+    assert any("error=500" in e for e in errors)
+    shown = "\n".join([o for _, out, err in outputs for o in (out, err)] +
+                      [captured.out, captured.err, *errors, *payloads])
+    for secret in ("Pa55-Secret-Word", teams.signature, teams.workflow):
+        assert secret not in shown
+
+
+def test_a_bad_smtp_url_is_one_line(store, monkeypatch):
+    monkeypatch.setenv("YHDYSPINTA_SMTP_URL", "smtp://mail.example.fi")
+    code, _out, err = store("remind", "--today", "2026-12-01")
+    assert code == 1
+    assert err.splitlines() == ["yhdyspinta: error: YHDYSPINTA_SMTP_URL: the SMTP server must "
+                                "be given as a mailto:// or mailtos:// URL"]
+
+
+def test_dry_run_shows_who_gets_what_and_sends_nothing(store, smtp, teams):
+    code, out, _ = store("remind", "--dry-run", "--today", "2026-12-01", lang="sv")
+    assert code == 0
+    assert "→ Anna Sjöberg (m905 coordinator, email, sv): Yhdyspinta 1.12.2026" in out
+    assert "→ Anna Sjöberg (m905 coordinator, teams, sv)" in out
+    assert "Torrkörning" in out
+    assert smtp.sink.received == []
+    assert teams.posts == []
+    code, out, _ = store("outbox", "list")
+    assert len(out.splitlines()) == 2  # header and rule: nothing was queued
+
+
+def test_each_message_is_keyed_once_per_recipient_channel_and_day(store, smtp, teams):
+    store("remind", "--today", "2026-12-01")
+    store("remind", "--today", "2026-12-23")
+    keys = Counter(smtp.sink.keys())
+    assert keys
+    assert max(keys.values()) == 1

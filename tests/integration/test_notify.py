@@ -18,7 +18,7 @@ from ical.calendar_stream import IcsCalendarStream
 from sqlalchemy import text
 
 from state.db import make_engine
-from tests.receivers import SmtpServer, TeamsReceiver
+from tests.receivers import ReceivedMail, SmtpServer, TeamsReceiver
 from yhdyspinta.cli import main
 
 TODAY_SYNC = "2026-11-28"
@@ -75,7 +75,7 @@ def store(cli, tmp_path, teams):
     return cli
 
 
-def _mails_to(smtp: SmtpServer, address: str) -> list:
+def _mails_to(smtp: SmtpServer, address: str) -> list[ReceivedMail]:
     return [m for m in smtp.sink.received if address in m.envelope_to]
 
 
@@ -153,7 +153,7 @@ def test_a_swedish_coordinator_gets_reminders_and_a_digest_on_working_days(
 
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        states = dict(connection.execute(
+        states: dict[str, int] = dict(connection.execute(
             text("SELECT state, count(*) FROM outbox GROUP BY state")).all())
     engine.dispose()
     assert set(states) == {"sent"}

@@ -94,7 +94,7 @@ def test_kill_minus_nine_loses_nothing_and_repeats_at_most_one_per_worker(
         assert repeats <= kills * workers
         engine = make_engine(database_url)
         with engine.connect() as connection:
-            states = dict(connection.execute(
+            states: dict[str, int] = dict(connection.execute(
                 text("SELECT state, count(*) FROM outbox GROUP BY state")).all())
         engine.dispose()
         assert states == {"sent": MESSAGES}

@@ -1,0 +1,90 @@
+"""Messages: language, dates and why they moved, escaping, keys, the card."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import pytest
+
+from calendars.feeds import FeedOccurrence, FeedRenderer, FeedStep
+from notify.compose import Composer, Links
+from notify.plan import Channel, Contact, Kind, Notice, Trigger
+
+OCCURRENCE = "municipal-financial-statements.m905.2026"
+
+
+@pytest.fixture
+def renderer(definitions, registry, non_working_days):
+    # The financial statements of 2026 are due 31.3.2027, a Wednesday; the step below is
+    # given a statutory day on Saturday 27.3.2027 moved to Monday 29.3.2027.
+    definition = next(d for d in definitions if d.id == "municipal-financial-statements")
+    steps = tuple(
+        FeedStep(step=s.id, role=s.role.value, party="municipality",
+                 due=date(2027, 3, 27) if n == 0 else date(2027, 3, 31),
+                 due_effective=date(2027, 3, 29) if n == 0 else date(2027, 3, 31),
+                 status="done" if n == 1 else "not_started", revision=0, changed_at=None)
+        for n, s in enumerate(definition.steps))
+    occurrence = FeedOccurrence(
+        id=OCCURRENCE, obligation=definition.id, owed_by="municipality", municipality="905",
+        region="15", participants=("905",), period="2026", term="2025-2029", term_year=2,
+        due=date(2027, 3, 31), due_effective=date(2027, 3, 31), revision=1,
+        changed_at=datetime(2026, 11, 28, 3, 0), cancelled=False, steps=steps)
+    return FeedRenderer(definitions={d.id: d for d in definitions}, registry=registry,
+                        non_working_days=non_working_days, occurrences=[occurrence],
+                        prodid="-//test//FI")
+
+
+def _notice(renderer, contact, step_index=0, kind=Kind.REMINDER, level=0):
+    step = renderer.occurrences[0].steps[step_index]
+    trigger = Trigger(OCCURRENCE, step.step, kind, 7, level, date(2027, 3, 22))
+    return Notice(trigger, contact, Channel.EMAIL)
+
+
+def _contact(name="Anna Sjöberg", language="sv", delivery="single"):
+    return Contact(id=7, party="m905", role="coordinator", name=name, language=language,
+                   delivery=delivery, channels=(Channel.EMAIL,))
+
+
+def test_a_single_reminder_in_swedish_says_why_the_date_moved(renderer):
+    composer = Composer(renderer, date(2027, 3, 22),
+                        Links(status_page="https://hyte.example.fi/{party}/{occurrence}"))
+    (message,) = composer.compose([_notice(renderer, _contact())])
+    assert message.subject.startswith("Påminnelse: ")
+    assert message.subject.endswith("(29.3.2027)")
+    assert "Lagstadgad dag: 27.3.2027" in message.text
+    assert "Varför en annan dag: " in message.text
+    assert "lördag" in message.text.lower()
+    assert "(7 dagar kvar)" in message.text
+    assert f"https://hyte.example.fi/m905/{OCCURRENCE}" in message.html
+    assert message.key == _notice(renderer, _contact()).key
+    assert message.ics is not None
+    assert b"BEGIN:VEVENT" in message.ics
+    # The done step shows as done in the checklist, in words as well as by its box.
+    assert "[x]" in message.text
+    assert "(klar)" in message.text
+
+
+def test_names_are_escaped_in_html_and_card_is_json(renderer):
+    hostile = _contact(name='<script>alert("x")</script> & Co', language="en")
+    (message,) = Composer(renderer, date(2027, 3, 22)).compose([_notice(renderer, hostile)])
+    assert "<script>" not in message.html
+    assert "&lt;script&gt;" in message.html
+    assert json.loads(json.dumps(message.card))["type"] == "AdaptiveCard"
+    assert message.lang == "en"
+    assert message.subject.startswith("Reminder: ")
+
+
+def test_a_digest_groups_steps_by_duty_and_has_a_stable_key(renderer):
+    contact = _contact(delivery="digest", language="fi")
+    notices = [_notice(renderer, contact, 0), _notice(renderer, contact, 2, Kind.ESCALATION, 1)]
+    composer = Composer(renderer, date(2027, 3, 22))
+    (first,) = composer.compose(notices)
+    (second,) = composer.compose(list(reversed(notices)))
+    assert first.key == second.key
+    assert first.key.startswith("digest|c7|email|2027-03-22|")
+    assert set(first.notice_keys) == {n.key for n in notices}
+    # Once per section the duty is in: due now, overdue, and coming (its other open steps).
+    assert first.text.count("Tarkistuslista:") == 3
+    assert "== Tulossa 30 päivän sisällä ==" in first.text
+    assert "Eskalointi, taso 1" in first.text

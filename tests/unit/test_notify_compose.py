@@ -35,13 +35,15 @@ def renderer(definitions, registry, non_working_days):
                         prodid="-//test//FI")
 
 
-def _notice(renderer, contact, step_index=0, kind=Kind.REMINDER, level=0):
+def _notice(renderer: FeedRenderer, contact: Contact, step_index: int = 0,
+            kind: Kind = Kind.REMINDER, level: int = 0) -> Notice:
     step = renderer.occurrences[0].steps[step_index]
     trigger = Trigger(OCCURRENCE, step.step, kind, 7, level, date(2027, 3, 22))
     return Notice(trigger, contact, Channel.EMAIL)
 
 
-def _contact(name="Anna Sjöberg", language="sv", delivery="single"):
+def _contact(name: str = "Anna Sjöberg", language: str = "sv",
+             delivery: str = "single") -> Contact:
     return Contact(id=7, party="m905", role="coordinator", name=name, language=language,
                    delivery=delivery, channels=(Channel.EMAIL,))
 

@@ -20,25 +20,9 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 @task(name="queue-reminders", retries=2, retry_delay_seconds=30)
 def queue_reminders(settings: Settings, today: date) -> dict[str, int]:
     """Plan today's notices from the store and queue the messages (one transaction)."""
-    from obligations.loader import load_configuration, load_definitions
-    from obligations.parties import load_registry
-    from state.db import ensure_schema, make_engine
-    from yhdyspinta.reminders import plan_reminders, queue
+    from yhdyspinta import jobs
 
-    definitions = load_definitions(settings.definitions_dir)
-    registry = load_registry(settings.registry_dir, year=settings.registry_year)
-    configuration = load_configuration(settings.config_dir, definitions, registry)
-    engine = make_engine(settings.effective_database_url)
-    try:
-        ensure_schema(engine)
-        plan = plan_reminders(engine, settings, definitions, registry, configuration, today)
-        if not plan.working_day:
-            return {"working_day": 0, "messages": 0, "notices": 0, "unaddressed": 0}
-        report = queue(engine, plan)
-    finally:
-        engine.dispose()
-    return {"working_day": 1, "messages": report.messages, "notices": report.notices,
-            "unaddressed": len(plan.unaddressed)}
+    return jobs.queue_reminders(jobs.load_inputs(settings), today)
 
 
 @task(name="dispatch-outbox", retries=2, retry_delay_seconds=60)

@@ -16,10 +16,16 @@ class ChannelConfigError(ValueError):
 
 
 def secrets_of(parsed: dict[str, Any]) -> set[str]:
-    """The parts of a parsed URL that must never be shown."""
+    """The parts of a parsed URL that must never be shown, as written and as decoded."""
+    from urllib.parse import quote, unquote
+
     values = {parsed.get("password"), parsed.get("user"), parsed.get("signature"),
               parsed.get("workflow")}
-    return {v for v in values if isinstance(v, str) and len(v) >= 3}
+    found = set()
+    for value in values:
+        if isinstance(value, str) and len(value) >= 3:
+            found |= {value, unquote(value), quote(unquote(value), safe="")}
+    return found
 
 
 def mask(text: str, secrets: set[str]) -> str:

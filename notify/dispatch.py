@@ -107,13 +107,14 @@ def _attempt(engine: Engine, sender: Sender, claimed: Claimed, policy: RetryPoli
         # Only the type: an exception's text may quote a URL with its secrets.
         result = SendResult(False, f"unexpected {type(error).__name__} while sending")
     if result.ok:
-        mark_sent(engine, claimed.id, clock())
+        mark_sent(engine, claimed, clock())
         with report.lock:
             report.sent += 1
         return
     problem = result.error or "failed"
     retry_at = None if result.permanent else policy.retry_at(claimed.attempts, clock())
-    mark_failed(engine, claimed.id, problem, retry_at=retry_at)
+    if not mark_failed(engine, claimed, problem, retry_at=retry_at):
+        return  # another dispatcher took it over (our lease ran out): its outcome stands
     with report.lock:
         report.errors.append((claimed.key, problem))
         if retry_at is None:

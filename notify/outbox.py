@@ -21,7 +21,14 @@ from sqlmodel import Session, col
 
 from notify.compose import Message
 from state.db import write_session
-from state.models import ContactRow, OutboxItemRow, OutboxRow, OutboxState
+from state.models import (
+    ContactRow,
+    OutboxItemRow,
+    OutboxRow,
+    OutboxState,
+    StepStatus,
+    StepStatusRow,
+)
 
 QUEUE_LOCK_KEY = 7_263_002
 """PostgreSQL advisory lock that serialises queueing (SQLite's write lock does it there)."""
@@ -57,6 +64,7 @@ class Claimed:
     email: str | None
     teams: str | None
     contact_name: str
+    claimed_at: datetime
 
 
 def queued_notice_keys(engine: Engine, keys: Sequence[str]) -> set[str]:
@@ -130,8 +138,13 @@ def claim(engine: Engine, *, limit: int, lease: timedelta, now: datetime | None 
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).scalars())
+        closed = _closed_messages(session, [row.id for row in rows if row.id is not None])
         claimed = []
         for row in rows:
+            if row.id in closed:
+                # Every step it reminds of was closed since it was queued: say nothing.
+                row.state = OutboxState.OBSOLETE.value
+                continue
             row.state = OutboxState.SENDING.value
             row.claimed_at = moment
             row.attempts += 1
@@ -141,29 +154,52 @@ def claim(engine: Engine, *, limit: int, lease: timedelta, now: datetime | None 
                 id=row.id, key=row.key, channel=row.channel, payload=row.payload,
                 attempts=row.attempts, email=contact.email if contact else None,
                 teams=contact.teams if contact else None,
-                contact_name=contact.name if contact else "?"))
+                contact_name=contact.name if contact else "?", claimed_at=moment))
     return claimed
 
 
-def mark_sent(engine: Engine, message_id: int, now: datetime | None = None) -> None:
-    """The receiver accepted the message."""
+def _closed_messages(session: Session, message_ids: list[int]) -> set[int]:
+    """Messages all of whose notices are about steps now done, waived or not applicable."""
+    if not message_ids:
+        return set()
+    items = session.execute(
+        select(col(OutboxItemRow.outbox_id), col(StepStatusRow.status))
+        .join(StepStatusRow, (col(StepStatusRow.occurrence_id) == col(
+            OutboxItemRow.occurrence_id)) & (col(StepStatusRow.step) == col(OutboxItemRow.step)),
+              isouter=True)
+        .where(col(OutboxItemRow.outbox_id).in_(message_ids))).all()
+    open_ids = {outbox_id for outbox_id, status in items
+                if status is None or not StepStatus(status).closed}
+    return {outbox_id for outbox_id, _ in items} - open_ids
+
+
+def mark_sent(engine: Engine, claimed: Claimed, now: datetime | None = None) -> None:
+    """The receiver accepted the message: it is sent, whoever holds the claim now."""
     with write_session(engine) as session:
-        session.execute(update(OutboxRow).where(OutboxRow.id == message_id)  # type: ignore[arg-type]
+        session.execute(update(OutboxRow).where(col(OutboxRow.id) == claimed.id)
                         .values(state=OutboxState.SENT.value, sent_at=now or utcnow(),
                                 last_error=None))
 
 
-def mark_failed(engine: Engine, message_id: int, error: str, *, retry_at: datetime | None,
-                ) -> None:
-    """The attempt failed: try again at `retry_at`, or give up (None) keeping the error."""
+def mark_failed(engine: Engine, claimed: Claimed, error: str, *, retry_at: datetime | None,
+                ) -> bool:
+    """The attempt failed: try again at `retry_at`, or give up (None) keeping the error.
+
+    Only under the caller's own claim: if the lease ran out and another dispatcher took the
+    message (and perhaps sent it), this failure must not put it back in the queue.
+    """
     values: dict[str, object] = {"last_error": error[:2000]}
     if retry_at is None:
         values["state"] = OutboxState.FAILED.value
     else:
         values.update(state=OutboxState.PENDING.value, next_attempt_at=retry_at)
     with write_session(engine) as session:
-        session.execute(update(OutboxRow).where(OutboxRow.id == message_id)  # type: ignore[arg-type]
-                        .values(**values))
+        result = session.execute(
+            update(OutboxRow).where(col(OutboxRow.id) == claimed.id,
+                                    col(OutboxRow.state) == OutboxState.SENDING.value,
+                                    col(OutboxRow.claimed_at) == claimed.claimed_at)
+            .values(**values))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def next_attempt(engine: Engine) -> datetime | None:

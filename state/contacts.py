@@ -90,8 +90,9 @@ def parse_contacts(text: str, source: str, registry: Registry) -> list[ContactRo
         if not values["name"]:
             problems.append(ContactProblem(line, "name", "empty"))
         if values["email"] and not _EMAIL.fullmatch(values["email"]):
-            problems.append(ContactProblem(line, "email",
-                                           f"{values['email']!r} is not an email address"))
+            shown = "a URL (not shown: it may hold a secret)" if "://" in values["email"] \
+                else repr(values["email"])
+            problems.append(ContactProblem(line, "email", f"{shown} is not an email address"))
         if values["teams"]:
             try:
                 parse_teams_url(values["teams"])

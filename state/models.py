@@ -170,6 +170,8 @@ class OutboxState(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     """Gave up after the last attempt; kept with its error until retried by hand."""
+    OBSOLETE = "obsolete"
+    """Not sent: every step it was about was closed before its turn came."""
 
 
 class OutboxRow(SQLModel, table=True):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from calendars.feeds import FeedOccurrence, FeedStep
 from state.models import (
@@ -99,11 +99,19 @@ def duty_states(
         wanted = {row.id for row in occurrences}
         steps: dict[str, list[StepRow]] = defaultdict(list)
         statuses: dict[tuple[str, str], StepStatusRow] = {}
-        if wanted:
-            for step in session.execute(select(StepRow)).scalars():
+        # A few occurrences: ask for their rows; many: one scan is cheaper than many IN lists.
+        chunks = [sorted(wanted)[n:n + 900] for n in range(0, len(wanted), 900)] \
+            if len(wanted) <= 4500 else [None]
+        for chunk in chunks if wanted else []:
+            step_query = select(StepRow)
+            status_query = select(StepStatusRow)
+            if chunk is not None:
+                step_query = step_query.where(col(StepRow.occurrence_id).in_(chunk))
+                status_query = status_query.where(col(StepStatusRow.occurrence_id).in_(chunk))
+            for step in session.execute(step_query).scalars():
                 if step.occurrence_id in wanted:
                     steps[step.occurrence_id].append(step)
-            for status in session.execute(select(StepStatusRow)).scalars():
+            for status in session.execute(status_query).scalars():
                 if status.occurrence_id in wanted:
                     statuses[(status.occurrence_id, status.step)] = status
     result = []
@@ -148,7 +156,8 @@ def occurrence_exists(engine: Engine, occurrence_id: str) -> bool:
 
 
 def feed_view(
-    engine: Engine, *, start: date, end: date, today: date, keep_cancelled_days: int
+    engine: Engine, *, start: date, end: date, today: date, keep_cancelled_days: int,
+    region: str | None = None, obligations: frozenset[str] | None = None,
 ) -> list[FeedOccurrence]:
     """What the calendars show: active duties due in [start, end], and cancelled ones.
 
@@ -156,7 +165,8 @@ def feed_view(
     """
     from datetime import timedelta
 
-    duties = duty_states(engine, start=start, end=end, include_cancelled=True)
+    duties = duty_states(engine, start=start, end=end, include_cancelled=True, region=region,
+                         obligations=obligations)
     since = today - timedelta(days=keep_cancelled_days)
     view = []
     for duty in duties:

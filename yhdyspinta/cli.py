@@ -258,6 +258,18 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
         "retry", help=t("help.outbox_retry", lang), parents=[common]
     ).set_defaults(handler=_store("cmd_outbox_retry", "reminders"))
 
+    deployments = commands.add_parser("deployments", help=t("help.deployments", lang),
+                                      parents=[common], description=t("help.deployments", lang))
+    deployment_commands = deployments.add_subparsers(dest="deployments_command", required=True,
+                                                     metavar="ACTION", parser_class=_Parser)
+    generate = deployment_commands.add_parser(
+        "generate", help=t("help.deployments_generate", lang), parents=[common],
+        description=t("help.deployments_generate", lang))
+    generate.add_argument("--output", type=Path, default=Path("prefect.yaml"), metavar="FILE",
+                          help=t("help.deployments_output", lang))
+    generate.add_argument("--check", action="store_true", help=t("help.deployments_check", lang))
+    generate.set_defaults(handler=_store("cmd_deployments_generate", "deployments"))
+
     db = commands.add_parser("db", help=t("help.db", lang), parents=[common],
                              description=t("help.db", lang))
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION",

@@ -51,13 +51,28 @@ class RemindPlan:
     """Contacts with an email address while no SMTP server is configured."""
 
 
+def smtp_url(settings: Settings) -> tuple[str | None, str | None]:
+    """The usable SMTP URL (None: no email), and why the configured one is unusable."""
+    from notify.channels import ChannelConfigError, parse_smtp_url
+
+    if settings.smtp_url is None:
+        return None, None
+    url = settings.smtp_url.get_secret_value()
+    try:
+        parse_smtp_url(url)
+    except ChannelConfigError as error:
+        return None, str(error)
+    return url, None
+
+
 def contacts_for_notices(engine: Engine, settings: Settings) -> tuple[list[Contact], list[str]]:
     """The store's contacts with the channels that can reach them."""
     contacts = []
     unreachable = []
+    email_works = smtp_url(settings)[0] is not None
     for row in list_contacts(engine):
         channels: list[Channel] = []
-        if row.email and settings.smtp_url is not None:
+        if row.email and email_works:
             channels.append(Channel.EMAIL)
         elif row.email:
             unreachable.append(row.name)
@@ -77,14 +92,17 @@ def plan_reminders(
     registry: Registry,
     configuration: Configuration,
     today: date,
+    *,
+    obligations: frozenset[str] | None = None,
 ) -> RemindPlan:
-    """Today's messages, leaving out every notice that is queued already."""
+    """Today's messages (of the chosen obligations), leaving out notices queued already."""
     non_working_days = finnish_non_working_days(today.year - 2, today.year + 3)
     if not non_working_days.is_working_day(today):
         return RemindPlan(today, False, (), (), ())
     view = feed_view(engine, start=today - LOOK_BACK, end=today + LOOK_AHEAD, today=today,
                      keep_cancelled_days=0)
-    view = [o for o in view if not o.cancelled]
+    view = [o for o in view if not o.cancelled
+            and (obligations is None or o.obligation in obligations)]
     by_id = {d.id: d for d in definitions}
     contacts, unreachable = contacts_for_notices(engine, settings)
     notices = plan_notices(view, by_id, contacts, configuration, non_working_days, today,
@@ -113,11 +131,10 @@ def retry_policy(settings: Settings) -> RetryPolicy:
 
 def send(engine: Engine, settings: Settings, *, workers: int | None = None,
          wait_seconds: float | None = None) -> DispatchReport:
-    """Dispatch the outbox through apprise."""
+    """Dispatch the outbox through apprise (email only when its server URL is usable)."""
     from notify.transport import AppriseTransport
 
-    smtp = settings.smtp_url.get_secret_value() if settings.smtp_url is not None else None
-    transport = AppriseTransport(smtp)
+    transport = AppriseTransport(smtp_url(settings)[0])
     wait = settings.notify_wait_seconds if wait_seconds is None else wait_seconds
     return dispatch(engine, transport, policy=retry_policy(settings),
                     workers=workers or settings.notify_workers,
@@ -134,12 +151,12 @@ def _recipient(message: Message, engine: Engine) -> str:
 
 def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
     """Queue today's reminders and escalations, and send the outbox."""
-    from notify.channels import ChannelConfigError
     from yhdyspinta.cli import UserError
     from yhdyspinta.store_commands import engine_for
 
     lang, out = ctx.lang, ctx.out
-    today = args.today or ctx.settings.today or date.today()
+    today = args.today or ctx.settings.today or helsinki_today()
+    smtp_problem = smtp_url(ctx.settings)[1]
     definitions = ctx.definitions()
     registry = ctx.registry()
     configuration = ctx.configuration(definitions, registry)
@@ -148,8 +165,9 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
     if not plan.working_day:
         print(t("remind.non_working_day", lang, today=today.isoformat()), file=out)
         return EXIT_OK
-    for name in plan.email_without_server:
-        print(t("remind.no_smtp", lang, name=name), file=out)
+    if smtp_problem is None:
+        for name in plan.email_without_server:
+            print(t("remind.no_smtp", lang, name=name), file=out)
     if plan.unaddressed:
         parties = sorted({p for missing in plan.unaddressed for p in missing.parties})
         shown = " ".join(parties[:12]) + (" …" if len(parties) > 12 else "")
@@ -165,10 +183,7 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
     queued = queue(engine, plan)
     print(t("remind.queued", lang, messages=queued.messages, notices=queued.notices,
             already=queued.already_queued), file=out)
-    try:
-        report = send(engine, ctx.settings, workers=args.workers, wait_seconds=args.wait)
-    except ChannelConfigError as error:
-        raise UserError(f"YHDYSPINTA_SMTP_URL: {error}") from None
+    report = send(engine, ctx.settings, workers=args.workers, wait_seconds=args.wait)
     for message_key, problem in report.errors:
         print(t("remind.error", lang, message=message_key, error=problem), file=out)
     print(t("remind.sent", lang, sent=report.sent, retrying=report.retrying,
@@ -176,8 +191,18 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
     unsent = len(outbox_rows(engine, "pending")) + len(outbox_rows(engine, "sending"))
     if report.failed or unsent:
         print(t("remind.unsent", lang, pending=unsent, failed=report.failed), file=out)
-        return EXIT_UNSENT
-    return EXIT_OK
+    if smtp_problem is not None:
+        # Teams went out; email waits until the server's URL is fixed.
+        raise UserError(f"YHDYSPINTA_SMTP_URL: {smtp_problem}")
+    return EXIT_UNSENT if report.failed or unsent else EXIT_OK
+
+
+def helsinki_today() -> date:
+    """Today in Finland, whatever the host's time zone (a run at 01:00 is not yesterday's)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Europe/Helsinki")).date()
 
 
 def cmd_outbox_list(args: argparse.Namespace, ctx: Context) -> int:

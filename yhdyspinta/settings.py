@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,17 +43,18 @@ class Settings(BaseSettings):
     """The sending mail server as an apprise URL, e.g.
     `mailtos://user:password@smtp.example.fi?from=hyte@example.fi`. A secret: never shown.
     None = no email (Teams only)."""
-    notify_workers: int = 4
+    notify_workers: int = Field(1, ge=1, le=64)
     """Messages sent at once. A crash repeats at most this many; 1 repeats at most one."""
-    notify_max_attempts: int = 8
+    notify_max_attempts: int = Field(8, ge=1, le=100)
     """Attempts before a message is given up on (it stays in the outbox, see `outbox`)."""
-    notify_retry_seconds: float = 30.0
+    notify_retry_seconds: float = Field(30.0, ge=0)
     """Wait after a first failure; doubled after each further one, up to an hour."""
-    notify_lease_seconds: float = 300.0
-    """A message claimed by a dispatcher that died is taken again after this long."""
-    notify_wait_seconds: float = 120.0
+    notify_lease_seconds: float = Field(300.0, ge=0)
+    """A message claimed by a dispatcher that died is taken again after this long. Keep it
+    well above the longest send (apprise gives up on SMTP after 15 s)."""
+    notify_wait_seconds: float = Field(120.0, ge=0)
     """How long `remind` keeps retrying before leaving the rest to its next run."""
-    notify_catch_up_days: int = 7
+    notify_catch_up_days: int = Field(7, ge=0, le=60)
     """A reminder missed (the service was down) is still sent if at most this old."""
     status_page_url: str | None = None
     """A status page address for messages; `{party}` and `{occurrence}` are filled in."""
@@ -66,6 +67,18 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         """`YHDYSPINTA_CONFIG_DIR=` means no configuration, not the current folder."""
         return None if value == "" else value
+
+    @field_validator("status_page_url")
+    @classmethod
+    def _status_page_fields(cls, value: str | None) -> str | None:
+        """Only `{party}` and `{occurrence}` may be filled in."""
+        if value is not None:
+            try:
+                value.format(party="m564", occurrence="x")
+            except (KeyError, IndexError, ValueError) as error:
+                raise ValueError("may contain only {party} and {occurrence} as fields "
+                                 f"({error})") from None
+        return value
 
     @property
     def effective_database_url(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -73,3 +74,108 @@ def test_reminder_flow_sends_on_a_working_day_and_a_rerun_sends_nothing(
         assert len(smtp.sink.received) == 1
     finally:
         smtp.stop()
+
+
+def _artifacts(prefix: str) -> dict[str, object]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(like_=prefix)))
+    return {str(a.key): a.data for a in found}
+
+
+def test_an_obligation_flow_syncs_publishes_and_reports_per_county(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.run_obligation import run_obligation
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", url)
+    obligation = "hyte-annual-report-region"
+    first = run_obligation(obligation, today=date(2026, 12, 1), feeds_dir=str(tmp_path / "out"))
+    assert first["sync"]["new"] == first["occurrences"] > 0
+    feed = tmp_path / "out" / "feeds" / f"obligation-{obligation}.sv.ics"
+    assert "BEGIN:VEVENT" in feed.read_text(encoding="utf-8")
+    artifacts = _artifacts(f"{obligation}-%")
+    assert f"{obligation}-overdue" in artifacts
+    tables = [key for key in artifacts if key.startswith(f"{obligation}-status-")]
+    assert len(tables) == 21  # every county; Helsinki owes no county duty
+    rows = json.loads(str(artifacts[f"{obligation}-status-19"]))
+    assert {row["party"] for row in rows} == {"Pohjois-Pohjanmaan hyvinvointialue"}
+    assert {"period", "step", "status", "due", "effective"} <= set(rows[0])
+    again = run_obligation(obligation, today=date(2026, 12, 1), feeds_dir=str(tmp_path / "out"))
+    assert again["sync"]["new"] == again["sync"]["changed"] == 0
+    assert again["reminders"]["messages"] == 0
+
+
+def test_a_council_decision_is_asked_for_and_recorded_with_its_evidence(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from prefect import resume_flow_run
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState
+    from prefect.client.schemas.filters import FlowRunFilterStateName as StateName
+
+    from flows.record_decision import record_decision
+    from state.queries import audit_trail, evidence_for
+    from yhdyspinta.cli import main
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", url)
+    assert main(["sync", "--today", "2026-11-28", "--obligation",
+                 "hyte-annual-report-municipality"]) == 0
+    occurrence = "hyte-annual-report-municipality.m905.2026"
+    outcome: dict[str, object] = {}
+    runner = threading.Thread(target=lambda: outcome.update(
+        record_decision(occurrence, "council", wait_hours=0.05)))
+    runner.start()
+    paused = None
+    deadline = time.monotonic() + 60
+    with get_client(sync_client=True) as client:
+        while paused is None and time.monotonic() < deadline:
+            runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+                state=FlowRunFilterState(name=StateName(any_=["Paused"]))))
+            paused = next((run for run in runs if run.parameters.get("occurrence")
+                           == occurrence), None)
+            time.sleep(0.5)
+    assert paused is not None, "the flow never paused for input"
+    resume_flow_run(paused.id, run_input={
+        "status": "done", "decided_by": "Vasa stadsfullmäktige",
+        "decided_on": "2026-12-14", "section": "112",
+        "evidence_url": "https://www.vaasa.fi/protokoll/2026-12-14", "recorded_by": "Anna"})
+    runner.join(timeout=60)
+    assert outcome == {"old": "not_started", "new": "done"}
+    engine = make_engine(url)
+    (evidence,) = evidence_for(engine, occurrence)
+    assert (evidence.decided_by, evidence.section) == ("Vasa stadsfullmäktige", "112")
+    assert [entry.actor for entry in audit_trail(engine, occurrence)][-1] == "Anna"
+    engine.dispose()
+    # Asked again, the closed step is not asked about twice.
+    assert record_decision(occurrence, "council") == {"old": "done", "new": "done"}
+
+
+def test_publish_calendars_writes_only_when_the_store_changed(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.publish_calendars import publish_calendars
+    from yhdyspinta.cli import main
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", url)
+    assert main(["sync", "--today", "2026-11-28", "--obligation", "municipal-budget"]) == 0
+    out = str(tmp_path / "out")
+    first = publish_calendars(feeds_dir=out, today=date(2026, 11, 28), region="20")
+    assert first["feeds"] > 0
+    assert publish_calendars(feeds_dir=out, today=date(2026, 11, 28), region="20") == {
+        "feeds": 0, "files": 0}
+    assert main(["step", "set", "municipal-budget.m205.2027", "board-proposal", "done",
+                 "--by", "Maija"]) == 0
+    third = publish_calendars(feeds_dir=out, today=date(2026, 11, 28), region="20")
+    assert third["feeds"] == first["feeds"]
+    feed = (tmp_path / "out" / "feeds" / "pair-205.ics").read_text(encoding="utf-8")
+    assert "STATUS:COMPLETED" in feed

@@ -205,8 +205,9 @@ def test_teams_500_and_429_are_retried_then_delivered_once(store, smtp, teams):
 
 def test_secrets_never_appear_in_output_or_store(store, smtp, teams, monkeypatch,
                                                  database_url, capfd):
-    monkeypatch.setenv("YHDYSPINTA_SMTP_URL", f"mailto://postmaster:Pa55-Secret-Word@127.0.0.1:"
-                       f"{smtp.port}?from=hyte@pohjanmaa.invalid&mode=insecure")
+    # A password with characters that URLs encode: it must be masked in both forms.
+    monkeypatch.setenv("YHDYSPINTA_SMTP_URL", f"mailto://postmaster:Pa55%40Secret%2FWord@"
+                       f"127.0.0.1:{smtp.port}?from=hyte@pohjanmaa.invalid&mode=insecure")
     monkeypatch.setenv("YHDYSPINTA_NOTIFY_MAX_ATTEMPTS", "1")
     teams.answers = [500]
     outputs = [store("remind", "--today", "2026-12-01")]
@@ -223,14 +224,16 @@ def test_secrets_never_appear_in_output_or_store(store, smtp, teams, monkeypatch
     assert any("error=500" in e for e in errors)
     shown = "\n".join([o for _, out, err in outputs for o in (out, err)] +
                       [captured.out, captured.err, *errors, *payloads])
-    for secret in ("Pa55-Secret-Word", teams.signature, teams.workflow):
+    for secret in ("Pa55@Secret/Word", "Pa55%40Secret%2FWord", teams.signature,
+                   teams.workflow):
         assert secret not in shown
 
 
-def test_a_bad_smtp_url_is_one_line(store, monkeypatch):
+def test_a_bad_smtp_url_is_one_line_and_does_not_hold_teams_back(store, monkeypatch, teams):
     monkeypatch.setenv("YHDYSPINTA_SMTP_URL", "smtp://mail.example.fi")
     code, _out, err = store("remind", "--today", "2026-12-01")
     assert code == 1
+    assert len(teams.posts) == 1
     assert err.splitlines() == ["yhdyspinta: error: YHDYSPINTA_SMTP_URL: the SMTP server must "
                                 "be given as a mailto:// or mailtos:// URL"]
 
@@ -253,3 +256,68 @@ def test_each_message_is_keyed_once_per_recipient_channel_and_day(store, smtp, t
     keys = Counter(smtp.sink.keys())
     assert keys
     assert max(keys.values()) == 1
+
+
+def _one_message(engine, contact_id: int, key: str = "occ|step|reminder-7|c1|email|2026-12-01"):
+    from notify.compose import Message
+    from notify.outbox import enqueue
+    from notify.plan import Channel, Contact
+
+    contact = Contact(id=contact_id, party="m905", role="coordinator", name="A",
+                      language="sv", delivery="single", channels=(Channel.EMAIL,))
+    message = Message(key=key, contact=contact, channel=Channel.EMAIL, notice_keys=(key,),
+                      occurrence_ids=("occ",), subject="s", text="t", html="<p>h</p>", card={},
+                      ics=None, lang="sv", summary=())
+    return enqueue(engine, [message])
+
+
+def test_a_late_failure_does_not_undo_a_send_by_whoever_took_over(store, database_url):
+    from datetime import UTC, datetime, timedelta
+
+    from notify.outbox import claim, mark_failed, mark_sent
+
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        contact_id = connection.execute(text("SELECT min(id) FROM contact")).scalar_one()
+    assert _one_message(engine, contact_id).messages == 1
+    start = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+    (slow,) = claim(engine, limit=1, lease=timedelta(minutes=5), now=start)
+    # The slow dispatcher's lease runs out; another takes the message and sends it.
+    (fast,) = claim(engine, limit=1, lease=timedelta(minutes=5),
+                    now=start + timedelta(minutes=6))
+    mark_sent(engine, fast)
+    assert not mark_failed(engine, slow, "timed out", retry_at=start + timedelta(minutes=7))
+    assert claim(engine, limit=1, lease=timedelta(0), now=start + timedelta(hours=1)) == []
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT state FROM outbox")).scalar_one() == "sent"
+    engine.dispose()
+
+
+def test_a_message_about_steps_closed_since_is_not_sent(store, database_url, smtp):
+    occurrence = "hyte-annual-report-municipality.m905.2026"
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        contact_id = connection.execute(text("SELECT min(id) FROM contact")).scalar_one()
+    key = f"{occurrence}|council|reminder-7|c{contact_id}|email|2026-12-23"
+    _one_message(engine, contact_id, key)
+    code, _, err = store("step", "set", occurrence, "council", "done", "--by", "Anna", "--force",
+                         "--note", "the minutes name the earlier steps")
+    assert (code, err) == (0, "")
+    code, out, _ = store("remind", "--today", "2026-11-30")  # nothing new is due that day
+    assert code == 0, out
+    assert key not in smtp.sink.keys()
+    with engine.connect() as connection:
+        state = connection.execute(text("SELECT state FROM outbox WHERE key = :key"),
+                                   {"key": key}).scalar_one()
+    engine.dispose()
+    assert state == "obsolete"
+
+
+@pytest.mark.parametrize(("name", "value"), [("YHDYSPINTA_NOTIFY_WORKERS", "0"),
+                                             ("YHDYSPINTA_STATUS_PAGE_URL", "https://x/{who}")])
+def test_bad_notify_settings_are_one_line(cli, monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    code, _, err = cli("remind", "--dry-run", "--today", "2026-12-01")
+    assert code == 1
+    assert len(err.splitlines()) == 1
+    assert name in err

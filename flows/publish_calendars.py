@@ -1,0 +1,56 @@
+"""Re-render and export the feeds when the store has changed (a step ticked off, a sync).
+
+Orchestration only. Scheduled every quarter hour in working hours; a run that finds the
+store as it was at the last export writes nothing, so re-running is harmless.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from yhdyspinta.settings import Settings
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+@task(name="export-is-current", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def export_is_current(settings: Settings, outdir: Path, today: date,
+                      region: str | None) -> bool:
+    """Whether the last export already shows the store as it is."""
+    from yhdyspinta import jobs
+
+    return jobs.export_is_current(jobs.load_inputs(settings), outdir, today, region)
+
+
+@task(name="export-feeds", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def export_feeds(settings: Settings, outdir: Path, today: date,
+                 region: str | None) -> dict[str, int]:
+    """Every feed in every language, replacing the previous export whole."""
+    from yhdyspinta import jobs
+
+    return jobs.export_all(jobs.load_inputs(settings), outdir, today, region)
+
+
+@flow(name="publish_calendars", log_prints=True)
+def publish_calendars(feeds_dir: str = "var/export", today: date | None = None,
+                      region: str | None = None, force: bool = False) -> dict[str, int]:
+    """Export the feeds if the store changed since the last export (or when forced)."""
+    settings = Settings()
+    day = today or datetime.now(HELSINKI).date()
+    outdir = Path(feeds_dir)
+    logger = get_run_logger()
+    if not force and export_is_current(settings, outdir, day, region):
+        logger.info("the feeds in %s are current; nothing to do", outdir)
+        return {"feeds": 0, "files": 0}
+    report = export_feeds(settings, outdir, day, region)
+    logger.info("exported %s to %s", report, outdir / "feeds")
+    return report
+
+
+if __name__ == "__main__":
+    publish_calendars()

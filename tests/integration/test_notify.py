@@ -305,7 +305,7 @@ def test_a_message_about_steps_closed_since_is_not_sent(store, database_url, smt
     assert (code, err) == (0, "")
     code, out, _ = store("remind", "--today", "2026-11-30")  # nothing new is due that day
     assert code == 0, out
-    assert key not in smtp.sink.keys()
+    assert key not in smtp.sink
     with engine.connect() as connection:
         state = connection.execute(text("SELECT state FROM outbox WHERE key = :key"),
                                    {"key": key}).scalar_one()

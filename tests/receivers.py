@@ -81,7 +81,7 @@ class SmtpSink:
             self.received.append(ReceivedMail(tuple(envelope.rcpt_tos), parsed))
         return "250 OK"
 
-    def keys(self) -> list[str]:
+    def received_keys(self) -> list[str]:
         with self.lock:
             return [mail.key for mail in self.received]
 

@@ -184,7 +184,7 @@ def test_smtp_down_then_up_delivers_everything_once(store, smtp, teams):
     smtp.start()
     code, out, _ = store("remind", "--today", "2026-12-01", "--wait", "5")
     assert code == 0, out
-    keys = smtp.sink.keys()
+    keys = smtp.sink.received_keys()
     assert keys
     assert len(keys) == len(set(keys))
     assert len(teams.posts) == 1
@@ -253,7 +253,7 @@ def test_dry_run_shows_who_gets_what_and_sends_nothing(store, smtp, teams):
 def test_each_message_is_keyed_once_per_recipient_channel_and_day(store, smtp, teams):
     store("remind", "--today", "2026-12-01")
     store("remind", "--today", "2026-12-23")
-    keys = Counter(smtp.sink.keys())
+    keys = Counter(smtp.sink.received_keys())
     assert keys
     assert max(keys.values()) == 1
 
@@ -305,7 +305,7 @@ def test_a_message_about_steps_closed_since_is_not_sent(store, database_url, smt
     assert (code, err) == (0, "")
     code, out, _ = store("remind", "--today", "2026-11-30")  # nothing new is due that day
     assert code == 0, out
-    assert key not in smtp.sink
+    assert key not in smtp.sink.received_keys()
     with engine.connect() as connection:
         state = connection.execute(text("SELECT state FROM outbox WHERE key = :key"),
                                    {"key": key}).scalar_one()

@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-## The main job: plan every obligation for all of Finland for the current council term.
+## The main job, through Prefect with nothing to start by hand: plan all of Finland, sync the
+## status store (SQLite in var/), export the calendar feeds and the status report.
 run: $(STAMP)
-	$(BIN)/yhdyspinta plan --format summary
+	$(BIN)/yhdyspinta nightly
 
 ## Everything CI checks: lint, types, tests. pytest's exit 5 (no tests ran) is a failure.
 test: lint typecheck unit

@@ -7,8 +7,9 @@ previous one whole). The statutory dates come from our engine, never from a sche
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -43,7 +44,7 @@ def sync_obligations(today: date | None = None, feeds_dir: str | None = None,
                      feeds_region: str | None = None) -> dict[str, dict[str, int]]:
     """Plan, sync and (when a folder is given) export the feeds."""
     settings = Settings()  # read once, at the flow's entry
-    day = today or date.today()
+    day = today or datetime.now(ZoneInfo("Europe/Helsinki")).date()
     logger = get_run_logger()
     synced = plan_and_sync(settings, day)
     logger.info("sync: %s", synced)

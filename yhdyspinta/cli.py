@@ -233,6 +233,12 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     subscribers_revoke.add_argument("id", type=int, metavar="ID")
     subscribers_revoke.set_defaults(handler=_store("cmd_subscribers_revoke"))
 
+    nightly = commands.add_parser("nightly", help=t("help.nightly", lang), parents=[common],
+                                  description=t("help.nightly", lang))
+    nightly.add_argument("--today", type=parse_date, metavar="DATE", help=t("help.today", lang))
+    nightly.add_argument("--region", metavar="CODE", help=t("help.nightly_region", lang))
+    nightly.set_defaults(handler=_store("cmd_nightly", "nightly"))
+
     remind = commands.add_parser("remind", help=t("help.remind", lang), parents=[common],
                                  description=t("help.remind", lang))
     remind.add_argument("--dry-run", action="store_true", help=t("help.dry_run", lang))
@@ -621,7 +627,7 @@ def _run(args: argparse.Namespace, lang: Lang, out: IO[str], err: IO[str]) -> in
 
 
 STORE_COMMANDS = frozenset({"sync", "status", "step", "audit", "contacts", "db", "calendars",
-                            "serve", "subscribers", "remind", "outbox"})
+                            "serve", "subscribers", "remind", "outbox", "nightly"})
 
 
 def _safe_url(settings: Settings) -> str:

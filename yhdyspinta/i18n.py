@@ -272,6 +272,32 @@ MESSAGES: Mapping[str, Mapping[Lang, str]] = {
     "deployments.written": {"fi": "{path}: {count} velvoitteen käyttöönotot kirjoitettu.",
                             "sv": "{path}: driftsättningar för {count} förpliktelser skrivna.",
                             "en": "{path}: deployments of {count} obligations written."},
+    # --- nightly ----------------------------------------------------------------------
+    "help.nightly": {
+        "fi": "yöajo Prefectin kautta: suunnittele, päivitä tilatietokanta, vie kalenterit ja "
+              "tilannekatsaus (ei palvelinta käynnistettäväksi)",
+        "sv": "nattjobbet via Prefect: planera, uppdatera statusdatabasen, exportera kalendrar "
+              "och statusrapport (ingen server att starta)",
+        "en": "the nightly job through Prefect: plan, sync the store, export the feeds and the "
+              "status report (no server to start)"},
+    "help.nightly_region": {"fi": "vie vain tämän hyvinvointialueen kalenterit",
+                            "sv": "exportera endast detta välfärdsområdes kalendrar",
+                            "en": "export only this county's feeds"},
+    "nightly.done": {
+        "fi": "Yöajo valmis (Prefect, {database}): uusia {new}, muuttuneita {changed}, "
+              "peruttuja {cancelled}, ennallaan {unchanged}.",
+        "sv": "Nattjobbet klart (Prefect, {database}): nya {new}, ändrade {changed}, "
+              "inställda {cancelled}, oförändrade {unchanged}.",
+        "en": "Nightly job done (Prefect, {database}): new {new}, changed {changed}, "
+              "cancelled {cancelled}, unchanged {unchanged}."},
+    "nightly.feeds": {"fi": "Kalenterit:       {path} ({feeds} syötettä)",
+                      "sv": "Kalendrar:        {path} ({feeds} flöden)",
+                      "en": "Calendar feeds:   {path} ({feeds} feeds)"},
+    "nightly.report": {"fi": "Tilannekatsaus:   {path}", "sv": "Statusrapport:    {path}",
+                       "en": "Status report:    {path}"},
+    "nightly.serve": {"fi": "Jaa syötteet:     {command}  →  {url}",
+                      "sv": "Servera flödena:  {command}  →  {url}",
+                      "en": "Serve the feeds:  {command}  →  {url}"},
     "col.id": {"fi": "tunniste", "sv": "id", "en": "id"},
     "col.days_late": {"fi": "myöhässä pv", "sv": "dagar sen", "en": "days late"},
     "col.progress": {"fi": "valmiina", "sv": "klara", "en": "done"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -179,3 +180,32 @@ def test_publish_calendars_writes_only_when_the_store_changed(
     assert third["feeds"] == first["feeds"]
     feed = (tmp_path / "out" / "feeds" / "pair-205.ics").read_text(encoding="utf-8")
     assert "STATUS:COMPLETED" in feed
+
+
+def test_the_main_command_runs_the_nightly_job_through_prefect_with_nothing_started(
+    tmp_path: Path,
+) -> None:
+    """`yhdyspinta nightly` (what `make run` runs) in a fresh process: ephemeral Prefect."""
+    import shutil
+    import subprocess
+    import sys
+
+    exe = shutil.which("yhdyspinta", path=str(Path(sys.executable).parent)) or "yhdyspinta"
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("PREFECT_", "YHDYSPINTA_"))}
+    env["YHDYSPINTA_DATA_DIR"] = str(tmp_path / "var")
+    run = [exe, "nightly", "--today", "2026-11-28", "--region", "20", "--lang", "en"]
+    first = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert lines[0] == ("Nightly job done (Prefect, sqlite): new 10310, changed 0, "
+                        "cancelled 0, unchanged 0.")
+    assert lines[1].endswith("/var/export/feeds/index.html (116 feeds)")
+    assert lines[2].endswith("/var/export/status.csv")
+    report = (tmp_path / "var" / "export" / "status.csv").read_text(encoding="utf-8")
+    assert report.startswith("id,name,party_name,due_effective,days_late")
+    assert "hyte-annual-report-municipality.m205.2026" in report
+    assert (tmp_path / "var" / "prefect" / "prefect.db").exists()
+    second = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stderr
+    assert "new 0, changed 0, cancelled 0, unchanged 10310" in second.stdout

@@ -209,3 +209,61 @@ def test_the_main_command_runs_the_nightly_job_through_prefect_with_nothing_star
     second = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600)
     assert second.returncode == 0, second.stderr
     assert "new 0, changed 0, cancelled 0, unchanged 10310" in second.stdout
+
+
+def test_a_nightly_run_killed_midway_and_run_again_ends_as_one_clean_run(
+    tmp_path: Path,
+) -> None:
+    import random
+    import re
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    exe = shutil.which("yhdyspinta", path=str(Path(sys.executable).parent)) or "yhdyspinta"
+    base = {key: value for key, value in os.environ.items()
+            if not key.startswith(("PREFECT_", "YHDYSPINTA_"))}
+    run = [exe, "nightly", "--today", "2026-11-28", "--region", "20", "--lang", "en"]
+
+    def env(name: str) -> dict[str, str]:
+        return {**base, "YHDYSPINTA_DATA_DIR": str(tmp_path / name)}
+
+    clean = subprocess.run(run, env=env("clean"), capture_output=True, text=True, timeout=600)
+    assert clean.returncode == 0, clean.stderr
+    # Kill the other one at a random moment after its flow has started working.
+    victim = subprocess.Popen(run, env=env("killed"), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    prefect_db = tmp_path / "killed" / "prefect" / "prefect.db"
+    deadline = time.monotonic() + 300
+    while not prefect_db.exists() and victim.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    time.sleep(random.Random(20261128).uniform(2.0, 8.0))
+    killed = victim.poll() is None
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+    again = subprocess.run(run, env=env("killed"), capture_output=True, text=True,
+                           timeout=600)
+    assert again.returncode == 0, again.stderr
+
+    def store(name: str) -> list[tuple[object, ...]]:
+        engine = make_engine(f"sqlite:///{tmp_path / name / 'yhdyspinta.db'}")
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text(
+                "SELECT id, content_hash, lifecycle, revision, due_effective FROM occurrence "
+                "ORDER BY id")).all()
+        engine.dispose()
+        return [tuple(row) for row in rows]
+
+    def feeds(name: str) -> dict[str, set[str]]:
+        folder = tmp_path / name / "export" / "feeds"
+        return {path.name: set(re.findall(r"^UID:(.*)$", path.read_text(encoding="utf-8"),
+                                          re.MULTILINE))
+                for path in folder.glob("*.ics")}
+
+    assert store("killed") == store("clean")
+    assert feeds("killed") == feeds("clean")
+    assert len(feeds("clean")) > 100
+    print(f"killed mid-run: {killed}")

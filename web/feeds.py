@@ -16,7 +16,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from time import monotonic
@@ -43,9 +43,32 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_TOKEN_SEGMENT = re.compile(r"^/feeds/[^/]*")
+
+
 def mask_path(path: str) -> str:
-    """A request path fit for a log: the token replaced."""
-    return _FEED_PATH.sub(lambda m: m.group(0).replace(m.group("token"), "***"), path)
+    """A request path fit for a log, with whatever stands where a token goes replaced.
+
+    Malformed addresses too: a token with a typo is still a secret.
+    """
+    return _TOKEN_SEGMENT.sub("/feeds/***", path)
+
+
+def accepts_gzip(header: bytes) -> bool:
+    """True if Accept-Encoding allows gzip (`gzip;q=0` refuses it; `*` allows it)."""
+    allowed: dict[bytes, bool] = {}
+    for item in header.lower().split(b","):
+        coding, _, parameters = item.strip().partition(b";")
+        quality = 1.0
+        for parameter in parameters.split(b";"):
+            name, _, value = parameter.strip().partition(b"=")
+            if name == b"q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        allowed[coding.strip()] = quality > 0
+    return allowed.get(b"gzip", allowed.get(b"x-gzip", allowed.get(b"*", False)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +93,19 @@ class Hot:
 
 @dataclass
 class StoreSnapshot:
-    """What the server serves from: a renderer, the catalogue and the valid tokens."""
+    """What the server serves from: renderer, catalogue, valid tokens, and the answers.
+
+    The answers live and die with their snapshot, so a request that rendered from an
+    older store can never leave its answer in a newer one.
+    """
 
     renderer: FeedRenderer
     catalogue: dict[str, FeedSpec]
     tokens: dict[str, frozenset[str]]
     fingerprint: tuple[Any, ...]
     last_modified: bytes
+    cache: dict[tuple[str, Lang], Rendered] = field(default_factory=dict)
+    hot: dict[str, Hot] = field(default_factory=dict)
 
 
 RendererFactory = Callable[[date], tuple[FeedRenderer, tuple[FeedSpec, ...]]]
@@ -121,8 +150,6 @@ class FeedApp:
         self.poll_seconds = poll_seconds
         self.today = today
         self.snapshot: StoreSnapshot | None = None
-        self.cache: dict[tuple[str, Lang], Rendered] = {}
-        self.hot: dict[str, Hot] = {}
         self._lock = asyncio.Lock()
         self._checked = 0.0
         self._fresh_until = 0.0
@@ -144,8 +171,6 @@ class FeedApp:
             fingerprint=fingerprint,
             last_modified=format_datetime(newest.astimezone(UTC), usegmt=True).encode(),
         )
-        self.cache = {}
-        self.hot = {}
 
     async def _current(self) -> StoreSnapshot:
         now = time.monotonic()
@@ -160,8 +185,9 @@ class FeedApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Fast path: a feed this very address was already authorised and rendered for
-        # since the last change of the store (the dict is emptied on every refresh).
-        hot = self.hot.get(scope.get("path", ""))
+        # since the last change of the store (each snapshot has its own answers).
+        current = self.snapshot
+        hot = current.hot.get(scope.get("path", "")) if current is not None else None
         if hot is not None and scope["method"] == "GET" and \
                 monotonic() < self._fresh_until:
             for name, value in scope["headers"]:
@@ -205,20 +231,22 @@ class FeedApp:
         if_none_match = headers.get(b"if-none-match")
         extra = [(b"content-type", b"text/calendar; charset=utf-8"),
                  (b"content-disposition", f'inline; filename="{spec.id}.ics"'.encode())]
-        if snapshot is self.snapshot:
-            self.hot[path] = Hot(rendered.etag, rendered.body, common,
+        snapshot.hot[path] = Hot(rendered.etag, rendered.body, common,
                                  [*common, *extra,
                                   (b"content-length", str(len(rendered.body)).encode())])
-        if if_none_match is not None and _etag_matches(if_none_match, rendered.etag):
+        body = rendered.body
+        if accepts_gzip(headers.get(b"accept-encoding", b"")):
+            # The compressed body is another representation: it has its own ETag.
+            if rendered.gzipped is None:
+                rendered = await asyncio.to_thread(self._gzip, snapshot, spec.id,
+                                                   lang or spec.default_lang, rendered)
+            body = rendered.gzipped or body
+            etag = rendered.etag[:-1] + b'-gz"'
+            common = [(b"etag", etag), *common[1:]]
+            extra.append((b"content-encoding", b"gzip"))
+        if if_none_match is not None and _etag_matches(if_none_match, common[0][1]):
             await _respond(send, 304, b"", common)
             return
-        body = rendered.body
-        if b"gzip" in headers.get(b"accept-encoding", b""):
-            if rendered.gzipped is None:
-                rendered = await asyncio.to_thread(self._gzip, spec.id, lang or spec.default_lang,
-                                                   rendered)
-            body = rendered.gzipped or body
-            extra.append((b"content-encoding", b"gzip"))
         await _respond(send, 200, b"" if method == "HEAD" else body, common + extra,
                        length=len(body))
 
@@ -244,20 +272,20 @@ class FeedApp:
 
     async def _rendered(self, snapshot: StoreSnapshot, spec: FeedSpec, lang: Lang) -> Rendered:
         key = (spec.id, lang)
-        rendered = self.cache.get(key)
+        rendered = snapshot.cache.get(key)
         if rendered is None:
             body = await asyncio.to_thread(snapshot.renderer.render, spec, lang)
             etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
             rendered = Rendered(body, etag, snapshot.last_modified)
-            if snapshot is self.snapshot:
-                self.cache[key] = rendered
+            snapshot.cache[key] = rendered
         return rendered
 
-    def _gzip(self, feed: str, lang: Lang, rendered: Rendered) -> Rendered:
+    @staticmethod
+    def _gzip(snapshot: StoreSnapshot, feed: str, lang: Lang, rendered: Rendered) -> Rendered:
         zipped = Rendered(rendered.body, rendered.etag, rendered.last_modified,
                           gzip.compress(rendered.body, compresslevel=6, mtime=0))
-        if self.cache.get((feed, lang)) is rendered:
-            self.cache[(feed, lang)] = zipped
+        if snapshot.cache.get((feed, lang)) is rendered:
+            snapshot.cache[(feed, lang)] = zipped
         return zipped
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:

@@ -69,6 +69,15 @@ def _positive(lang: Lang) -> Callable[[str], int]:
     return parse
 
 
+def _port(lang: Lang) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        if not value.isdigit() or not 1 <= int(value) <= 65535:
+            raise argparse.ArgumentTypeError(t("error.bad_port", lang, value=value))
+        return int(value)
+
+    return parse
+
+
 def _non_negative(lang: Lang) -> Callable[[str], float]:
     def parse(value: str) -> float:
         try:
@@ -207,7 +216,7 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help=t("help.serve", lang), parents=[common],
                                 description=t("help.serve", lang))
     serve.add_argument("--host", default="127.0.0.1", help=t("help.host", lang))
-    serve.add_argument("--port", type=int, default=8080, help=t("help.port", lang))
+    serve.add_argument("--port", type=_port(lang), default=8080, help=t("help.port", lang))
     serve.add_argument("--poll", type=float, default=5.0, metavar="SECONDS",
                        help=t("help.poll", lang))
     serve.add_argument("--today", type=parse_date, metavar="DATE", help=t("help.today", lang))
@@ -541,7 +550,10 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], out: IO[s
 
 
 def _settings(args: argparse.Namespace, lang: Lang) -> Settings:
+    import re
+
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     from yhdyspinta.settings import Settings
 
@@ -557,6 +569,12 @@ def _settings(args: argparse.Namespace, lang: Lang) -> Settings:
         error = exc.errors()[0]
         name = "YHDYSPINTA_" + str(error["loc"][0]).upper() if error["loc"] else "YHDYSPINTA_*"
         raise UserError(t("error.settings", lang, name=name, reason=error["msg"])) from None
+    except SettingsError as exc:
+        # A list setting that is not JSON, e.g. YHDYSPINTA_PUBLIC_FEEDS=pair-205.
+        field = re.search(r'field "([a-z_]+)"', str(exc))
+        name = "YHDYSPINTA_" + field.group(1).upper() if field else "YHDYSPINTA_*"
+        raise UserError(t("error.settings", lang, name=name,
+                          reason=t("error.settings_json", lang))) from None
 
 
 def main(argv: Sequence[str] | None = None, out: IO[str] | None = None,

@@ -38,15 +38,20 @@ def cmd_nightly(args: argparse.Namespace, ctx: Context) -> int:
     """Run the nightly flow, write the status report, print where the results are."""
     from sqlalchemy.engine.url import make_url
 
-    from yhdyspinta.cli import check_filters
+    from yhdyspinta.cli import UserError, check_filters
 
     settings = ctx.settings
     check_filters(ctx, argparse.Namespace(region=args.region, municipality=None,
                                           obligation=None))
-    prefect_environment(settings.data_dir)
-    from flows.sync_obligations import sync_obligations
-
     outdir = settings.data_dir / "export"
+    try:  # a data folder that cannot be written is one line, before Prefect starts
+        (settings.data_dir / "prefect").mkdir(parents=True, exist_ok=True)
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"{settings.data_dir}: {error.strerror}") from None
+    prefect_environment(settings.data_dir)
+    from flows.sync_obligations import sync_obligations  # after Prefect's environment
+
     result = sync_obligations(today=args.today, feeds_dir=str(outdir), feeds_region=args.region)
     synced, feeds = result["sync"], result["feeds"]
     database = make_url(settings.effective_database_url).get_backend_name()

@@ -276,6 +276,10 @@ def cmd_calendars_export(args: argparse.Namespace, ctx: Context) -> int:
     from yhdyspinta.cli import UserError
     from yhdyspinta.publish import build_renderer, export, feeds_of_region
 
+    try:  # before the sync: a folder that cannot be written is one line, at once
+        args.outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"{args.outdir}: {error.strerror}") from None
     engine, planned = _sync_default(ctx, args)
     renderer, catalogue = build_renderer(engine, ctx.settings, planned.definitions,
                                          planned.registry, planned.today)
@@ -283,7 +287,10 @@ def cmd_calendars_export(args: argparse.Namespace, ctx: Context) -> int:
         if args.region not in {r.code for r in planned.registry.regions}:
             raise UserError(t("error.unknown_region", ctx.lang, code=args.region))
         catalogue = feeds_of_region(catalogue, planned.registry, args.region)
-    report = export(args.outdir, renderer, catalogue, ctx.settings.public_url)
+    try:
+        report = export(args.outdir, renderer, catalogue, ctx.settings.public_url)
+    except OSError as error:
+        raise UserError(f"{args.outdir}: {error.strerror}") from None
     print(t("calendars.exported", ctx.lang, feeds=report.feeds, files=report.files,
             folder=args.outdir / "feeds"), file=ctx.out)
     return EXIT_OK
@@ -292,10 +299,19 @@ def cmd_calendars_export(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
     """Sync, then serve the feeds over HTTP until stopped (Granian, one worker)."""
     import os
+    import socket
 
     from granian import Granian
     from granian.constants import Interfaces
 
+    from yhdyspinta.cli import UserError
+
+    try:  # fail at once, in one line, if the address cannot be had
+        with socket.create_server((args.host, args.port)):
+            pass
+    except OSError as error:
+        raise UserError(t("error.listen", ctx.lang, address=f"{args.host}:{args.port}",
+                          reason=(error.strerror or str(error)).split(" (while")[0])) from None
     _sync_default(ctx, args)
     # The worker process reads its settings from the environment: pass ours on.
     settings = ctx.settings

@@ -105,3 +105,31 @@ def test_bad_contacts_file_imports_nothing(cli, tmp_path):
     ]
     code, out, _ = cli("contacts", "list")
     assert (code, len(out.splitlines())) == (0, 2)  # header and rule only
+
+
+@pytest.mark.parametrize(("env", "argv", "expected"), [
+    ({"YHDYSPINTA_PUBLIC_FEEDS": "pair-205"}, ["plan"],
+     "yhdyspinta: error: invalid setting YHDYSPINTA_PUBLIC_FEEDS: not valid: give a JSON "
+     "list, e.g. [\"pair-205\", \"region-20\"]"),
+    ({}, ["calendars", "export", "/proc/no-such-folder"],
+     "yhdyspinta: error: /proc/no-such-folder: No such file or directory"),
+    ({"YHDYSPINTA_DATA_DIR": "/proc/no-such-folder"}, ["nightly"],
+     "yhdyspinta: error: /proc/no-such-folder: No such file or directory"),
+])
+def test_bad_settings_and_paths_are_one_line(cli, monkeypatch, env, argv, expected):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, _, err = cli(*argv)
+    assert code == 1
+    assert err.splitlines() == [expected]
+
+
+def test_serve_on_a_taken_port_is_one_line(cli):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        code, _, err = cli("serve", "--port", str(port))
+    assert code == 1
+    assert err.splitlines() == [f"yhdyspinta: error: cannot listen on 127.0.0.1:{port}: "
+                                "Address already in use"]

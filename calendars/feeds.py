@@ -19,8 +19,9 @@ from calendars.ics import (
     render_calendar,
     render_event,
     render_todo,
+    utc,
 )
-from calendars.wording import finnish_date, shift_reason
+from calendars.wording import finnish_date, party_display_name, shift_reason
 from calendars.workdays import NonWorkingDays
 from obligations.parties import Registry
 from obligations.schema import Lang, ObligationDefinition, OwedBy, PartyKind, Role
@@ -276,21 +277,18 @@ class FeedRenderer:
                 # definition left there is nothing to say about it, so it drops out.
                 continue
             components.append(self._event(occurrence, lang))
-            if occurrence.cancelled:
-                continue
+            # A cancelled duty's steps stay too, marked CANCELLED, so that a client that
+            # has them drops them from its task list instead of keeping them open forever.
             components.extend(self._todo(occurrence, step, lang) for step in occurrence.steps
                               if spec.takes_step(occurrence, step))
         return render_calendar(meta, components)
 
     def party_name(self, occurrence: FeedOccurrence, lang: Lang) -> str:
         """Who owes the duty, as a person reads it (a county – municipality for a pair)."""
-        if occurrence.municipality is not None and not OwedBy(occurrence.owed_by).is_negotiation:
-            return self.registry.municipality(occurrence.municipality).name(lang)
-        region = self.registry.region(occurrence.region).name(lang) if occurrence.region else ""
-        if len(occurrence.participants) == 1 and OwedBy(occurrence.owed_by).is_negotiation:
-            municipality = self.registry.municipality(occurrence.participants[0]).name(lang)
-            return f"{region} – {municipality}"
-        return region
+        return party_display_name(self.registry, lang, owed_by=occurrence.owed_by,
+                                  municipality=occurrence.municipality,
+                                  region=occurrence.region,
+                                  participants=occurrence.participants)
 
     def _summary(self, occurrence: FeedOccurrence, lang: Lang) -> str:
         definition = self.definitions[occurrence.obligation]
@@ -351,7 +349,7 @@ class FeedRenderer:
                                                          year=occurrence.term_year)),
             # The description lists the steps' states: their revisions count too.
             sequence=occurrence.revision + sum(s.revision for s in occurrence.steps),
-            stamp=max(_aware(m) for m in (occurrence.changed_at,
+            stamp=max(utc(m) for m in (occurrence.changed_at,
                                           *(s.changed_at for s in occurrence.steps
                                             if s.changed_at))),
             cancelled=occurrence.cancelled,
@@ -370,6 +368,8 @@ class FeedRenderer:
         """What the VTODO of a step says, in one language."""
         definition = self.definitions[occurrence.obligation]
         status, percent = _TODO_STATUS[step.status]
+        if occurrence.cancelled and status not in ("COMPLETED", "CANCELLED"):
+            status = "CANCELLED"
         role = role_label(Role(step.role), PartyKind(step.party), lang)
         lines = [f"{_WORDS['role'][lang]}: {role}",
                  *self.date_lines(step.due, step.due_effective, lang)]
@@ -377,23 +377,17 @@ class FeedRenderer:
         return TodoData(
             uid=f"{occurrence.id}.{step.step}@{UID_DOMAIN}",
             due=step.due_effective,
-            summary=f"{definition.step(step.step).names.get(lang)} – "
-                    f"{self.party_name(occurrence, lang)}",
+            summary=(f"{_WORDS['cancelled'][lang]}: " if occurrence.cancelled else "")
+            + f"{definition.step(step.step).names.get(lang)} – "
+              f"{self.party_name(occurrence, lang)}",
             description="\n".join(lines),
             status=status,
             percent=percent,
             related_to=f"{occurrence.id}@{UID_DOMAIN}",
             categories=("Yhdyspinta", definition.names.get(lang), role),
             sequence=occurrence.revision + step.revision,
-            stamp=max(_aware(s) for s in stamps),
-            completed=_aware(step.changed_at) if step.status == "done" and step.changed_at
+            stamp=max(utc(s) for s in stamps),
+            completed=utc(step.changed_at) if step.status == "done" and step.changed_at
             else None,
             language=lang,
         )
-
-
-def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-

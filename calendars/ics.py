@@ -86,17 +86,23 @@ class TodoData:
     language: str
 
 
-def _stamp(moment: datetime) -> datetime:
+def utc(moment: datetime | str) -> datetime:
+    """A stored timestamp in UTC.
+
+    SQLite gives naive values (or text, from raw queries), which the store always writes
+    in UTC; PostgreSQL gives aware ones.
+    """
     from datetime import UTC
 
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def render_event(event: EventData) -> bytes:
     """One VEVENT (with its VALARMs) as bytes."""
     component = icalendar.Event()
     component.add("uid", one_line(event.uid))
-    component.add("dtstamp", _stamp(event.stamp))
+    component.add("dtstamp", utc(event.stamp))
     component.add("dtstart", event.day)
     component.add("dtend", event.day + timedelta(days=1))
     component.add("summary", one_line(event.summary), parameters={"LANGUAGE": event.language})
@@ -124,7 +130,7 @@ def render_todo(todo: TodoData) -> bytes:
     """One VTODO as bytes."""
     component = icalendar.Todo()
     component.add("uid", one_line(todo.uid))
-    component.add("dtstamp", _stamp(todo.stamp))
+    component.add("dtstamp", utc(todo.stamp))
     component.add("due", todo.due)
     component.add("summary", one_line(todo.summary), parameters={"LANGUAGE": todo.language})
     component.add("description", clean_text(todo.description),
@@ -136,7 +142,7 @@ def render_todo(todo: TodoData) -> bytes:
         component.add("categories", [one_line(c) for c in todo.categories])
     component.add("sequence", todo.sequence)
     if todo.completed is not None:
-        component.add("completed", _stamp(todo.completed))
+        component.add("completed", utc(todo.completed))
     return bytes(component.to_ical())
 
 

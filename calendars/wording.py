@@ -1,4 +1,4 @@
-"""How dates and shifts read to a person, in Finnish, Swedish and English. Pure."""
+"""How dates, shifts and parties read to a person, in Finnish, Swedish and English. Pure."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 
 from calendars.workdays import NonWorkingDays
-from obligations.schema import Lang
+from obligations.config import EMPTY_CONFIGURATION, Configuration
+from obligations.parties import Registry
+from obligations.schema import Lang, OwedBy
 
 _AND: dict[Lang, str] = {"fi": "ja", "sv": "och", "en": "and"}
 _IS: dict[Lang, str] = {"fi": "on", "sv": "är", "en": "is"}
@@ -44,3 +46,31 @@ def shift_reason(skipped: Sequence[date], non_working_days: NonWorkingDays, lang
     first_date, _, first_reason = parts[0].partition(" ")
     parts[0] = f"{first_date} {_IS[lang]} {first_reason}"
     return _join(parts, lang)
+
+
+def party_display_name(
+    registry: Registry,
+    lang: Lang,
+    *,
+    owed_by: str,
+    municipality: str | None,
+    region: str | None,
+    participants: Sequence[str],
+    group: str | None = None,
+    configuration: Configuration = EMPTY_CONFIGURATION,
+) -> str:
+    """Who owes a duty, as a person reads it.
+
+    The municipality, the county, or the county with the municipality or sub-regional group
+    it negotiates with.
+    """
+    negotiation = OwedBy(owed_by).is_negotiation
+    if municipality is not None and group is None and not negotiation:
+        return registry.municipality(municipality).name(lang)
+    county = registry.region(region).name(lang) if region else ""
+    if negotiation and len(participants) == 1:
+        return f"{county} – {registry.municipality(participants[0]).name(lang)}"
+    if group is not None and region is not None:
+        named = next((g for g in configuration.sub_regions(region) if g.id == group), None)
+        return f"{county} – {named.names.get(lang) if named else group}"
+    return county

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, func, or_, select, text, update
 from sqlmodel import Session, col
 
+from calendars.ics import utc
 from notify.compose import Message
 from state.db import write_session
 from state.models import (
@@ -37,10 +38,6 @@ QUEUE_LOCK_KEY = 7_263_002
 def utcnow() -> datetime:
     """The clock, as the store keeps it (aware, UTC)."""
     return datetime.now(UTC)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +206,7 @@ def next_attempt(engine: Engine) -> datetime | None:
             select(func.min(OutboxRow.next_attempt_at))
             .where(col(OutboxRow.state) == OutboxState.PENDING.value)
         ).scalar_one_or_none()
-    return _aware(value) if value is not None else None
+    return utc(value) if value is not None else None
 
 
 def retry_failed(engine: Engine, now: datetime | None = None) -> int:

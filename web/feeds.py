@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from calendars.feeds import FeedRenderer, FeedSpec
+from calendars.ics import utc
 from obligations.schema import LANGS, Lang
 
 Scope = MutableMapping[str, Any]
@@ -162,7 +163,7 @@ class FeedApp:
         if self.snapshot is not None and self.snapshot.fingerprint == fingerprint:
             return
         renderer, catalogue = self.make_renderer(today)
-        changed = [_moment(m) for m in (fingerprint[1][1], fingerprint[2][1]) if m]
+        changed = [utc(m) for m in (fingerprint[1][1], fingerprint[2][1]) if m]
         newest = max(changed, default=datetime.now(UTC))
         self.snapshot = StoreSnapshot(
             renderer=renderer,
@@ -303,12 +304,6 @@ class FeedApp:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-
-def _moment(value: datetime | str) -> datetime:
-    """A timestamp from a raw query: SQLite gives text, PostgreSQL a datetime."""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _etag_matches(header: bytes, etag: bytes) -> bool:

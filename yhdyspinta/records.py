@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from calendars.schedule import Occurrence, PlannedDeadline
-from calendars.wording import shift_reason
+from calendars.wording import party_display_name, shift_reason
 from calendars.workdays import NonWorkingDays
 from obligations.config import EMPTY_CONFIGURATION, Configuration
 from obligations.parties import Registry
@@ -29,18 +29,11 @@ def party_name(
     lang: Lang,
     configuration: Configuration = EMPTY_CONFIGURATION,
 ) -> str:
-    """The owing party as a person reads it (municipality, county, or county + group)."""
-    if occurrence.municipality is not None and occurrence.group is None \
-            and not occurrence.owed_by.is_negotiation:
-        return registry.municipality(occurrence.municipality).name(lang)
-    region = registry.region(occurrence.region).name(lang) if occurrence.region else ""
-    if occurrence.owed_by.is_negotiation and len(occurrence.participants) == 1:
-        return f"{region} – {registry.municipality(occurrence.participants[0]).name(lang)}"
-    if occurrence.group is not None and occurrence.region is not None:
-        group = next((g for g in configuration.sub_regions(occurrence.region)
-                      if g.id == occurrence.group), None)
-        return f"{region} – {group.names.get(lang) if group else occurrence.group}"
-    return region
+    """The owing party of a planned occurrence as a person reads it."""
+    return party_display_name(registry, lang, owed_by=occurrence.owed_by.value,
+                              municipality=occurrence.municipality, region=occurrence.region,
+                              participants=occurrence.participants, group=occurrence.group,
+                              configuration=configuration)
 
 
 def occurrence_record(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from state.db import ensure_schema, make_engine
+from state.db import ensure_schema, make_engine, write_session
 from yhdyspinta.i18n import t
 
 if TYPE_CHECKING:
@@ -123,11 +123,15 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     today = args.today or date.today()
     registry, definitions = check_filters(ctx, args)
     engine = engine_for(ctx)
-    start = args.start or today - timedelta(days=365)
     end = args.end or today + timedelta(days=365)
-    duties = duty_states(engine, start=start, end=end, region=args.region,
+    # Without --from: a year back, and anything older that is still overdue (an old miss
+    # must not drop out of sight just because it is old).
+    duties = duty_states(engine, start=args.start, end=end, region=args.region,
                          municipality=args.municipality,
                          obligations=frozenset(args.obligation) if args.obligation else None)
+    if args.start is None:
+        since = today - timedelta(days=365)
+        duties = [d for d in duties if d.occurrence.due >= since or d.days_late(today) > 0]
     if args.overdue:
         duties = [d for d in duties if d.days_late(today) > 0]
     duties.sort(key=lambda d: (-d.days_late(today), d.occurrence.due_effective, d.occurrence.id))
@@ -159,18 +163,12 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _party_name(duty: DutyState, registry: Any, ctx: Context) -> str:
-    occurrence = duty.occurrence
-    if occurrence.municipality is not None and occurrence.owed_by in (
-        "municipality", "municipality_and_region_separately"
-    ):
-        return str(registry.municipality(occurrence.municipality).name(ctx.lang))
-    if occurrence.region is not None:
-        name = str(registry.region(occurrence.region).name(ctx.lang))
-        participants = occurrence.participants.split()
-        if occurrence.owed_by in ("pair_jointly", "region_convenes") and len(participants) == 1:
-            name += " – " + registry.municipality(participants[0]).name(ctx.lang)
-        return name
-    return ""
+    from calendars.wording import party_display_name
+
+    row = duty.occurrence
+    return party_display_name(registry, ctx.lang, owed_by=row.owed_by,
+                              municipality=row.municipality, region=row.region,
+                              participants=row.participants.split(), group=row.group_id)
 
 
 def cmd_step_set(args: argparse.Namespace, ctx: Context) -> int:
@@ -337,8 +335,6 @@ def cmd_subscribers_add(args: argparse.Namespace, ctx: Context) -> int:
     """Add a subscriber; its token is shown once, in the printed addresses, and never again."""
     import secrets
 
-    from sqlmodel import Session
-
     from calendars.feeds import feed_catalogue
     from state.models import SubscriberRow
     from web.feeds import ALL_FEEDS, token_hash
@@ -355,7 +351,7 @@ def cmd_subscribers_add(args: argparse.Namespace, ctx: Context) -> int:
         raise UserError(t("error.unknown_feed", ctx.lang, feeds=", ".join(unknown)))
     token = secrets.token_urlsafe(32)  # 256 bits
     engine = engine_for(ctx)
-    with Session(engine) as session, session.begin():
+    with write_session(engine) as session:
         row = SubscriberRow(name=args.name, token_hash=token_hash(token), feeds=" ".join(feeds),
                             created_at=_now())
         session.add(row)
@@ -391,12 +387,10 @@ def cmd_subscribers_list(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_subscribers_revoke(args: argparse.Namespace, ctx: Context) -> int:
     """Revoke a subscriber's token: its addresses answer 404 from the next poll on."""
-    from sqlmodel import Session
-
     from state.models import SubscriberRow
     from yhdyspinta.cli import UserError
 
-    with Session(engine_for(ctx)) as session, session.begin():
+    with write_session(engine_for(ctx)) as session:
         row = session.get(SubscriberRow, args.id)
         if row is None:
             raise UserError(t("error.unknown_subscriber", ctx.lang, id=args.id))

@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install run nightly test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -17,8 +17,17 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 ## The main job, through Prefect with nothing to start by hand: plan all of Finland, sync the
-## status store (SQLite in var/), export the calendar feeds and the status report.
+## status store (SQLite in var/), export the calendar feeds and the status report. Then serve
+## the pages, feeds and API on http://127.0.0.1:8080 until Ctrl-C. For this local demo the
+## pair, municipality and county feeds are public, so that they can be subscribed without a
+## key; a real installation lists its public feeds itself (none by default).
+run: export YHDYSPINTA_PUBLIC_FEEDS ?= ["pair-*","municipality-*","region-*"]
 run: $(STAMP)
+	$(BIN)/yhdyspinta nightly
+	$(BIN)/yhdyspinta serve
+
+## The main job alone (no server): what a scheduler runs.
+nightly: $(STAMP)
 	$(BIN)/yhdyspinta nightly
 
 ## Everything CI checks: lint, types, tests. pytest's exit 5 (no tests ran) is a failure.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from fnmatch import fnmatchcase
 
 from calendars.ics import (
     CalendarMeta,
@@ -21,7 +22,7 @@ from calendars.ics import (
     render_todo,
     utc,
 )
-from calendars.wording import finnish_date, party_display_name, shift_reason
+from calendars.wording import finnish_date, party_display_name, shift_reason, skipped_days
 from calendars.workdays import NonWorkingDays
 from obligations.parties import Registry
 from obligations.schema import Lang, ObligationDefinition, OwedBy, PartyKind, Role
@@ -117,6 +118,11 @@ class FeedSpec:
             return step.party == PartyKind.MUNICIPALITY.value and party[1:] in \
                 occurrence.participants
         return step.party == PartyKind.REGION.value and occurrence.region == party[1:]
+
+
+def is_public(feed_id: str, patterns: frozenset[str]) -> bool:
+    """A feed served without a token: its id, or a pattern such as `pair-*`, is listed."""
+    return feed_id in patterns or any(fnmatchcase(feed_id, p) for p in patterns if "*" in p)
 
 
 def feed_catalogue(registry: Registry, definitions: Sequence[ObligationDefinition]) -> tuple[
@@ -300,13 +306,8 @@ class FeedRenderer:
         """The statutory date and, if it moves, the effective one and why."""
         lines = [f"{_WORDS['statutory'][lang]}: {finnish_date(statutory)}"]
         if statutory != effective:
-            step = 1 if effective > statutory else -1
-            skipped = []
-            day = statutory
-            while day != effective:
-                skipped.append(day)
-                day += timedelta(days=step)
-            reason = shift_reason(skipped, self.non_working_days, lang)
+            reason = shift_reason(skipped_days(statutory, effective), self.non_working_days,
+                                  lang)
             lines.append(f"{_WORDS['shifted'][lang]}: {finnish_date(effective)} "
                          f"({_WORDS['because'][lang]} {reason})")
         return lines

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from calendars.workdays import NonWorkingDays
 from obligations.config import EMPTY_CONFIGURATION, Configuration
@@ -33,6 +33,17 @@ def _day_reason(day: date, non_working_days: NonWorkingDays, lang: Lang) -> str:
     if lang == "sv" and not is_holiday:
         return f"en {name}"
     return name[:1].lower() + name[1:]
+
+
+def skipped_days(statutory: date, effective: date) -> list[date]:
+    """The days a deadline moved over, from the statutory date towards the effective one."""
+    step = timedelta(days=1 if effective > statutory else -1)
+    skipped = []
+    day = statutory
+    while day != effective:
+        skipped.append(day)
+        day += step
+    return skipped
 
 
 def shift_reason(skipped: Sequence[date], non_working_days: NonWorkingDays, lang: Lang) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-from calendars.feeds import FeedOccurrence, FeedRenderer, FeedStep
+from calendars.feeds import FeedOccurrence, FeedRenderer, FeedStep, is_public
 from calendars.ics import CalendarMeta, render_calendar, render_event, render_todo
 from calendars.wording import finnish_date
 from notify.plan import CLOSED, Channel, Contact, Kind, Notice, owner_parties
@@ -339,7 +339,7 @@ class Composer:
         links: list[tuple[str, str]] = []
         feed = f"pair-{contact.party[1:]}" if contact.party.startswith("m") else \
             f"region-{contact.party[1:]}"
-        if self.links.public_url and feed in self.links.public_feeds:
+        if self.links.public_url and is_public(feed, self.links.public_feeds):
             links.append((WORDS["feed"][lang],
                           f"{self.links.public_url.rstrip('/')}/public/{feed}.{lang}.ics"))
         if self.links.status_page:

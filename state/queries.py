@@ -186,3 +186,23 @@ def feed_view(
                         for s in duty.steps),
         ))
     return view
+
+
+def evidence_and_audit(engine: Engine, occurrence_ids: frozenset[str]) -> tuple[
+        dict[str, list[EvidenceRow]], dict[str, list[AuditRow]]]:
+    """Evidence and audit entries of many occurrences at once, oldest first (for a page)."""
+    evidence: dict[str, list[EvidenceRow]] = defaultdict(list)
+    audit: dict[str, list[AuditRow]] = defaultdict(list)
+    wanted = sorted(occurrence_ids)
+    with Session(engine) as session:
+        for n in range(0, len(wanted), 900):
+            chunk = wanted[n:n + 900]
+            for row in session.execute(select(EvidenceRow).where(
+                    col(EvidenceRow.occurrence_id).in_(chunk)).order_by(
+                    col(EvidenceRow.id))).scalars():
+                evidence[row.occurrence_id].append(row)
+            for entry in session.execute(select(AuditRow).where(
+                    col(AuditRow.occurrence_id).in_(chunk)).order_by(
+                    col(AuditRow.id))).scalars():
+                audit[entry.occurrence_id].append(entry)
+    return dict(evidence), dict(audit)

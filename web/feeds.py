@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from calendars.feeds import FeedRenderer, FeedSpec
+from calendars.feeds import FeedRenderer, FeedSpec, is_public
 from calendars.ics import utc
 from obligations.schema import LANGS, Lang
 
@@ -225,7 +225,7 @@ class FeedApp:
             return
         rendered = await self._rendered(snapshot, spec, lang or spec.default_lang)
         headers = dict(scope["headers"])
-        cache = b"public, max-age=300" if spec.id in self.public_feeds else \
+        cache = b"public, max-age=300" if is_public(spec.id, self.public_feeds) else \
             b"private, max-age=300"
         common = [(b"etag", rendered.etag), (b"last-modified", rendered.last_modified),
                   (b"cache-control", cache), (b"vary", b"accept-encoding")]
@@ -264,7 +264,7 @@ class FeedApp:
                 return None, None
         else:
             match = _PUBLIC_PATH.match(path)
-            if match is None or match.group("name") not in self.public_feeds:
+            if match is None or not is_public(match.group("name"), self.public_feeds):
                 return None, None
             name = match.group("name")
         spec = snapshot.catalogue.get(name)

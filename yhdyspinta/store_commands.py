@@ -313,6 +313,11 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
     _sync_default(ctx, args)
     # The worker process reads its settings from the environment: pass ours on.
     settings = ctx.settings
+    url = settings.public_url.rstrip("/")
+    if "public_url" not in settings.model_fields_set:  # links point where we listen
+        host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+        url = f"http://{host}:{args.port}" if ":" not in host else f"http://[{host}]:{args.port}"
+        os.environ["YHDYSPINTA_PUBLIC_URL"] = url
     for name, value in (("DEFINITIONS_DIR", settings.definitions_dir),
                         ("CONFIG_DIR", settings.config_dir),
                         ("REGISTRY_DIR", settings.registry_dir),
@@ -322,8 +327,7 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
                         ("TODAY", args.today.isoformat() if args.today else None)):
         if value is not None:
             os.environ[f"YHDYSPINTA_{name}"] = str(value)
-    print(t("serve.listening", ctx.lang, url=f"http://{args.host}:{args.port}"), file=ctx.out,
-          flush=True)
+    print(t("serve.listening", ctx.lang, url=url), file=ctx.out, flush=True)
     # No access log: it would write request paths, and with them the feed tokens.
     Granian("web.server:create", address=args.host, port=args.port,
             interface=Interfaces.ASGI, factory=True, websockets=False, log_access=False,

@@ -1,0 +1,283 @@
+"""The pages and the JSON API in process (the real app, templates and store; no browser).
+
+The store is synced for all of Finland as of 28.11.2026, Kajaani's 2026 wellbeing report
+is approved with its minutes, and Kajaani has a contact and a subscriber with a key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from yhdyspinta.cli import main
+
+TODAY = "2026-11-28"
+REPORT = "hyte-annual-report-municipality.m205.2026"
+STATEMENTS = "municipal-financial-statements.m205.2025"
+
+
+def _cli(*argv: str) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    code = main([*argv, "--lang", "en"], out=out, err=err)
+    assert (code, err.getvalue()) == (0, ""), out.getvalue()
+    return out.getvalue()
+
+
+def _store(database_url: str, folder: Path) -> str:
+    """Sync, record a decision, add a contact and a subscriber; return the key."""
+    _cli("sync", "--today", TODAY)
+    for step in ("data-compiled", "responsible-body", "board"):
+        _cli("step", "set", REPORT, step, "done", "--by", "Maija Meikäläinen")
+    _cli("step", "set", REPORT, "council", "done", "--by", "Maija Meikäläinen",
+         "--evidence", "https://www.kajaani.fi/poytakirjat/kv-16-11-2026",
+         "--decided-by", "Kajaanin kaupunginvaltuusto", "--decided-on", "2026-11-16",
+         "--section", "87")
+    contacts = folder / "contacts.csv"
+    contacts.write_text("party,role,name,email,teams,language,delivery\n"
+                        "205,coordinator,Maija Meikäläinen,maija.meikalainen@kajaani.fi,,fi,"
+                        "digest\n", encoding="utf-8")
+    _cli("contacts", "import", str(contacts))
+    out = _cli("subscribers", "add", "Kainuu coordinator", "--feed", "pair-205",
+               "--feed", "region-20")
+    return re.search(r"/feeds/([A-Za-z0-9_-]+)/", out).group(1)  # type: ignore[union-attr]
+
+
+class Site:
+    """The app in process, and a way to ask it things."""
+
+    def __init__(self, app: Any, token: str) -> None:
+        self.app = app
+        self.token = token
+
+    def get(self, path: str, *, lang: str | None = None, cookies: dict[str, str] | None = None,
+            accept_language: str = "fi") -> httpx.Response:
+        return asyncio.run(self._request("GET", path, lang=lang, cookies=cookies,
+                                         accept_language=accept_language))
+
+    def post(self, path: str, data: dict[str, str],
+             cookies: dict[str, str] | None = None) -> httpx.Response:
+        return asyncio.run(self._request("POST", path, data=data, cookies=cookies))
+
+    async def _request(self, method: str, path: str, *, lang: str | None = None,
+                       cookies: dict[str, str] | None = None, accept_language: str = "fi",
+                       data: dict[str, str] | None = None) -> httpx.Response:
+        transport = httpx.ASGITransport(app=self.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver",
+                                     cookies=cookies) as client:
+            if lang:
+                path += ("&" if "?" in path else "?") + f"lang={lang}"
+            return await client.request(method, path, data=data,
+                                        headers={"accept-language": accept_language})
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("pages")
+    database_url = f"sqlite:///{folder / 'store.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("YHDYSPINTA_DATABASE_URL", database_url)
+        patch.setenv("YHDYSPINTA_TODAY", TODAY)
+        patch.setenv("YHDYSPINTA_PUBLIC_FEEDS", '["region-*"]')
+        patch.setenv("YHDYSPINTA_PUBLIC_URL", "https://hyte.example.fi")
+        token = _store(database_url, folder)
+        from web.server import create
+
+        yield Site(create(), token)
+
+
+def _html_lang(page: httpx.Response) -> str:
+    match = re.search(r'<html lang="([a-z]{2})">', page.text)
+    assert match is not None
+    return match.group(1)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize("path", ["/", "/county/20", "/county/19", "/municipality/205",
+                                  "/municipality/091", "/vuosikello/pair-205/2026", "/login"])
+def test_every_page_in_every_language(site, path, lang):
+    page = site.get(path, lang=lang)
+    assert page.status_code == 200
+    assert _html_lang(page) == lang
+    assert page.headers["content-language"] == lang
+    assert "content-security-policy" in page.headers
+    words = {"fi": "Rajapinta (JSON)", "sv": "Gränssnitt (JSON)", "en": "API (JSON)"}
+    assert words[lang] in page.text
+    assert f"yp_lang={lang}" in page.headers["set-cookie"]  # the switch is remembered
+
+
+def test_language_from_the_browser_and_the_remembered_switch(site):
+    assert _html_lang(site.get("/", accept_language="sv-FI,sv;q=0.9,en;q=0.8")) == "sv"
+    assert _html_lang(site.get("/", accept_language="de-DE,en;q=0.5")) == "en"
+    assert _html_lang(site.get("/", accept_language="de-DE")) == "fi"
+    remembered = site.get("/", cookies={"yp_lang": "en"}, accept_language="sv")
+    assert _html_lang(remembered) == "en"
+
+
+def test_home_shows_counties_helsinki_and_the_term_year(site):
+    page = site.get("/", lang="en")
+    assert "Council term 2025-2029, year 2/4: implementation and monitoring" in page.text
+    assert page.text.count('href="/county/') == 21
+    assert 'href="/municipality/091"' in page.text  # Helsinki: no county page
+    found = site.get("/find?q=kajaani")
+    assert (found.status_code, found.headers["location"]) == (303, "/municipality/205")
+    assert site.get("/find?q=Vasa").headers["location"] == "/municipality/905"
+    several = site.get("/find?q=joki", lang="en")
+    assert several.status_code == 200 and "Several municipalities match “joki”" in several.text
+
+
+def test_county_matrix_marks_overdue_by_text_and_filters(site):
+    page = site.get("/county/20?term_year=1", lang="en")
+    table = page.text[page.text.index('<table class="matrix">'):]
+    table = table[:table.index("</table>")]
+    rows = re.findall(r'<tr><th scope="row"><a href="/municipality/(\d{3})">', table)
+    assert sorted(rows) == ["105", "205", "290", "578", "620", "697", "765", "777"]
+    # Financial statements 2025 were due 30.6.2026 and nobody ticked them off: overdue,
+    # said in words, not only by colour.
+    assert "cell-overdue" in table and "Overdue" in table and "days late" in table
+    only = site.get("/county/20?term_year=2&obligation=municipal-budget", lang="en")
+    assert only.status_code == 200
+    head = only.text[only.text.index("<thead>"):only.text.index("</thead>")]
+    assert "Budget" in head or "budget" in head
+    assert head.count('<th scope="col">') == 2  # municipality + the one obligation
+
+
+def test_county_csv_is_the_same_table(site):
+    answer = site.get("/county/20.csv?term_year=2&obligation=municipal-financial-statements")
+    assert answer.headers["content-type"] == "text/csv; charset=utf-8"
+    assert "attachment" in answer.headers["content-disposition"]
+    assert answer.content.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with a BOM
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert {r["municipality_code"] for r in rows} == {"105", "205", "290", "578", "620",
+                                                       "697", "765", "777"}
+    kajaani = next(r for r in rows if r["occurrence"] == STATEMENTS)
+    assert (kajaani["state"], kajaani["due_effective"]) == ("overdue", "2026-06-30")
+    assert int(kajaani["days_late"]) == 242  # since its first step (the board) was due, 31.3.
+
+
+@pytest.mark.parametrize(("path", "status", "words"), [
+    ("/county/99", 404, "Unknown county: 99"),
+    ("/county/abc", 404, "Unknown county: abc"),
+    ("/county/20?term_year=7", 400, "Parameter term_year"),
+    ("/county/20?obligation=nope", 400, "Unknown obligation: nope"),
+    ("/municipality/999", 404, "Unknown municipality: 999"),
+    ("/municipality/%3Cscript%3E", 404, "Unknown municipality: &lt;script&gt;"),
+    ("/vuosikello/pair-205/20x6", 400, "Parameter year"),
+    ("/vuosikello/pair-205/1999", 400, "Parameter year"),
+    ("/vuosikello/pair-999/2026", 404, "Unknown party: pair-999"),
+    ("/vuosikello/pair-205/2026.gif", 404, "Page not found"),
+    ("/no/such/page", 404, "Page not found"),
+    ("/find?q=", 400, "Parameter q"),
+])
+def test_bad_parameters_are_a_4xx_page_in_the_language(site, path, status, words):
+    page = site.get(path, lang="en")
+    assert page.status_code == status
+    assert words in page.text
+    assert "<script>" not in page.text
+    assert "Traceback" not in page.text
+
+
+def test_municipality_page_without_login_shows_no_personal_data(site):
+    page = site.get("/municipality/205", lang="en")
+    text = page.text
+    assert f'id="{REPORT}"' in text
+    assert "https://www.kajaani.fi/poytakirjat/kv-16-11-2026" in text  # evidence link
+    assert "Kajaanin kaupunginvaltuusto" in text
+    assert "Maija" not in text and "kajaani.fi</a>" not in text  # no actor, no contact
+    assert "(log in to see)" in text
+    assert site.token not in text
+    # region-* is public here: its subscribe box has the addresses; the pair feed is private.
+    assert "webcal://hyte.example.fi/public/region-20.en.ics" in text
+    assert "https://hyte.example.fi/public/region-20.en.ics" in text
+    assert "/public/pair-205" not in text
+    assert "This feed is private" in text
+    assert page.headers["cache-control"] == "no-cache"
+
+
+def test_login_shows_contacts_and_private_links_and_logout_forgets(site):
+    refused = site.post("/login", {"token": "not-a-key"})
+    assert refused.status_code == 401
+    assert "Tunnus ei kelpaa." in refused.text
+    assert "set-cookie" not in refused.headers
+    accepted = site.post("/login", {"token": site.token})
+    assert accepted.status_code == 303
+    cookie = accepted.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "Secure" in cookie  # the site is served over https
+    page = site.get("/municipality/205", lang="en", cookies={"yp_key": site.token})
+    assert "Logged in: Kainuu coordinator" in page.text
+    assert "maija.meikalainen@kajaani.fi" in page.text
+    assert "Maija Meikäläinen" in page.text  # the audit's actor
+    assert f"https://hyte.example.fi/feeds/{site.token}/pair-205.en.ics" in page.text
+    assert page.headers["cache-control"] == "private, no-store"
+    # The key grants pair-205 and region-20, not the municipality-only feed.
+    assert f"/feeds/{site.token}/municipality-205" not in page.text
+    other = site.get("/municipality/564", lang="en", cookies={"yp_key": site.token})
+    assert "Maija" not in other.text  # Oulu's page: not this key's party
+    out = site.post("/logout", {}, cookies={"yp_key": site.token})
+    assert "Max-Age=0" in out.headers["set-cookie"]
+
+
+def test_vuosikello_page_svg_and_png(site):
+    page = site.get("/vuosikello/pair-205/2026", lang="sv")
+    svg = page.text[page.text.index("<svg"):page.text.index("</svg>") + 6]
+    root = ET.fromstring(svg)
+    marks = [g for g in root.iter("{http://www.w3.org/2000/svg}g")
+             if g.get("class") == "mark"]
+    api = site.get("/api/v1/occurrences?municipality=205&from=2026-01-01&to=2026-12-31"
+                   "&limit=1000").json()
+    own = site.get("/api/v1/occurrences?region=20&from=2026-01-01&to=2026-12-31"
+                   "&limit=1000").json()
+    expected = {o["id"] for o in api["items"]} | {
+        o["id"] for o in own["items"] if o["municipality"] is None and not o["participants"]}
+    assert len(marks) == len(expected) > 5
+    assert "Ladda ned PNG" in page.text
+    download = site.get("/vuosikello/pair-205/2026.svg", lang="sv")
+    assert download.headers["content-type"] == "image/svg+xml; charset=utf-8"
+    assert ET.fromstring(download.content).get("{http://www.w3.org/XML/1998/namespace}lang") \
+        == "sv"
+    png = site.get("/vuosikello/pair-205/2026.png")
+    assert png.headers["content-type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_api_occurrences_regions_and_one_occurrence(site):
+    regions = site.get("/api/v1/regions").json()
+    assert len(regions) == 22
+    kainuu = next(r for r in regions if r["code"] == "20")
+    assert kainuu["names"]["sv"] == "Kajanalands välfärdsområde"
+    page = site.get("/api/v1/occurrences?municipality=205&state=overdue&lang=en").json()
+    assert STATEMENTS in {o["id"] for o in page["items"]}
+    assert all(o["state"] == "overdue" and o["days_late"] > 0 for o in page["items"])
+    detail = site.get(f"/api/v1/occurrences/{REPORT}?lang=sv").json()
+    assert detail["steps_done"] == 4 and detail["state"] == "open"
+    assert detail["evidence"][0]["url"] == "https://www.kajaani.fi/poytakirjat/kv-16-11-2026"
+    assert "recorded_by" not in json.dumps(detail) and "Maija" not in json.dumps(detail)
+    assert detail["steps"][0]["status_name"] == "klar"
+
+
+@pytest.mark.parametrize(("query", "parameter"), [
+    ("from=2026-13-01", "from"), ("to=yesterday", "to"), ("limit=0", "limit"),
+    ("limit=abc", "limit"), ("state=late", "state"), ("lang=de", "lang"),
+    ("obligation=nope", "obligation"), ("colour=red", "colour"),
+    ("region=20&region=19", "region"),
+])
+def test_api_bad_parameters_are_400_naming_the_parameter(site, query, parameter):
+    answer = site.get(f"/api/v1/occurrences?{query}")
+    assert answer.status_code == 400
+    assert answer.json()["parameter"] == parameter
+
+
+def test_api_unknown_things_are_404(site):
+    assert site.get("/api/v1/occurrences/nope").status_code == 404
+    assert site.get("/api/v1/occurrences?region=99").json()["parameter"] == "region"
+    assert site.get("/api/v1/nothing").status_code == 404

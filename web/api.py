@@ -1,0 +1,392 @@
+"""The JSON API: occurrences and their status, described by an OpenAPI 3.1 document.
+
+Public and read-only: no contacts, no audit actors, no feed tokens. The response models
+below are what is sent and what the OpenAPI document describes, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
+
+from calendars.wording import shift_reason, skipped_days
+from obligations.lang import LANGS, STEP_STATUS_LABELS, Lang
+from obligations.schema import PartyKind, Role
+from obligations.vocabulary import role_label
+from state.queries import DutyState, evidence_and_audit
+from web.http import HttpError, Receive, Response, Scope, Send, read_request
+from web.site import SiteData
+from web.views import cell_of, party_of
+from yhdyspinta import __version__
+
+log = logging.getLogger("yhdyspinta.api")
+PREFIX = "/api/v1"
+STATES = ("complete", "open", "overdue", "cancelled")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Model(BaseModel):
+    """Every API object: closed, so the document says exactly what is sent."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Names(Model):
+    """A name in the three languages."""
+
+    fi: str
+    sv: str
+    en: str
+
+
+class RegionOut(Model):
+    """A wellbeing services county, or Helsinki (which organises its services itself)."""
+
+    code: str = Field(pattern=r"^\d{2}$", examples=["20"])
+    names: Names
+    is_county: bool
+    municipalities: list[str] = Field(description="Municipality codes, in code order.")
+
+
+class StepOut(Model):
+    """A checklist step and its status in the store."""
+
+    step: str
+    name: str
+    role: str
+    role_name: str
+    party: Literal["municipality", "region"]
+    optional: bool
+    due: date
+    due_effective: date
+    status: Literal["not_started", "in_progress", "done", "waived", "not_applicable"]
+    status_name: str
+
+
+class OccurrenceOut(Model):
+    """A dated duty of a party, with where it stands."""
+
+    id: str = Field(examples=["municipal-budget.m205.2027"])
+    obligation: str
+    name: str
+    period: str
+    owed_by: str
+    party_name: str
+    municipality: str | None
+    region: str | None
+    participants: list[str]
+    term: str
+    term_year: int = Field(ge=1, le=4)
+    due: date = Field(description="The statutory (or configured) date.")
+    due_effective: date = Field(description="The date it moves to off non-working days.")
+    shift_reason: str | None
+    state: Literal["complete", "open", "overdue", "cancelled"]
+    days_late: int = Field(ge=0)
+    steps_done: int = Field(ge=0)
+    steps_total: int = Field(ge=0)
+    steps: list[StepOut]
+
+
+class EvidenceOut(Model):
+    """A decision or document recorded for a step (who recorded it is not shown)."""
+
+    step: str
+    url: str | None
+    decided_by: str | None
+    decided_on: date | None
+    section: str | None
+
+
+class OccurrenceDetail(OccurrenceOut):
+    """An occurrence with its evidence."""
+
+    evidence: list[EvidenceOut]
+
+
+class OccurrencePage(Model):
+    """A page of occurrences, in effective-date order."""
+
+    total: int = Field(ge=0)
+    limit: int
+    offset: int
+    items: list[OccurrenceOut]
+
+
+class ErrorOut(Model):
+    """What was wrong with a request."""
+
+    error: str
+    parameter: str | None = None
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 description of this API."""
+    _, schemas = models_json_schema(
+        [(m, "serialization") for m in (RegionOut, OccurrencePage, OccurrenceDetail, ErrorOut)],
+        ref_template="#/components/schemas/{model}")
+
+    def ref(name: str) -> dict[str, Any]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+    bad = answer("A parameter is malformed or unknown.", ref("ErrorOut"))
+    lang = {"name": "lang", "in": "query", "required": False,
+            "description": "Language of names and reasons.",
+            "schema": {"type": "string", "enum": list(LANGS), "default": "fi"}}
+    day = {"type": "string", "format": "date"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Yhdyspinta API", "version": __version__,
+                 "description": "Statutory duties of Finnish municipalities and wellbeing "
+                                "services counties, with their status. Read-only, public."},
+        "paths": {
+            f"{PREFIX}/regions": {"get": {
+                "operationId": "listRegions", "summary": "Counties and Helsinki",
+                "responses": {"200": answer("Every organiser.",
+                                            {"type": "array", "items": ref("RegionOut")})}}},
+            f"{PREFIX}/occurrences": {"get": {
+                "operationId": "listOccurrences", "summary": "Occurrences with their status",
+                "parameters": [
+                    {"name": "region", "in": "query", "required": False,
+                     "schema": {"type": "string", "pattern": r"^\d{2}$"}},
+                    {"name": "municipality", "in": "query", "required": False,
+                     "schema": {"type": "string", "pattern": r"^\d{3}$"}},
+                    {"name": "obligation", "in": "query", "required": False,
+                     "schema": {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"}},
+                    {"name": "state", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": list(STATES)}},
+                    {"name": "from", "in": "query", "required": False, "schema": day,
+                     "description": "First effective date."},
+                    {"name": "to", "in": "query", "required": False, "schema": day,
+                     "description": "Last effective date."},
+                    {"name": "limit", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 1000,
+                                "default": 100}},
+                    {"name": "offset", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 0, "maximum": 1000000,
+                                "default": 0}},
+                    lang],
+                "responses": {"200": answer("A page of occurrences.", ref("OccurrencePage")),
+                              "400": bad, "404": answer("Unknown region or municipality.",
+                                                        ref("ErrorOut"))}}},
+            f"{PREFIX}/occurrences/{{occurrence_id}}": {"get": {
+                "operationId": "getOccurrence", "summary": "One occurrence with its evidence",
+                "parameters": [{"name": "occurrence_id", "in": "path", "required": True,
+                                "schema": {"type": "string", "minLength": 1,
+                                           "maxLength": 200}}, lang],
+                "responses": {"200": answer("The occurrence.", ref("OccurrenceDetail")),
+                              "400": bad,
+                              "404": answer("No such occurrence.", ref("ErrorOut"))}}},
+        },
+        "components": {"schemas": schemas["$defs"]},
+    }
+
+
+class ApiApp:
+    """The ASGI app under /api/v1."""
+
+    def __init__(self, site: SiteData) -> None:
+        self.site = site
+        self.document = json.dumps(openapi_document(), ensure_ascii=False).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            request = await read_request(scope, receive)
+            if request.method not in ("GET", "HEAD"):
+                raise HttpError(405, "only GET and HEAD")
+            response = await asyncio.to_thread(self.respond, request.path, request.query)
+        except HttpError as error:
+            body = ErrorOut(error=error.message, parameter=error.parameter)
+            response = Response(error.status, body.model_dump_json().encode(),
+                                "application/json")
+        except Exception:  # a bug: logged with its traceback, the client gets a plain 500
+            log.exception("API %s failed", scope.get("path", "")[:200])
+            response = Response(500, ErrorOut(error="internal error").model_dump_json().encode(),
+                                "application/json")
+        await response.send(send, head=scope["method"] == "HEAD")
+
+    def respond(self, path: str, query: dict[str, list[str]]) -> Response:
+        """Route an API path (blocking: runs in a worker thread)."""
+        if path == f"{PREFIX}/openapi.json":
+            return Response(200, self.document, "application/json")
+        if path == f"{PREFIX}/regions":
+            self._known(query, set())
+            return _json([self._region(code) for code in
+                          (r.code for r in self.site.registry.regions)])
+        if path == f"{PREFIX}/occurrences":
+            return _json(self.occurrences(query))
+        if path.startswith(f"{PREFIX}/occurrences/"):
+            return _json(self.occurrence(path.removeprefix(f"{PREFIX}/occurrences/"), query))
+        raise HttpError(404, f"no such resource: {path[:200]}")
+
+    def occurrences(self, query: dict[str, list[str]]) -> OccurrencePage:
+        """A filtered page of occurrences."""
+        self._known(query, {"region", "municipality", "obligation", "state", "from", "to",
+                            "limit", "offset", "lang"})
+        lang = self._lang(query)
+        region = _one(query, "region")
+        municipality = _one(query, "municipality")
+        obligation = _one(query, "obligation")
+        state = _one(query, "state")
+        start, end = _date(query, "from"), _date(query, "to")
+        limit = _integer(query, "limit", 100, 1, 1000)
+        offset = _integer(query, "offset", 0, 0, 1_000_000)
+        registry = self.site.registry
+        if region is not None and region not in {r.code for r in registry.regions}:
+            raise HttpError(404, f"unknown region: {region[:20]}", "region")
+        if municipality is not None:
+            known = {m.code: m for m in registry.municipalities}
+            if municipality not in known:
+                raise HttpError(404, f"unknown municipality: {municipality[:20]}",
+                                "municipality")
+            if region is not None and known[municipality].region_code != region:
+                return OccurrencePage(total=0, limit=limit, offset=offset, items=[])
+            region = known[municipality].region_code
+        if obligation is not None and obligation not in self.site.definitions_by_id:
+            raise HttpError(400, f"unknown obligation: {obligation[:80]}", "obligation")
+        if state is not None and state not in STATES:
+            raise HttpError(400, f"state must be one of {', '.join(STATES)}", "state")
+        today = self.site.today()
+        regions = [region] if region else [r.code for r in registry.regions]
+        duties = [d for code in regions for d in self.site.duties(code)
+                  if (municipality is None or municipality in d.occurrence.participants.split())
+                  and (obligation is None or d.occurrence.obligation == obligation)
+                  and (start is None or d.occurrence.due_effective >= start)
+                  and (end is None or d.occurrence.due_effective <= end)]
+        if state is not None:
+            duties = [d for d in duties if cell_of(d, today).state.value == state]
+        duties.sort(key=lambda d: (d.occurrence.due_effective, d.occurrence.id))
+        items = [self._occurrence(d, lang, today) for d in duties[offset:offset + limit]]
+        return OccurrencePage(total=len(duties), limit=limit, offset=offset, items=items)
+
+    def occurrence(self, occurrence_id: str, query: dict[str, list[str]]) -> OccurrenceDetail:
+        """One occurrence, found through its region (the id names its party)."""
+        self._known(query, {"lang"})
+        lang = self._lang(query)
+        duty = self._find(occurrence_id)
+        if duty is None:
+            raise HttpError(404, f"no such occurrence: {occurrence_id[:200]}",
+                            "occurrence_id")
+        evidence, _ = evidence_and_audit(self.site.engine, frozenset({occurrence_id}))
+        base = self._occurrence(duty, lang, self.site.today())
+        return OccurrenceDetail(**base.model_dump(), evidence=[
+            EvidenceOut(step=e.step, url=e.url, decided_by=e.decided_by,
+                        decided_on=e.decided_on, section=e.section)
+            for e in evidence.get(occurrence_id, [])])
+
+    # --- parts ----------------------------------------------------------------------
+
+    def _find(self, occurrence_id: str) -> DutyState | None:
+        parts = occurrence_id.split(".")
+        registry = self.site.registry
+        regions: list[str] = []
+        if len(parts) >= 3 and parts[1][:1] == "m":
+            known = {m.code: m.region_code for m in registry.municipalities}
+            if parts[1][1:] in known:
+                regions = [known[parts[1][1:]]]
+        elif len(parts) >= 3 and parts[1][:1] == "r":
+            regions = [r.code for r in registry.regions if r.code == parts[1][1:]]
+        for code in regions:
+            for duty in self.site.duties(code):
+                if duty.occurrence.id == occurrence_id:
+                    return duty
+        return None
+
+    def _region(self, code: str) -> RegionOut:
+        region = self.site.registry.region(code)
+        return RegionOut(code=code, names=Names(fi=region.name("fi"), sv=region.name("sv"),
+                                                en=region.name("en")),
+                         is_county=region.is_county,
+                         municipalities=[m.code for m in self.site.registry.members(code)])
+
+    def _occurrence(self, duty: DutyState, lang: Lang, today: date) -> OccurrenceOut:
+        row = duty.occurrence
+        definition = self.site.definitions_by_id.get(row.obligation)
+        cell = cell_of(duty, today)
+        reason = shift_reason(skipped_days(row.due, row.due_effective),
+                              self.site.non_working_days, lang)
+        steps = []
+        for step in duty.steps:
+            name = step.step
+            if definition is not None:
+                name = next((s.names.get(lang) for s in definition.steps if s.id == step.step),
+                            step.step)
+            steps.append(StepOut(
+                step=step.step, name=name, role=step.role,
+                role_name=role_label(Role(step.role), PartyKind(step.party), lang),
+                party=PartyKind(step.party).value,
+                optional=step.optional, due=step.due, due_effective=step.due_effective,
+                status=step.status.value,
+                status_name=STEP_STATUS_LABELS[step.status.value][lang]))
+        return OccurrenceOut(
+            id=row.id, obligation=row.obligation,
+            name=definition.names.get(lang) if definition else row.obligation,
+            period=row.period, owed_by=row.owed_by,
+            party_name=party_of(duty, self.site.registry, lang),
+            municipality=row.municipality, region=row.region,
+            participants=row.participants.split(), term=row.term, term_year=row.term_year,
+            due=row.due, due_effective=row.due_effective, shift_reason=reason or None,
+            state=cell.state.value, days_late=cell.days_late,
+            steps_done=cell.steps_done, steps_total=cell.steps_total, steps=steps)
+
+    @staticmethod
+    def _known(query: dict[str, list[str]], allowed: set[str]) -> None:
+        for name in query:
+            if name not in allowed:
+                raise HttpError(400, f"unknown parameter: {name[:40]}", name[:40])
+
+    @staticmethod
+    def _lang(query: dict[str, list[str]]) -> Lang:
+        value = _one(query, "lang") or "fi"
+        for known in LANGS:
+            if known == value:
+                return known
+        raise HttpError(400, "lang must be fi, sv or en", "lang")
+
+
+def _json(value: BaseModel | list[RegionOut]) -> Response:
+    if isinstance(value, list):
+        body = "[" + ",".join(v.model_dump_json() for v in value) + "]"
+    else:
+        body = value.model_dump_json()
+    return Response(200, body.encode(), "application/json",
+                    [(b"access-control-allow-origin", b"*")])
+
+
+def _one(query: dict[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise HttpError(400, f"{name} given more than once", name)
+    return values[0]
+
+
+def _date(query: dict[str, list[str]], name: str) -> date | None:
+    value = _one(query, name)
+    if value is None:
+        return None
+    try:
+        if not _DATE.match(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HttpError(400, f"{name} must be a date, YYYY-MM-DD", name) from None
+
+
+def _integer(query: dict[str, list[str]], name: str, default: int, low: int, high: int) -> int:
+    value = _one(query, name)
+    if value is None:
+        return default
+    if not re.fullmatch(r"-?\d{1,9}", value) or not low <= int(value) <= high:
+        raise HttpError(400, f"{name} must be an integer from {low} to {high}", name)
+    return int(value)

@@ -1,0 +1,465 @@
+"""The status pages: home, county, municipality (pair), vuosikello and login. Server-rendered.
+
+Every page is rendered from `web/templates` with Jinja (autoescaped) in the reader's
+language; pages that carry contacts or private feed addresses show them only to a logged-in
+subscriber, and are then never cached. Bad input is a 4xx page in the reader's language.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from calendars.feeds import FeedSpec, is_public
+from calendars.vuosikello import MarkState, render_vuosikello, svg_to_png
+from calendars.wording import shift_reason, skipped_days
+from obligations.errors import UnknownPartyError
+from obligations.lang import LANGS, STEP_STATUS_LABELS, Lang
+from obligations.parties import Municipality, Region
+from obligations.schema import PartyKind, Role
+from obligations.vocabulary import role_label
+from state.contacts import list_contacts
+from state.queries import DutyState, evidence_and_audit
+from web.feeds import mask_path
+from web.http import (
+    HttpError,
+    Receive,
+    Request,
+    Response,
+    Scope,
+    Send,
+    cookie_header,
+    read_request,
+    redirect,
+)
+from web.site import SiteData, Viewer
+from web.views import (
+    MATRIX_CSV_COLUMNS,
+    clock_marks,
+    county_matrix,
+    current_term,
+    duty_state,
+    involves,
+    is_county_own,
+    matrix_csv_rows,
+    party_of,
+    readable_date,
+    select_duties,
+)
+from web.words import negotiate, w
+
+HERE = Path(__file__).parent
+log = logging.getLogger("yhdyspinta.web")
+LANG_COOKIE = "yp_lang"
+KEY_COOKIE = "yp_key"
+STATIC = {"site.css": "text/css; charset=utf-8", "site.js": "text/javascript; charset=utf-8"}
+CSP = (b"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+       b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+_CODE = re.compile(r"^\d{1,3}$")
+_YEARS = (2021, 2045)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What a handler decided: a template and its values, or a finished response."""
+
+    template: str
+    values: dict[str, Any]
+    private: bool = False
+
+
+class PagesApp:
+    """The ASGI app of the pages (the feeds and the API are routed elsewhere)."""
+
+    def __init__(self, site: SiteData) -> None:
+        self.site = site
+        self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                               autoescape=select_autoescape(default=True),
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.env.globals["readable_date"] = readable_date
+        self.static = {name: (HERE / "static" / name).read_bytes() for name in STATIC}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        lang: Lang = "fi"
+        try:
+            request = await read_request(scope, receive)
+            lang = self.language(request)
+            response = await asyncio.to_thread(self.respond, request, lang)
+        except HttpError as error:
+            response = self.error_page(error, lang)
+        except Exception:  # a bug: logged with its traceback, the reader gets a plain page
+            log.exception("page %s failed", mask_path(scope.get("path", "")))
+            response = Response(500, w("server_error", lang).encode(),
+                                "text/plain; charset=utf-8")
+        await response.send(send, head=scope["method"] == "HEAD")
+
+    # --- dispatch -------------------------------------------------------------------
+
+    def language(self, request: Request) -> Lang:
+        """The reader's language: the switch, the remembered choice, the browser."""
+        return negotiate(request.arg("lang"), request.cookies.get(LANG_COOKIE),
+                         request.headers.get("accept-language", ""))
+
+    def respond(self, request: Request, lang: Lang) -> Response:
+        """Route and render (blocking: runs in a worker thread)."""
+        path, method = request.path, request.method
+        if path.startswith("/static/"):
+            return self.static_file(path.removeprefix("/static/"))
+        if method == "POST" and path in ("/login", "/logout"):
+            return self.login(request, lang) if path == "/login" else self.logout()
+        if method not in ("GET", "HEAD"):
+            raise HttpError(405, "method not allowed")
+        viewer = self.site.viewer(request.cookies.get(KEY_COOKIE))
+        page = self.route(request, lang, viewer)
+        if isinstance(page, Response):
+            return page
+        body = self.render(page, request, lang, viewer)
+        headers = [(b"content-security-policy", CSP), (b"content-language", lang.encode()),
+                   (b"vary", b"accept-language, cookie"),
+                   (b"cache-control", b"private, no-store" if viewer or page.private
+                    else b"no-cache")]
+        if request.arg("lang") in LANGS:  # remember the switch
+            headers.append(cookie_header(LANG_COOKIE, lang, secure=self.secure,
+                                         max_age=365 * 86400, http_only=False))
+        return Response(200, body.encode(), headers=headers)
+
+    def route(self, request: Request, lang: Lang, viewer: Viewer | None) -> Page | Response:
+        """Which page a path is."""
+        parts = [p for p in request.path.split("/") if p]
+        match parts:
+            case []:
+                return self.home(lang)
+            case ["find"]:
+                return self.find(request, lang)
+            case ["county", code] if code.endswith(".csv"):
+                return self.county_csv(request, code.removesuffix(".csv"), lang)
+            case ["county", code]:
+                return self.county(request, code, lang)
+            case ["municipality", code]:
+                return self.municipality(code, lang, viewer)
+            case ["vuosikello", feed, year]:
+                return self.vuosikello(request, feed, year, lang)
+            case ["login"]:
+                return Page("login.html", {"failed": False})
+        raise HttpError(404, w("not_found", lang))
+
+    @property
+    def secure(self) -> bool:
+        """Cookies are Secure where the site is served over https."""
+        return self.site.public_url.startswith("https://")
+
+    # --- pages ----------------------------------------------------------------------
+
+    def home(self, lang: Lang) -> Page:
+        """The counties and Helsinki, and where the council term stands."""
+        registry = self.site.registry
+        today = self.site.today()
+        term = current_term(today)
+        year = term.term_year(today) if term else None
+        regions = sorted(registry.regions, key=lambda r: (not r.is_county, r.name(lang)))
+        municipalities = sorted(registry.municipalities, key=lambda m: m.name(lang))
+        return Page("home.html", {
+            "term": term, "term_year": year,
+            "phase": w(f"phase.{year}", lang) if year else "",
+            "regions": [(r, len(registry.members(r.code))) for r in regions],
+            "municipalities": municipalities,
+            "helsinki": next((m for r in registry.regions if not r.is_county
+                              for m in registry.members(r.code)), None),
+        })
+
+    def find(self, request: Request, lang: Lang) -> Page | Response:
+        """The municipality a name or code names, or the ones it could mean."""
+        query = (request.arg("q") or "").strip()
+        if not query or len(query) > 100:
+            raise HttpError(400, w("bad_parameter", lang, name="q", problem=w("find_label",
+                                                                              lang)), "q")
+        needle = query.casefold()
+        matches = [m for m in self.site.registry.municipalities
+                   if needle in (m.code, m.name_fi.casefold(), m.name_sv.casefold())]
+        if not matches:
+            matches = [m for m in self.site.registry.municipalities
+                       if needle in m.name_fi.casefold() or needle in m.name_sv.casefold()]
+        if len(matches) == 1:
+            return redirect(f"/municipality/{matches[0].code}")
+        return Page("find.html", {"query": query,
+                                  "matches": sorted(matches, key=lambda m: m.name(lang))})
+
+    def county(self, request: Request, code: str, lang: Lang) -> Page:
+        """The matrix of duties × municipalities, with filters."""
+        region = self._region(code, lang)
+        selection = self._selection(request, lang)
+        duties = self._county_duties(region, selection)
+        matrix = county_matrix(duties, self.site.registry.members(region.code),
+                               self.site.definitions, self.site.today(), lang)
+        return Page("county.html", {
+            "region": region, "matrix": matrix, "today": self.site.today(), **selection,
+            "definitions": self.site.definitions,
+            "csv_link": f"/county/{region.code}.csv?" + urlencode(
+                [("term_year", selection["term_year_arg"]),
+                 *(("obligation", o) for o in sorted(selection["obligations"] or ()))]),
+        })
+
+    def county_csv(self, request: Request, code: str, lang: Lang) -> Response:
+        """The county table as CSV (UTF-8 with BOM, so that Excel reads ä and ö)."""
+        region = self._region(code, lang)
+        selection = self._selection(request, lang)
+        duties = self._county_duties(region, selection)
+        matrix = county_matrix(duties, self.site.registry.members(region.code),
+                               self.site.definitions, self.site.today(), lang)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=MATRIX_CSV_COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(matrix_csv_rows(matrix, region.name(lang), lang))
+        name = f"yhdyspinta-{region.code}-{selection['term_year_arg']}.csv"
+        return Response(200, ("\ufeff" + out.getvalue()).encode(), "text/csv; charset=utf-8",
+                        [(b"content-disposition", f'attachment; filename="{name}"'.encode()),
+                         (b"content-language", lang.encode())])
+
+    def municipality(self, code: str, lang: Lang, viewer: Viewer | None) -> Page:
+        """A municipality with its county: timeline, checklists, feeds, contacts."""
+        municipality = self._municipality(code, lang)
+        region = self.site.registry.region(municipality.region_code)
+        today = self.site.today()
+        term = current_term(today)
+        duties = [d for d in self.site.duties(region.code)
+                  if (involves(d, municipality.code) or is_county_own(d))
+                  and (term is None or d.occurrence.term == term.id)]
+        duties.sort(key=lambda d: (d.occurrence.due_effective, d.occurrence.obligation,
+                                   d.occurrence.id))
+        evidence, audit = evidence_and_audit(self.site.engine,
+                                             frozenset(d.occurrence.id for d in duties))
+        contacts = None
+        parties = {f"m{municipality.code}", f"r{region.code}"}
+        if viewer is not None:
+            contacts = [c for c in list_contacts(self.site.engine)
+                        if c.party in parties and viewer.sees_party(c.party)]
+        years = sorted({d.occurrence.due_effective.year for d in duties}) or [today.year]
+        return Page("municipality.html", {
+            "municipality": municipality, "region": region, "term": term,
+            "duties": [self._duty_view(d, lang) for d in duties],
+            "evidence": evidence, "audit": audit, "contacts": contacts,
+            "feeds": self._feeds(municipality, region, lang, viewer),
+            "vuosikello_years": years,
+            "vuosikello_year": today.year if today.year in years else years[0],
+            "pair_feed": f"pair-{municipality.code}" if region.is_county
+            else f"municipality-{municipality.code}",
+        }, private=viewer is not None)
+
+    def vuosikello(self, request: Request, feed: str, year_text: str,
+                   lang: Lang) -> Page | Response:
+        """The year clock of a party or pair: a page, or the SVG or PNG itself."""
+        stem, dot, extension = year_text.partition(".")
+        if dot and extension not in ("svg", "png"):
+            raise HttpError(404, w("not_found", lang))
+        year = self._year(stem, lang)
+        spec = self.site.feeds_by_id.get(feed)
+        if spec is None or spec.kind not in ("pair", "municipality", "region"):
+            raise HttpError(404, w("unknown_party", lang, value=feed))
+        name, duties, href = self._party_duties(spec, lang)
+        today = self.site.today()
+        names = {d.id: d.names.get(lang) for d in self.site.definitions}
+        marks = clock_marks(duties, year, today, names, self.site.registry, lang, href)
+        title = w("vuosikello_title", lang, party=name, year=year)
+        svg = render_vuosikello(year=year, title=title, lang=lang, marks=marks,
+                                series_names=names, today=today)
+        filename = f"vuosikello-{feed}-{year}-{lang}"
+        if extension == "svg":
+            return Response(200, svg.encode(), "image/svg+xml; charset=utf-8", [
+                (b"content-disposition", f'attachment; filename="{filename}.svg"'.encode())])
+        if extension == "png":
+            return Response(200, svg_to_png(svg), "image/png", [
+                (b"content-disposition", f'attachment; filename="{filename}.png"'.encode())])
+        counts = {state: sum(1 for m in marks if m.state is state) for state in MarkState}
+        return Page("vuosikello.html", {
+            "feed": feed, "year": year, "title": title, "svg": svg, "marks": marks,
+            "counts": counts, "party_name": name, "back": href, "states": MarkState,
+            "years": [y for y in range(year - 2, year + 3) if _YEARS[0] <= y <= _YEARS[1]],
+        })
+
+    # --- login ----------------------------------------------------------------------
+
+    def login(self, request: Request, lang: Lang) -> Response:
+        """Check a subscription key and keep it in a cookie; a bad key is a 401 page."""
+        token = (request.form().get("token") or [""])[-1].strip()
+        if self.site.viewer(token) is None:
+            body = self.render(Page("login.html", {"failed": True}), request, lang, None)
+            return Response(401, body.encode(), headers=[(b"content-security-policy", CSP),
+                                                          (b"cache-control", b"no-store")])
+        return redirect("/", headers=[cookie_header(KEY_COOKIE, token, secure=self.secure,
+                                                    max_age=8 * 3600)])
+
+    def logout(self) -> Response:
+        """Forget the key."""
+        return redirect("/", headers=[cookie_header(KEY_COOKIE, "", secure=self.secure,
+                                                    max_age=0)])
+
+    # --- parts ----------------------------------------------------------------------
+
+    def render(self, page: Page, request: Request, lang: Lang, viewer: Viewer | None) -> str:
+        """A template in the reader's language, with the switch to the other two."""
+        switch = []
+        for other in LANGS:
+            query = [(k, v) for k, values in request.query.items() if k != "lang"
+                     for v in values]
+            query.append(("lang", other))
+            switch.append((other, f"{quote(request.path)}?{urlencode(query)}"))
+        return self.env.get_template(page.template).render(
+            lang=lang, t=lambda key, **fields: w(key, lang, **fields), switch=switch,
+            viewer=viewer, path=request.path, **page.values)
+
+    def error_page(self, error: HttpError, lang: Lang) -> Response:
+        """A 4xx page that says what was wrong, in the reader's language."""
+        title = w("not_found", lang) if error.status == 404 else w("bad_request", lang)
+        body = self.env.get_template("error.html").render(
+            lang=lang, t=lambda key, **fields: w(key, lang, **fields), viewer=None,
+            switch=[(other, f"/?lang={other}") for other in LANGS], path="/",
+            title=title, message=error.message, status=error.status)
+        return Response(error.status, body.encode(),
+                        headers=[(b"content-security-policy", CSP),
+                                 (b"cache-control", b"no-store")])
+
+    def static_file(self, name: str) -> Response:
+        """The stylesheet and the copy button's script."""
+        if name not in STATIC:
+            raise HttpError(404, "not found")
+        return Response(200, self.static[name], STATIC[name],
+                        [(b"cache-control", b"public, max-age=3600")])
+
+    def _region(self, code: str, lang: Lang) -> Region:
+        if _CODE.match(code):
+            for region in self.site.registry.regions:
+                if region.code == code.zfill(2):
+                    return region
+        raise HttpError(404, w("unknown_county", lang, value=code[:40]))
+
+    def _municipality(self, code: str, lang: Lang) -> Municipality:
+        if _CODE.match(code):
+            try:
+                return self.site.registry.municipality(code.zfill(3))
+            except UnknownPartyError:
+                pass
+        raise HttpError(404, w("unknown_municipality", lang, value=code[:40]))
+
+    def _year(self, text: str, lang: Lang) -> int:
+        low, high = _YEARS
+        if not re.fullmatch(r"\d{4}", text) or not low <= int(text) <= high:
+            raise HttpError(400, w("bad_parameter", lang, name="year",
+                                   problem=w("bad_year", lang, low=low, high=high)), "year")
+        return int(text)
+
+    def _selection(self, request: Request, lang: Lang) -> dict[str, Any]:
+        """The county page's filters, checked: term year (1–4 or all) and obligations."""
+        term = current_term(self.site.today())
+        given = request.arg("term_year")
+        if given in (None, ""):
+            term_year = term.term_year(self.site.today()) if term else None
+        elif given == "all":
+            term_year = None
+        elif given in ("1", "2", "3", "4"):
+            term_year = int(given)
+        else:
+            raise HttpError(400, w("bad_parameter", lang, name="term_year",
+                                   problem=w("bad_term_year", lang)), "term_year")
+        chosen = [o for o in request.query.get("obligation", []) if o]
+        for obligation in chosen:
+            if obligation not in self.site.definitions_by_id:
+                raise HttpError(400, w("unknown_obligation", lang, value=obligation[:80]),
+                                "obligation")
+        return {"term": term, "term_year": term_year,
+                "term_year_arg": str(term_year) if term_year else "all",
+                "obligations": frozenset(chosen) if chosen else None}
+
+    def _county_duties(self, region: Region, selection: dict[str, Any]) -> list[DutyState]:
+        term = selection["term"]
+        return select_duties(self.site.duties(region.code), term=term.id if term else None,
+                             term_year=selection["term_year"],
+                             obligations=selection["obligations"])
+
+    def _party_duties(self, spec: FeedSpec, lang: Lang) -> tuple[str, list[DutyState], str]:
+        """A party's (or pair's) name, its duties, and the page its marks link to."""
+        registry = self.site.registry
+        party = spec.party or ""
+        if party.startswith("r"):
+            region = registry.region(party[1:])
+            return region.name(lang), self.site.duties(region.code), f"/county/{region.code}"
+        municipality = registry.municipality(party[1:])
+        region = registry.region(municipality.region_code)
+        duties = [d for d in self.site.duties(region.code)
+                  if involves(d, municipality.code)
+                  or (spec.kind == "pair" and is_county_own(d))]
+        name = municipality.name(lang)
+        if spec.kind == "pair":
+            name = f"{name} – {region.name(lang)}"
+        return name, duties, f"/municipality/{municipality.code}"
+
+    def _feeds(self, municipality: Municipality, region: Region, lang: Lang,
+               viewer: Viewer | None) -> list[dict[str, Any]]:
+        """The subscribe boxes: each feed of the pair, with its address where one may see it."""
+        base = self.site.public_url.rstrip("/")
+        wanted = [f"pair-{municipality.code}", f"municipality-{municipality.code}",
+                  f"region-{region.code}"]
+        wanted += [s.id for s in self.site.catalogue
+                   if s.kind == "role" and s.party == f"m{municipality.code}"]
+        feeds = []
+        for feed_id in wanted:
+            spec = self.site.feeds_by_id.get(feed_id)
+            if spec is None:
+                continue
+            if spec.kind == "role" and spec.role:
+                label = w("feed.role", lang, role=role_label(Role(spec.role),
+                                                             PartyKind.MUNICIPALITY, lang))
+            else:
+                label = w(f"feed.{spec.kind}", lang)
+            url = None
+            if is_public(feed_id, self.site.public_feeds):
+                url = f"{base}/public/{feed_id}.{lang}.ics"
+            elif viewer is not None and viewer.grants(feed_id):
+                url = f"{base}/feeds/{viewer.token}/{feed_id}.{lang}.ics"
+            feeds.append({"id": feed_id, "label": label, "kind": spec.kind, "url": url,
+                          "webcal": "webcal://" + url.split("://", 1)[1] if url else None})
+        return feeds
+
+    def _duty_view(self, duty: DutyState, lang: Lang) -> dict[str, Any]:
+        """One duty as the municipality page shows it."""
+        row = duty.occurrence
+        definition = self.site.definitions_by_id.get(row.obligation)
+        today = self.site.today()
+        reason = shift_reason(skipped_days(row.due, row.due_effective),
+                              self.site.non_working_days, lang) if row.due != row.due_effective \
+            else ""
+        steps = []
+        for step in duty.steps:
+            step_name = step.step
+            if definition is not None:
+                step_name = next((s.names.get(lang) for s in definition.steps
+                                  if s.id == step.step), step.step)
+            steps.append({
+                "name": step_name,
+                "role": role_label(Role(step.role), PartyKind(step.party), lang),
+                "due": step.due_effective, "optional": step.optional,
+                "status": STEP_STATUS_LABELS[step.status.value][lang],
+                "status_key": step.status.value, "closed": step.status.closed,
+                "late": not step.status.closed and not step.optional
+                and step.due_effective < today,
+            })
+        required = [s for s in duty.steps if not s.optional]
+        return {
+            "id": row.id, "name": definition.names.get(lang) if definition else row.obligation,
+            "period": row.period, "party": party_of(duty, self.site.registry, lang),
+            "term_year": row.term_year, "due": row.due, "due_effective": row.due_effective,
+            "reason": reason, "state": duty_state(duty, today),
+            "days_late": duty.days_late(today), "steps": steps,
+            "done": sum(1 for s in required if s.status.closed), "total": len(required),
+            "basis": [{"title": b.title.get(lang), "act": b.act,
+                       "sections": ", ".join(f"{s} §" for s in b.sections), "url": str(b.url)}
+                      for b in definition.legal_basis] if definition else [],
+        }

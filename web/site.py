@@ -1,0 +1,102 @@
+"""What the pages and the API read: the registry, the definitions and the store, kept warm.
+
+Duty states are loaded per county and kept until the store changes (the same cheap
+fingerprint the feed server polls), so a county page costs a render, not a query.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from calendars.feeds import FeedSpec, feed_catalogue
+from calendars.workdays import NonWorkingDays, finnish_non_working_days
+from obligations.parties import Registry
+from obligations.schema import ObligationDefinition
+from state.queries import DutyState, duty_states
+from web.feeds import store_fingerprint, token_hash
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is logged in: a subscriber, by the feeds its key grants."""
+
+    name: str
+    token: str
+    feeds: frozenset[str]
+
+    def grants(self, feed_id: str) -> bool:
+        """True if the key opens this feed."""
+        return "*" in self.feeds or feed_id in self.feeds
+
+    def sees_party(self, party: str) -> bool:
+        """Contacts of a party are shown to a key that grants any of the party's feeds."""
+        if "*" in self.feeds:
+            return True
+        code = party[1:]
+        prefix = "municipality" if party.startswith("m") else "region"
+        return any(f in self.feeds for f in (f"{prefix}-{code}", f"pair-{code}")) or any(
+            f.startswith(f"role-{code}-") for f in self.feeds)
+
+
+@dataclass
+class SiteData:
+    """The inputs of every page; the store is read through `duties`."""
+
+    engine: Engine
+    registry: Registry
+    definitions: tuple[ObligationDefinition, ...]
+    public_url: str
+    public_feeds: frozenset[str]
+    today: Callable[[], date]
+    poll_seconds: float = 5.0
+    catalogue: tuple[FeedSpec, ...] = ()
+    non_working_days: NonWorkingDays = field(init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _fingerprint: tuple[Any, ...] | None = field(default=None, repr=False)
+    _checked: float = field(default=0.0, repr=False)
+    _duties: dict[str, list[DutyState]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.catalogue:
+            self.catalogue = feed_catalogue(self.registry, self.definitions)
+        self.non_working_days = finnish_non_working_days(2020, 2045)
+        self.definitions_by_id = {d.id: d for d in self.definitions}
+        self.feeds_by_id = {spec.id: spec for spec in self.catalogue}
+
+    def duties(self, region: str) -> list[DutyState]:
+        """Every active duty of a county (or Helsinki), as of the store's last change."""
+        with self._lock:
+            now = time.monotonic()
+            if now - self._checked >= self.poll_seconds or self._fingerprint is None:
+                fingerprint = store_fingerprint(self.engine, self.today())
+                if fingerprint != self._fingerprint:
+                    self._duties.clear()
+                    self._fingerprint = fingerprint
+                self._checked = now
+            cached = self._duties.get(region)
+        if cached is None:
+            cached = duty_states(self.engine, region=region)
+            with self._lock:
+                self._duties[region] = cached
+        return cached
+
+    def viewer(self, token: str | None) -> Viewer | None:
+        """The subscriber whose key this is, if it is valid and not revoked."""
+        if not token or len(token) > 200:
+            return None
+        digest = token_hash(token)
+        with self.engine.connect() as connection:
+            row = connection.execute(text(
+                "SELECT name, feeds, token_hash FROM subscriber "
+                "WHERE token_hash = :digest AND revoked_at IS NULL"), {"digest": digest}).first()
+        if row is None or not hmac.compare_digest(str(row[2]), digest):
+            return None
+        return Viewer(str(row[0]), token, frozenset(str(row[1]).split()))

@@ -1,0 +1,162 @@
+"""What the pages show, computed from the store's duty states: pure, so it is tested alone.
+
+A duty (occurrence) is in one of four states for a reader: complete, open, overdue or
+cancelled. The county matrix, the pair page, the vuosikello, the CSV and the JSON API all
+take it from `duty_state`, so they never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from calendars.terms import Body, CouncilTerm, term_containing
+from calendars.vuosikello import ClockMark, MarkState
+from calendars.wording import finnish_date, party_display_name
+from obligations.parties import Municipality, Registry
+from obligations.schema import Lang, ObligationDefinition
+from state.models import Lifecycle
+from state.queries import DutyState
+
+
+def duty_state(duty: DutyState, today: date) -> MarkState:
+    """How a duty stands today, as every page shows it."""
+    if duty.occurrence.lifecycle != Lifecycle.ACTIVE.value:
+        return MarkState.CANCELLED
+    if duty.complete:
+        return MarkState.COMPLETE
+    if duty.days_late(today) > 0:
+        return MarkState.OVERDUE
+    return MarkState.OPEN
+
+
+def current_term(today: date) -> CouncilTerm | None:
+    """The council term in force (municipal and county terms run together since 2025)."""
+    return term_containing(Body.MUNICIPAL_COUNCIL, today)
+
+
+def is_county_own(duty: DutyState) -> bool:
+    """A duty the county owes alone (no municipality takes part)."""
+    return duty.occurrence.municipality is None and not duty.occurrence.participants.strip()
+
+
+def involves(duty: DutyState, municipality: str) -> bool:
+    """True if the municipality owes or takes part in the duty."""
+    return municipality in duty.occurrence.participants.split()
+
+
+def party_of(duty: DutyState, registry: Registry, lang: Lang) -> str:
+    """Who owes the duty, as a person reads it."""
+    row = duty.occurrence
+    return party_display_name(registry, lang, owed_by=row.owed_by, municipality=row.municipality,
+                              region=row.region, participants=row.participants.split(),
+                              group=row.group_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One duty in the county matrix."""
+
+    duty: DutyState
+    state: MarkState
+    days_late: int
+    steps_done: int
+    steps_total: int
+
+
+def cell_of(duty: DutyState, today: date) -> Cell:
+    """A duty's state, lateness and progress over its required steps."""
+    required = [s for s in duty.steps if not s.optional]
+    return Cell(duty, duty_state(duty, today), duty.days_late(today),
+                sum(1 for s in required if s.status.closed), len(required))
+
+
+@dataclass(frozen=True, slots=True)
+class CountyMatrix:
+    """Duties × municipalities of one county, for one term and term year (or all four)."""
+
+    obligations: tuple[ObligationDefinition, ...]
+    rows: tuple[tuple[Municipality, tuple[tuple[Cell, ...], ...]], ...]
+    """Per municipality, one tuple of cells per obligation (in `obligations` order)."""
+    own: tuple[Cell, ...]
+    """The county's own duties."""
+
+
+def select_duties(duties: Iterable[DutyState], *, term: str | None, term_year: int | None,
+                  obligations: frozenset[str] | None) -> list[DutyState]:
+    """The duties of a term (and term year), of the chosen obligations."""
+    return [d for d in duties
+            if (term is None or d.occurrence.term == term)
+            and (term_year is None or d.occurrence.term_year == term_year)
+            and (obligations is None or d.occurrence.obligation in obligations)]
+
+
+def county_matrix(duties: Sequence[DutyState], members: Sequence[Municipality],
+                  definitions: Sequence[ObligationDefinition], today: date,
+                  lang: Lang) -> CountyMatrix:
+    """The matrix of a county page and its CSV: rows by name in `lang`, columns by definition."""
+    cells = {d.occurrence.id: cell_of(d, today) for d in duties}
+    shared = [d for d in duties if not is_county_own(d)]
+    present = {d.occurrence.obligation for d in shared}
+    columns = tuple(d for d in definitions if d.id in present)
+    rows = []
+    for municipality in sorted(members, key=lambda m: (m.name(lang), m.code)):
+        mine = [d for d in shared if involves(d, municipality.code)]
+        rows.append((municipality, tuple(
+            tuple(cells[d.occurrence.id] for d in mine if d.occurrence.obligation == column.id)
+            for column in columns)))
+    own = tuple(cells[d.occurrence.id] for d in duties if is_county_own(d))
+    return CountyMatrix(columns, tuple(rows), own)
+
+
+MATRIX_CSV_COLUMNS = ("municipality_code", "municipality", "obligation", "obligation_name",
+                      "occurrence", "period", "term_year", "due", "due_effective", "state",
+                      "days_late", "steps_done", "steps_total")
+
+
+def matrix_csv_rows(matrix: CountyMatrix, county_name: str, lang: Lang) -> list[dict[str, str]]:
+    """The county table as CSV rows: one per cell duty, then the county's own duties."""
+    rows: list[dict[str, str]] = []
+
+    def row(code: str, name: str, cell: Cell) -> dict[str, str]:
+        occurrence = cell.duty.occurrence
+        definition = next((d for d in matrix.obligations if d.id == occurrence.obligation), None)
+        return {
+            "municipality_code": code, "municipality": name,
+            "obligation": occurrence.obligation,
+            "obligation_name": definition.names.get(lang) if definition else "",
+            "occurrence": occurrence.id, "period": occurrence.period,
+            "term_year": str(occurrence.term_year), "due": occurrence.due.isoformat(),
+            "due_effective": occurrence.due_effective.isoformat(), "state": cell.state.value,
+            "days_late": str(cell.days_late),
+            "steps_done": str(cell.steps_done), "steps_total": str(cell.steps_total),
+        }
+
+    for municipality, per_obligation in matrix.rows:
+        for cells in per_obligation:
+            rows.extend(row(municipality.code, municipality.name(lang), c) for c in cells)
+    rows.extend(row("", county_name, c) for c in matrix.own)
+    return rows
+
+
+def clock_marks(duties: Sequence[DutyState], year: int, today: date,
+                names: Mapping[str, str], registry: Registry, lang: Lang,
+                href: str | None = None) -> list[ClockMark]:
+    """The vuosikello's marks: each duty of the year at its effective date."""
+    marks = []
+    for duty in duties:
+        row = duty.occurrence
+        if row.due_effective.year != year:
+            continue
+        label = f"{names.get(row.obligation, row.obligation)} {row.period} – " \
+                f"{party_of(duty, registry, lang)}"
+        marks.append(ClockMark(day=row.due_effective, label=label, series=row.obligation,
+                               state=duty_state(duty, today),
+                               href=f"{href}#{row.id}" if href is not None else None))
+    return marks
+
+
+def readable_date(day: date) -> str:
+    """Dates as they are written in Finland, in all three languages."""
+    return finnish_date(day)

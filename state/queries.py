@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Row, select
 from sqlmodel import Session, col
 
 from calendars.feeds import FeedOccurrence, FeedStep
@@ -97,21 +98,29 @@ def duty_states(
             if municipality is None or municipality in row.participants.split()
         ]
         wanted = {row.id for row in occurrences}
-        steps: dict[str, list[StepRow]] = defaultdict(list)
-        statuses: dict[tuple[str, str], StepStatusRow] = {}
+        # Plain column tuples, not ORM objects: building thousands of model instances
+        # costs more than the query itself.
+        steps: dict[str, list[Row[Any]]] = defaultdict(list)
+        statuses: dict[tuple[str, str], Row[Any]] = {}
+        step_columns: tuple[Any, ...] = (
+            StepRow.occurrence_id, StepRow.step, StepRow.position, StepRow.role, StepRow.party,
+            StepRow.optional, StepRow.due, StepRow.due_effective)
+        status_columns: tuple[Any, ...] = (StepStatusRow.occurrence_id, StepStatusRow.step,
+                          StepStatusRow.status, StepStatusRow.revision,
+                          StepStatusRow.changed_at, StepStatusRow.note)
         # A few occurrences: ask for their rows; many: one scan is cheaper than many IN lists.
         chunks = [sorted(wanted)[n:n + 900] for n in range(0, len(wanted), 900)] \
             if len(wanted) <= 4500 else [None]
         for chunk in chunks if wanted else []:
-            step_query = select(StepRow)
-            status_query = select(StepStatusRow)
+            step_query = select(*step_columns)
+            status_query = select(*status_columns)
             if chunk is not None:
                 step_query = step_query.where(col(StepRow.occurrence_id).in_(chunk))
                 status_query = status_query.where(col(StepStatusRow.occurrence_id).in_(chunk))
-            for step in session.execute(step_query).scalars():
+            for step in session.execute(step_query):
                 if step.occurrence_id in wanted:
                     steps[step.occurrence_id].append(step)
-            for status in session.execute(status_query).scalars():
+            for status in session.execute(status_query):
                 if status.occurrence_id in wanted:
                     statuses[(status.occurrence_id, status.step)] = status
     result = []
@@ -120,7 +129,7 @@ def duty_states(
         for step in sorted(steps[row.id], key=lambda s: s.position):
             known = statuses.get((row.id, step.step))
             states.append(StepState(
-                step=step.step, role=step.role, party=step.party, optional=step.optional,
+                step=step.step, role=step.role, party=step.party, optional=bool(step.optional),
                 due=step.due, due_effective=step.due_effective,
                 status=StepStatus(known.status) if known else StepStatus.NOT_STARTED,
                 revision=known.revision if known else 0,

@@ -268,7 +268,7 @@ class PagesApp:
         today = self.site.today()
         names = {d.id: d.names.get(lang) for d in self.site.definitions}
         marks = clock_marks(duties, year, today, names, self.site.registry, lang, href)
-        title = w("vuosikello_title", lang, party=name, year=year)
+        title = w("vuosikello_title", lang, party=name)
         svg = render_vuosikello(year=year, title=title, lang=lang, marks=marks,
                                 series_names=names, today=today)
         filename = f"vuosikello-{feed}-{year}-{lang}"

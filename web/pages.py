@@ -12,7 +12,7 @@ import csv
 import io
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -269,7 +269,10 @@ class PagesApp:
         names = {d.id: d.names.get(lang) for d in self.site.definitions}
         marks = clock_marks(duties, year, today, names, self.site.registry, lang, href)
         title = w("vuosikello_title", lang, party=name)
-        svg = render_vuosikello(year=year, title=title, lang=lang, marks=marks,
+        # No links inside the picture: an image is one thing to a screen reader, and the
+        # table under it links each duty instead.
+        svg = render_vuosikello(year=year, title=title, lang=lang,
+                                marks=[replace(m, href=None) for m in marks],
                                 series_names=names, today=today)
         filename = f"vuosikello-{feed}-{year}-{lang}"
         if extension == "svg":
@@ -280,7 +283,8 @@ class PagesApp:
                 (b"content-disposition", f'attachment; filename="{filename}.png"'.encode())])
         counts = {state: sum(1 for m in marks if m.state is state) for state in MarkState}
         return Page("vuosikello.html", {
-            "feed": feed, "year": year, "title": title, "svg": svg, "marks": marks,
+            "feed": feed, "year": year, "title": title, "marks": marks,
+            "svg": svg.split("?>", 1)[1].lstrip() if svg.startswith("<?xml") else svg,
             "counts": counts, "party_name": name, "back": href, "states": MarkState,
             "years": [y for y in range(year - 2, year + 3) if _YEARS[0] <= y <= _YEARS[1]],
         })

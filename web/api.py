@@ -176,8 +176,9 @@ def openapi_document() -> dict[str, Any]:
                                 "default": 0}},
                     lang],
                 "responses": {"200": answer("A page of occurrences.", ref("OccurrencePage")),
-                              "400": bad, "404": answer("Unknown region or municipality.",
-                                                        ref("ErrorOut"))}}},
+                              "400": bad,
+                              "404": answer("Unknown region, municipality or obligation.",
+                                            ref("ErrorOut"))}}},
             f"{PREFIX}/occurrences/{{occurrence_id}}": {"get": {
                 "operationId": "getOccurrence", "summary": "One occurrence with its evidence",
                 "parameters": [{"name": "occurrence_id", "in": "path", "required": True,
@@ -207,7 +208,8 @@ class ApiApp:
         except HttpError as error:
             body = ErrorOut(error=error.message, parameter=error.parameter)
             response = Response(error.status, body.model_dump_json().encode(),
-                                "application/json")
+                                "application/json",
+                                [(b"allow", b"GET, HEAD")] if error.status == 405 else [])
         except Exception:  # a bug: logged with its traceback, the client gets a plain 500
             log.exception("API %s failed", scope.get("path", "")[:200])
             response = Response(500, ErrorOut(error="internal error").model_dump_json().encode(),
@@ -252,7 +254,7 @@ class ApiApp:
                 return OccurrencePage(total=0, limit=limit, offset=offset, items=[])
             region = known[municipality].region_code
         if obligation is not None and obligation not in self.site.definitions_by_id:
-            raise HttpError(400, f"unknown obligation: {obligation[:80]}", "obligation")
+            raise HttpError(404, f"unknown obligation: {obligation[:80]}", "obligation")
         if state is not None and state not in STATES:
             raise HttpError(400, f"state must be one of {', '.join(STATES)}", "state")
         today = self.site.today()

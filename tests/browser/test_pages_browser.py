@@ -8,62 +8,26 @@ Every kind of page in every language passes axe-core's WCAG 2.1 A/AA rules.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import vobject
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import axe_violations, format_violations
+from tests.servers import serving
 
-EXE = str(Path(sys.executable).parent / "yhdyspinta")
 TODAY = "2026-11-28"
 PAGES = ["/", "/county/19", "/county/20?term_year=all", "/municipality/205",
          "/municipality/091", "/vuosikello/pair-205/2026", "/login", "/county/99"]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("browser")
-    port = _free_port()
-    env = {**os.environ, "YHDYSPINTA_DATABASE_URL": f"sqlite:///{folder / 'store.db'}",
-           "YHDYSPINTA_PUBLIC_FEEDS": '["pair-*", "municipality-*", "region-*"]',
-           "YHDYSPINTA_LANG": "en"}
-    env.pop("YHDYSPINTA_PUBLIC_URL", None)  # links must point where the server listens
-    log = folder / "serve.log"
-    with log.open("wb") as handle:
-        server = subprocess.Popen([EXE, "serve", "--port", str(port), "--today", TODAY],
-                                  env=env, stdout=handle, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/healthz", timeout=2):
-                        break
-                except (urllib.error.URLError, ConnectionError):
-                    assert server.poll() is None, log.read_text()
-                    assert time.monotonic() < deadline, "the server did not start"
-                    time.sleep(0.3)
-            yield url
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    assert "Traceback" not in log.read_text()
+    public = {"YHDYSPINTA_PUBLIC_FEEDS": '["pair-*", "municipality-*", "region-*"]'}
+    with serving(tmp_path_factory.mktemp("browser"), TODAY, public) as url:
+        yield url
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])

@@ -1,0 +1,44 @@
+"""The JSON API against its own OpenAPI description, by schemathesis, on a real server.
+
+Every operation is called with examples generated from the document (valid values, and
+fuzzed ones); each answer must be no server error, a documented status, the documented
+content type and a body that matches its schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+
+from tests.servers import serving
+from web.api import openapi_document
+
+schema = schemathesis.openapi.from_dict(openapi_document())
+# Only the examples and the fuzzing phase: with the coverage phase, max_examples would not
+# bound the number of requests.
+schema.config.phases.update(phases=["examples", "fuzzing"])
+schema.config.generation.update(max_examples=40)
+
+
+@pytest.fixture(scope="module")
+def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(tmp_path_factory.mktemp("api"), "2026-11-28") as url:
+        yield url
+
+
+@schema.parametrize()
+def test_the_api_keeps_its_openapi_description(case: schemathesis.Case[Any], api_url: str):
+    case.call_and_validate(base_url=api_url)
+
+
+def test_the_document_is_openapi_3_1_with_every_operation():
+    document = openapi_document()
+    assert document["openapi"] == "3.1.0"
+    assert sorted(document["paths"]) == ["/api/v1/occurrences",
+                                         "/api/v1/occurrences/{occurrence_id}",
+                                         "/api/v1/regions"]
+    schemas = document["components"]["schemas"]
+    assert {"OccurrenceOut", "OccurrenceDetail", "StepOut", "ErrorOut"} <= set(schemas)

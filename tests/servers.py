@@ -1,0 +1,55 @@
+"""`yhdyspinta serve` in a subprocess on a free port of 127.0.0.1, for the tests that need it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+EXE = str(Path(sys.executable).parent / "yhdyspinta")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(folder: Path, today: str, extra_env: Mapping[str, str] | None = None,
+            ) -> Iterator[str]:
+    """Serve a fresh SQLite store in `folder` (synced by `serve` itself); yield the base URL.
+
+    The server's log must hold no traceback when it stops.
+    """
+    port = free_port()
+    env = {**os.environ, "YHDYSPINTA_DATABASE_URL": f"sqlite:///{folder / 'store.db'}",
+           "YHDYSPINTA_LANG": "en", **(extra_env or {})}
+    env.pop("YHDYSPINTA_PUBLIC_URL", None)  # links must point where the server listens
+    log = folder / "serve.log"
+    with log.open("wb") as handle:
+        server = subprocess.Popen([EXE, "serve", "--port", str(port), "--today", today],
+                                  env=env, stdout=handle, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/healthz", timeout=2):
+                        break
+                except (urllib.error.URLError, ConnectionError):
+                    assert server.poll() is None, log.read_text()
+                    assert time.monotonic() < deadline, "the server did not start"
+                    time.sleep(0.3)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert "Traceback" not in log.read_text(), log.read_text()

@@ -348,7 +348,9 @@ class ApiApp:
 
     @staticmethod
     def _lang(query: dict[str, list[str]]) -> Lang:
-        value = _one(query, "lang") or "fi"
+        value = _one(query, "lang")
+        if value is None:
+            return "fi"
         for known in LANGS:
             if known == value:
                 return known

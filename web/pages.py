@@ -70,7 +70,7 @@ _YEARS = (2021, 2045)
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """What a handler decided: a template and its values, or a finished response."""
+    """A template to render and its values; `private` pages are never cached."""
 
     template: str
     values: dict[str, Any]

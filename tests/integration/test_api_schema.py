@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 import schemathesis
+from hypothesis import settings
 
 from tests.servers import serving
 from web.api import openapi_document
 
 schema = schemathesis.openapi.from_dict(openapi_document())
-# Only the examples and the fuzzing phase: with the coverage phase, max_examples would not
-# bound the number of requests.
-schema.config.phases.update(phases=["examples", "fuzzing"])
+# Examples, boundary values (coverage) and fuzzing, valid and invalid data alike.
+schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])
 schema.config.generation.update(max_examples=40)
 
 
@@ -30,6 +30,7 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @schema.parametrize()
+@settings(derandomize=True)  # the same requests every run: CI is reproducible
 def test_the_api_keeps_its_openapi_description(case: schemathesis.Case[Any], api_url: str):
     case.call_and_validate(base_url=api_url)
 

@@ -274,7 +274,7 @@ def test_api_occurrences_regions_and_one_occurrence(site):
 
 @pytest.mark.parametrize(("query", "parameter"), [
     ("from=2026-13-01", "from"), ("to=yesterday", "to"), ("limit=0", "limit"),
-    ("limit=abc", "limit"), ("state=late", "state"), ("lang=de", "lang"),
+    ("limit=abc", "limit"), ("state=late", "state"), ("lang=de", "lang"), ("lang=", "lang"),
     ("colour=red", "colour"),
     ("region=20&region=19", "region"),
 ])

@@ -72,20 +72,25 @@ class SiteData:
         self.feeds_by_id = {spec.id: spec for spec in self.catalogue}
 
     def duties(self, region: str) -> list[DutyState]:
-        """Every active duty of a county (or Helsinki), as of the store's last change."""
+        """Every active duty of a county (or Helsinki), as of the store's last change.
+
+        The loaded states live in a dict that belongs to one fingerprint: a load that began
+        before a change lands in the old dict and never in the new one.
+        """
         with self._lock:
             now = time.monotonic()
             if now - self._checked >= self.poll_seconds or self._fingerprint is None:
                 fingerprint = store_fingerprint(self.engine, self.today())
                 if fingerprint != self._fingerprint:
-                    self._duties.clear()
+                    self._duties = {}
                     self._fingerprint = fingerprint
                 self._checked = now
-            cached = self._duties.get(region)
+            loaded = self._duties
+            cached = loaded.get(region)
         if cached is None:
             cached = duty_states(self.engine, region=region)
             with self._lock:
-                self._duties[region] = cached
+                loaded[region] = cached
         return cached
 
     def viewer(self, token: str | None) -> Viewer | None:

@@ -89,6 +89,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         patch.setenv("YHDYSPINTA_TODAY", TODAY)
         patch.setenv("YHDYSPINTA_PUBLIC_FEEDS", '["region-*"]')
         patch.setenv("YHDYSPINTA_PUBLIC_URL", "https://hyte.example.fi")
+        patch.setenv("YHDYSPINTA_POLL_SECONDS", "0")  # look at the store on every request
         token = _store(database_url, folder)
         from web.server import create
 
@@ -289,3 +290,17 @@ def test_api_unknown_things_are_404(site):
     assert site.get("/api/v1/occurrences?region=99").json()["parameter"] == "region"
     assert site.get("/api/v1/occurrences?obligation=nope").json()["parameter"] == "obligation"
     assert site.get("/api/v1/nothing").status_code == 404
+
+
+def test_a_change_in_the_store_shows_on_the_next_page(site):
+    """The pages keep duty states per county until the store changes, not longer."""
+    duty = "municipal-financial-statements.m105.2025"
+    before = site.get(f"/api/v1/occurrences/{duty}").json()
+    assert before["state"] == "overdue"
+    for step in [s["step"] for s in before["steps"]]:
+        _cli("step", "set", duty, step, "done", "--by", "Hyrynsalmen kunnansihteeri")
+    assert site.get(f"/api/v1/occurrences/{duty}").json()["state"] == "complete"
+    page = site.get("/county/20?term_year=2&obligation=municipal-financial-statements",
+                    lang="en")
+    row = page.text[page.text.index('href="/municipality/105"'):]
+    assert row[:row.index("</tr>")].count("Complete") == 1

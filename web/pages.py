@@ -117,7 +117,7 @@ class PagesApp:
         if method == "POST" and path in ("/login", "/logout"):
             return self.login(request, lang) if path == "/login" else self.logout()
         if method not in ("GET", "HEAD"):
-            raise HttpError(405, "method not allowed")
+            raise HttpError(405, w("bad_request", lang))
         viewer = self.site.viewer(request.cookies.get(KEY_COOKIE))
         page = self.route(request, lang, viewer)
         if isinstance(page, Response):
@@ -327,9 +327,10 @@ class PagesApp:
             lang=lang, t=lambda key, **fields: w(key, lang, **fields), viewer=None,
             switch=[(other, f"/?lang={other}") for other in LANGS], path="/",
             title=title, message=error.message, status=error.status)
-        return Response(error.status, body.encode(),
-                        headers=[(b"content-security-policy", CSP),
-                                 (b"cache-control", b"no-store")])
+        headers = [(b"content-security-policy", CSP), (b"cache-control", b"no-store")]
+        if error.status == 405:
+            headers.append((b"allow", b"GET, HEAD"))
+        return Response(error.status, body.encode(), headers=headers)
 
     def static_file(self, name: str) -> Response:
         """The stylesheet and the copy button's script."""

@@ -190,6 +190,19 @@ def test_bad_parameters_are_a_4xx_page_in_the_language(site, path, status, words
     assert "Traceback" not in page.text
 
 
+def test_other_methods_are_refused_and_head_has_no_body(site):
+    refused = site.post("/county/20", {})
+    assert (refused.status_code, refused.headers["allow"]) == (405, "GET, HEAD")
+    head = asyncio.run(_head(site.app, "/county/20"))
+    assert (head.status_code, head.content) == (200, b"")
+
+
+async def _head(app: Any, path: str) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        return await client.head(path)
+
+
 def test_municipality_page_without_login_shows_no_personal_data(site):
     page = site.get("/municipality/205", lang="en")
     text = page.text

@@ -93,7 +93,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         token = _store(database_url, folder)
         from web.server import create
 
-        yield Site(create(), token)
+        app = create()
+        yield Site(app, token)
+        app.feeds.engine.dispose()
 
 
 def _html_lang(page: httpx.Response) -> str:
@@ -317,3 +319,33 @@ def test_a_change_in_the_store_shows_on_the_next_page(site):
                     lang="en")
     row = page.text[page.text.index('href="/municipality/105"'):]
     assert row[:row.index("</tr>")].count("Complete") == 1
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_pages_and_api_on_postgresql(database_url, monkeypatch):
+    """The same reads (duty states, evidence and audit of many duties) on a real PostgreSQL."""
+    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", database_url)
+    monkeypatch.setenv("YHDYSPINTA_TODAY", TODAY)
+    _cli("sync", "--today", TODAY, "--obligation", "hyte-annual-report-municipality")
+    _cli("step", "set", REPORT, "council", "done", "--by", "Maija Meikäläinen", "--force",
+         "--note", "decided before the earlier steps were recorded",
+         "--evidence", "https://www.kajaani.fi/poytakirjat/kv-16-11-2026")
+    from web.server import create
+
+    app = create()
+    postgres_site = Site(app, "")
+    try:
+        _check_postgres_site(postgres_site)
+    finally:
+        app.feeds.engine.dispose()
+
+
+def _check_postgres_site(postgres_site: Site) -> None:
+    page = postgres_site.get("/municipality/205", lang="en")
+    assert page.status_code == 200
+    assert "https://www.kajaani.fi/poytakirjat/kv-16-11-2026" in page.text
+    assert "Maija" not in page.text
+    county = postgres_site.get("/county/20?term_year=all", lang="en")
+    assert county.text.count('<tr><th scope="row"><a href="/municipality/') == 8
+    detail = postgres_site.get(f"/api/v1/occurrences/{REPORT}").json()
+    assert [s["status"] for s in detail["steps"] if s["step"] == "council"] == ["done"]

@@ -16,10 +16,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from calendars.feeds import FeedSpec, is_public
+from calendars.ics import utc
 from calendars.vuosikello import MarkState, render_vuosikello, svg_to_png
 from calendars.wording import shift_reason, skipped_days
 from obligations.errors import UnknownPartyError
@@ -28,6 +30,7 @@ from obligations.parties import Municipality, Region
 from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
 from state.contacts import list_contacts
+from state.models import AuditRow, EvidenceRow
 from state.queries import DutyState, evidence_and_audit
 from web.feeds import mask_path
 from web.http import (
@@ -55,7 +58,7 @@ from web.views import (
     readable_date,
     select_duties,
 )
-from web.words import negotiate, w
+from web.words import WORDS, negotiate, w
 
 HERE = Path(__file__).parent
 log = logging.getLogger("yhdyspinta.web")
@@ -66,6 +69,7 @@ CSP = (b"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'
        b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 _CODE = re.compile(r"^\d{1,3}$")
 _YEARS = (2021, 2045)
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,8 +249,11 @@ class PagesApp:
         years = sorted({d.occurrence.due_effective.year for d in duties}) or [today.year]
         return Page("municipality.html", {
             "municipality": municipality, "region": region, "term": term,
-            "duties": [self._duty_view(d, lang) for d in duties],
-            "evidence": evidence, "audit": audit, "contacts": contacts,
+            "duties": [self._duty_view(d, lang, evidence.get(d.occurrence.id, []),
+                                       audit.get(d.occurrence.id, [])) for d in duties],
+            "contacts": [(c, role_label(Role(c.role), PartyKind.MUNICIPALITY if
+                                        c.party.startswith("m") else PartyKind.REGION, lang))
+                         for c in contacts] if contacts is not None else None,
             "feeds": self._feeds(municipality, region, lang, viewer),
             "vuosikello_years": years,
             "vuosikello_year": today.year if today.year in years else years[0],
@@ -433,22 +440,30 @@ class PagesApp:
                           "webcal": "webcal://" + url.split("://", 1)[1] if url else None})
         return feeds
 
-    def _duty_view(self, duty: DutyState, lang: Lang) -> dict[str, Any]:
-        """One duty as the municipality page shows it."""
+    def _duty_view(self, duty: DutyState, lang: Lang, evidence: list[EvidenceRow],
+                   audit: list[AuditRow]) -> dict[str, Any]:
+        """One duty as the municipality page shows it, every word in the reader's language."""
         row = duty.occurrence
         definition = self.site.definitions_by_id.get(row.obligation)
+
+        def step_name(step_id: str | None) -> str:
+            if step_id is None or definition is None:
+                return step_id or ""
+            return next((s.names.get(lang) for s in definition.steps if s.id == step_id),
+                        step_id)
+
+        def value(text: str | None) -> str:
+            labels = STEP_STATUS_LABELS.get(text or "")
+            return labels[lang] if labels else (text or "–")
+
         today = self.site.today()
         reason = shift_reason(skipped_days(row.due, row.due_effective),
                               self.site.non_working_days, lang) if row.due != row.due_effective \
             else ""
         steps = []
         for step in duty.steps:
-            step_name = step.step
-            if definition is not None:
-                step_name = next((s.names.get(lang) for s in definition.steps
-                                  if s.id == step.step), step.step)
             steps.append({
-                "name": step_name,
+                "name": step_name(step.step),
                 "role": role_label(Role(step.role), PartyKind(step.party), lang),
                 "due": step.due_effective, "optional": step.optional,
                 "status": STEP_STATUS_LABELS[step.status.value][lang],
@@ -464,6 +479,15 @@ class PagesApp:
             "reason": reason, "state": duty_state(duty, today),
             "days_late": duty.days_late(today), "steps": steps,
             "done": sum(1 for s in required if s.status.closed), "total": len(required),
+            "evidence": [{"step": step_name(e.step), "url": e.url, "decided_by": e.decided_by,
+                          "decided_on": e.decided_on, "section": e.section} for e in evidence],
+            "audit": [{"at": utc(a.at).astimezone(HELSINKI), "actor": a.actor,
+                       "step": step_name(a.step),
+                       "action": w(f"audit.{a.action}", lang) if f"audit.{a.action}" in WORDS
+                       else a.action,
+                       "change": f"{value(a.old_value)} → {value(a.new_value)}"
+                       if a.action.startswith("status") else (a.new_value or ""),
+                       "reason": a.reason} for a in audit],
             "basis": [{"title": b.title.get(lang), "act": b.act,
                        "sections": ", ".join(f"{s} §" for s in b.sections), "url": str(b.url)}
                       for b in definition.legal_basis] if definition else [],

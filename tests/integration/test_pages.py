@@ -214,6 +214,9 @@ def test_municipality_page_without_login_shows_no_personal_data(site):
     assert "Maija" not in text
     assert "kajaani.fi</a>" not in text
     assert "(log in to see)" in text
+    assert ": status not started → done" in text  # the audit in words, not codes
+    finnish = site.get("/municipality/205", lang="fi").text
+    assert ": tila ei aloitettu → valmis" in finnish
     assert site.token not in text
     # region-* is public here: its subscribe box has the addresses; the pair feed is private.
     assert "webcal://hyte.example.fi/public/region-20.en.ics" in text

@@ -25,6 +25,7 @@ from state.errors import SchemaError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SCHEMA_LOCK_KEY = 0x59685363  # "YhSc": PostgreSQL advisory lock around migrations
 
 
 def make_engine(url: str) -> Engine:
@@ -92,6 +93,10 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     before = current_revision(engine)
     _refuse_newer(before)
     with writer(engine).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two first runs on an empty database: the second waits here, then finds the
+            # schema made (SQLite's BEGIN IMMEDIATE does the same).
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK_KEY})")
         command.upgrade(_alembic_config(connection), revision)
     return before, current_revision(engine) or ""
 

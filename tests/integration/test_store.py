@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -84,6 +88,22 @@ def test_migration_from_the_first_schema_keeps_data(engine, definitions, kainuu)
     ensure_schema(engine)
     assert len(audit_trail(engine, REPORT)) == 1
     assert "contact" in sa.inspect(engine).get_table_names()
+
+
+def test_two_first_runs_on_an_empty_database_both_succeed(database_url):
+    """Three processes that find the database empty create the schema once, without error."""
+    exe = str(Path(sys.executable).parent / "yhdyspinta")
+    env = {**os.environ, "YHDYSPINTA_DATABASE_URL": database_url}
+    runs = [subprocess.Popen([exe, "db", "upgrade"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    results = [(run.wait(timeout=120), *run.communicate()) for run in runs]
+    assert [code for code, _, _ in results] == [0, 0, 0], results
+    assert all("Traceback" not in err for _, _, err in results)
+    engine = sa.create_engine(database_url)
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
 
 
 def test_refuses_a_newer_schema(engine):

@@ -152,6 +152,8 @@ class PagesApp:
                 return self.municipality(code, lang, viewer)
             case ["vuosikello", feed, year]:
                 return self.vuosikello(request, feed, year, lang)
+            case ["party", party]:  # what YHDYSPINTA_STATUS_PAGE_URL can point at
+                return self.party(party, lang)
             case ["login"]:
                 return Page("login.html", {"failed": False})
         raise HttpError(404, w("not_found", lang))
@@ -295,6 +297,18 @@ class PagesApp:
             "counts": counts, "party_name": name, "back": href, "states": MarkState,
             "years": [y for y in range(year - 2, year + 3) if _YEARS[0] <= y <= _YEARS[1]],
         })
+
+    def party(self, party: str, lang: Lang) -> Response:
+        """A party id of the store (`m205`, `r20`) to its page, for links in messages."""
+        if re.fullmatch(r"m\d{3}", party):
+            return redirect(f"/municipality/{self._municipality(party[1:], lang).code}")
+        if re.fullmatch(r"r\d{2}", party):
+            region = self._region(party[1:], lang)
+            if region.is_county:
+                return redirect(f"/county/{region.code}")
+            members = self.site.registry.members(region.code)
+            return redirect(f"/municipality/{members[0].code}")
+        raise HttpError(404, w("unknown_party", lang, value=party[:40]))
 
     # --- login ----------------------------------------------------------------------
 

@@ -134,6 +134,11 @@ def test_home_shows_counties_helsinki_and_the_term_year(site):
     found = site.get("/find?q=kajaani")
     assert (found.status_code, found.headers["location"]) == (303, "/municipality/205")
     assert site.get("/find?q=Vasa").headers["location"] == "/municipality/905"
+    for party, page in (("m205", "/municipality/205"), ("r20", "/county/20"),
+                        ("r90", "/municipality/091")):
+        assert site.get(f"/party/{party}").headers["location"] == page
+    assert site.get("/party/m999").status_code == 404
+    assert site.get("/party/x1").status_code == 404
     several = site.get("/find?q=joki", lang="en")
     assert several.status_code == 200
     assert "Several municipalities match “joki”" in several.text

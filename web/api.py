@@ -16,14 +16,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
-from calendars.wording import shift_reason, skipped_days
 from obligations.lang import LANGS, STEP_STATUS_LABELS, Lang
 from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
 from state.queries import DutyState, evidence_and_audit
 from web.http import HttpError, Receive, Response, Scope, Send, read_request
 from web.site import SiteData
-from web.views import cell_of, party_of
+from web.views import cell_of, moved_because, party_of, step_name
 from yhdyspinta import __version__
 
 log = logging.getLogger("yhdyspinta.api")
@@ -314,16 +313,11 @@ class ApiApp:
         row = duty.occurrence
         definition = self.site.definitions_by_id.get(row.obligation)
         cell = cell_of(duty, today)
-        reason = shift_reason(skipped_days(row.due, row.due_effective),
-                              self.site.non_working_days, lang)
+        reason = moved_because(duty, self.site.non_working_days, lang)
         steps = []
         for step in duty.steps:
-            name = step.step
-            if definition is not None:
-                name = next((s.names.get(lang) for s in definition.steps if s.id == step.step),
-                            step.step)
             steps.append(StepOut(
-                step=step.step, name=name, role=step.role,
+                step=step.step, name=step_name(definition, step.step, lang), role=step.role,
                 role_name=role_label(Role(step.role), PartyKind(step.party), lang),
                 party=PartyKind(step.party).value,
                 optional=step.optional, due=step.due, due_effective=step.due_effective,

@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from calendars.feeds import FeedSpec, is_public
 from calendars.ics import utc
 from calendars.vuosikello import MarkState, render_vuosikello, svg_to_png
-from calendars.wording import shift_reason, skipped_days
+from calendars.wording import finnish_date
 from obligations.errors import UnknownPartyError
 from obligations.lang import LANGS, STEP_STATUS_LABELS, Lang
 from obligations.parties import Municipality, Region
@@ -47,16 +47,18 @@ from web.http import (
 from web.site import SiteData, Viewer
 from web.views import (
     MATRIX_CSV_COLUMNS,
+    CountyMatrix,
+    cell_of,
     clock_marks,
     county_matrix,
     current_term,
-    duty_state,
     involves,
     is_county_own,
     matrix_csv_rows,
+    moved_because,
     party_of,
-    readable_date,
     select_duties,
+    step_name,
 )
 from web.words import WORDS, negotiate, w
 
@@ -74,11 +76,10 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A template to render and its values; `private` pages are never cached."""
+    """A template to render and its values."""
 
     template: str
     values: dict[str, Any]
-    private: bool = False
 
 
 class PagesApp:
@@ -89,7 +90,7 @@ class PagesApp:
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
                                autoescape=select_autoescape(default=True),
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.env.globals["readable_date"] = readable_date
+        self.env.globals["readable_date"] = finnish_date
         self.static = {name: (HERE / "static" / name).read_bytes() for name in STATIC}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -129,8 +130,7 @@ class PagesApp:
         body = self.render(page, request, lang, viewer)
         headers = [(b"content-security-policy", CSP), (b"content-language", lang.encode()),
                    (b"vary", b"accept-language, cookie"),
-                   (b"cache-control", b"private, no-store" if viewer or page.private
-                    else b"no-cache")]
+                   (b"cache-control", b"private, no-store" if viewer else b"no-cache")]
         if request.arg("lang") in LANGS:  # remember the switch
             headers.append(cookie_header(LANG_COOKIE, lang, secure=self.secure,
                                          max_age=365 * 86400, http_only=False))
@@ -201,11 +201,7 @@ class PagesApp:
 
     def county(self, request: Request, code: str, lang: Lang) -> Page:
         """The matrix of duties × municipalities, with filters."""
-        region = self._region(code, lang)
-        selection = self._selection(request, lang)
-        duties = self._county_duties(region, selection)
-        matrix = county_matrix(duties, self.site.registry.members(region.code),
-                               self.site.definitions, self.site.today(), lang)
+        region, selection, matrix = self._county_matrix(request, code, lang)
         return Page("county.html", {
             "region": region, "matrix": matrix, "today": self.site.today(), **selection,
             "definitions": self.site.definitions,
@@ -216,11 +212,7 @@ class PagesApp:
 
     def county_csv(self, request: Request, code: str, lang: Lang) -> Response:
         """The county table as CSV (UTF-8 with BOM, so that Excel reads ä and ö)."""
-        region = self._region(code, lang)
-        selection = self._selection(request, lang)
-        duties = self._county_duties(region, selection)
-        matrix = county_matrix(duties, self.site.registry.members(region.code),
-                               self.site.definitions, self.site.today(), lang)
+        region, selection, matrix = self._county_matrix(request, code, lang)
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=MATRIX_CSV_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
@@ -261,7 +253,7 @@ class PagesApp:
             "vuosikello_year": today.year if today.year in years else years[0],
             "pair_feed": f"pair-{municipality.code}" if region.is_county
             else f"municipality-{municipality.code}",
-        }, private=viewer is not None)
+        })
 
     def vuosikello(self, request: Request, feed: str, year_text: str,
                    lang: Lang) -> Page | Response:
@@ -404,11 +396,18 @@ class PagesApp:
                 "term_year_arg": str(term_year) if term_year else "all",
                 "obligations": frozenset(chosen) if chosen else None}
 
-    def _county_duties(self, region: Region, selection: dict[str, Any]) -> list[DutyState]:
+    def _county_matrix(self, request: Request, code: str,
+                       lang: Lang) -> tuple[Region, dict[str, Any], CountyMatrix]:
+        """The county, its checked filters, and the matrix both the page and the CSV show."""
+        region = self._region(code, lang)
+        selection = self._selection(request, lang)
         term = selection["term"]
-        return select_duties(self.site.duties(region.code), term=term.id if term else None,
-                             term_year=selection["term_year"],
-                             obligations=selection["obligations"])
+        duties = select_duties(self.site.duties(region.code), term=term.id if term else None,
+                               term_year=selection["term_year"],
+                               obligations=selection["obligations"])
+        matrix = county_matrix(duties, self.site.registry.members(region.code),
+                               self.site.definitions, self.site.today(), lang)
+        return region, selection, matrix
 
     def _party_duties(self, spec: FeedSpec, lang: Lang) -> tuple[str, list[DutyState], str]:
         """A party's (or pair's) name, its duties, and the page its marks link to."""
@@ -460,43 +459,35 @@ class PagesApp:
         row = duty.occurrence
         definition = self.site.definitions_by_id.get(row.obligation)
 
-        def step_name(step_id: str | None) -> str:
-            if step_id is None or definition is None:
-                return step_id or ""
-            return next((s.names.get(lang) for s in definition.steps if s.id == step_id),
-                        step_id)
-
         def value(text: str | None) -> str:
             labels = STEP_STATUS_LABELS.get(text or "")
             return labels[lang] if labels else (text or "–")
 
         today = self.site.today()
-        reason = shift_reason(skipped_days(row.due, row.due_effective),
-                              self.site.non_working_days, lang) if row.due != row.due_effective \
-            else ""
+        cell = cell_of(duty, today)
+        overdue = duty.overdue_steps(today)
         steps = []
         for step in duty.steps:
             steps.append({
-                "name": step_name(step.step),
+                "name": step_name(definition, step.step, lang),
                 "role": role_label(Role(step.role), PartyKind(step.party), lang),
                 "due": step.due_effective, "optional": step.optional,
                 "status": STEP_STATUS_LABELS[step.status.value][lang],
                 "status_key": step.status.value, "closed": step.status.closed,
-                "late": not step.status.closed and not step.optional
-                and step.due_effective < today,
+                "late": step in overdue,
             })
-        required = [s for s in duty.steps if not s.optional]
         return {
             "id": row.id, "name": definition.names.get(lang) if definition else row.obligation,
             "period": row.period, "party": party_of(duty, self.site.registry, lang),
             "term_year": row.term_year, "due": row.due, "due_effective": row.due_effective,
-            "reason": reason, "state": duty_state(duty, today),
-            "days_late": duty.days_late(today), "steps": steps,
-            "done": sum(1 for s in required if s.status.closed), "total": len(required),
-            "evidence": [{"step": step_name(e.step), "url": e.url, "decided_by": e.decided_by,
-                          "decided_on": e.decided_on, "section": e.section} for e in evidence],
+            "reason": moved_because(duty, self.site.non_working_days, lang),
+            "state": cell.state, "days_late": cell.days_late, "steps": steps,
+            "done": cell.steps_done, "total": cell.steps_total,
+            "evidence": [{"step": step_name(definition, e.step, lang), "url": e.url,
+                          "decided_by": e.decided_by, "decided_on": e.decided_on,
+                          "section": e.section} for e in evidence],
             "audit": [{"at": utc(a.at).astimezone(HELSINKI), "actor": a.actor,
-                       "step": step_name(a.step),
+                       "step": step_name(definition, a.step, lang),
                        "action": w(f"audit.{a.action}", lang) if f"audit.{a.action}" in WORDS
                        else a.action,
                        "change": f"{value(a.old_value)} → {value(a.new_value)}"

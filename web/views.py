@@ -13,7 +13,8 @@ from datetime import date
 
 from calendars.terms import Body, CouncilTerm, term_containing
 from calendars.vuosikello import ClockMark, MarkState
-from calendars.wording import finnish_date, party_display_name
+from calendars.wording import party_display_name, shift_reason, skipped_days
+from calendars.workdays import NonWorkingDays
 from obligations.parties import Municipality, Registry
 from obligations.schema import Lang, ObligationDefinition
 from state.models import Lifecycle
@@ -157,6 +158,14 @@ def clock_marks(duties: Sequence[DutyState], year: int, today: date,
     return marks
 
 
-def readable_date(day: date) -> str:
-    """Dates as they are written in Finland, in all three languages."""
-    return finnish_date(day)
+def step_name(definition: ObligationDefinition | None, step_id: str | None, lang: Lang) -> str:
+    """A checklist step's name in `lang`; its id where the definition no longer has it."""
+    if step_id is None or definition is None:
+        return step_id or ""
+    return next((s.names.get(lang) for s in definition.steps if s.id == step_id), step_id)
+
+
+def moved_because(duty: DutyState, non_working_days: NonWorkingDays, lang: Lang) -> str:
+    """Why the effective date differs from the statutory one ("" when it does not)."""
+    row = duty.occurrence
+    return shift_reason(skipped_days(row.due, row.due_effective), non_working_days, lang)

@@ -258,7 +258,8 @@ def test_each_message_is_keyed_once_per_recipient_channel_and_day(store, smtp, t
     assert max(keys.values()) == 1
 
 
-def _one_message(engine, contact_id: int, key: str = "occ|step|reminder-7|c1|email|2026-12-01"):
+def _one_message(engine, contact_id: int, key: str = "occ|step|reminder-7|c1|email|2026-12-01",
+                 now=None):
     from notify.compose import Message
     from notify.outbox import enqueue
     from notify.plan import Channel, Contact
@@ -268,7 +269,7 @@ def _one_message(engine, contact_id: int, key: str = "occ|step|reminder-7|c1|ema
     message = Message(key=key, contact=contact, channel=Channel.EMAIL, notice_keys=(key,),
                       occurrence_ids=("occ",), subject="s", text="t", html="<p>h</p>", card={},
                       ics=None, lang="sv", summary=())
-    return enqueue(engine, [message])
+    return enqueue(engine, [message], now=now)
 
 
 def test_a_late_failure_does_not_undo_a_send_by_whoever_took_over(store, database_url):
@@ -279,13 +280,14 @@ def test_a_late_failure_does_not_undo_a_send_by_whoever_took_over(store, databas
     engine = make_engine(database_url)
     with engine.connect() as connection:
         contact_id = connection.execute(text("SELECT min(id) FROM contact")).scalar_one()
-    assert _one_message(engine, contact_id).messages == 1
     start = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+    # Queued at the test's own clock, not the real one: claim() takes only what is due.
+    assert _one_message(engine, contact_id, now=start - timedelta(minutes=1)).messages == 1
     (slow,) = claim(engine, limit=1, lease=timedelta(minutes=5), now=start)
     # The slow dispatcher's lease runs out; another takes the message and sends it.
     (fast,) = claim(engine, limit=1, lease=timedelta(minutes=5),
                     now=start + timedelta(minutes=6))
-    mark_sent(engine, fast)
+    mark_sent(engine, fast, now=start + timedelta(minutes=6))
     assert not mark_failed(engine, slow, "timed out", retry_at=start + timedelta(minutes=7))
     assert claim(engine, limit=1, lease=timedelta(0), now=start + timedelta(hours=1)) == []
     with engine.connect() as connection:

@@ -49,9 +49,7 @@ def _api(url: str, path: str, body: dict[str, object] | None = None) -> object:
 
 
 @pytest.fixture
-def prefect_server(tmp_path: Path, postgres_url: str | None) -> Iterator[dict[str, str]]:
-    if postgres_url is None:
-        pytest.skip("no PostgreSQL server here (CI starts one)")
+def prefect_server(tmp_path: Path, postgres_url: str) -> Iterator[dict[str, str]]:
     home = tmp_path / "home"
     home.mkdir()
     port = free_port()

@@ -1,6 +1,6 @@
-"""Sending one claimed message through apprise: email (mailto/mailtos) or Teams (workflows).
+"""Sending one claimed message: email over SMTP (`notify/smtp.py`), Teams through apprise.
 
-Why a fresh plugin and Apprise object per message: apprise throttles every send of one
+Why a fresh plugin and Apprise object per Teams message: apprise throttles every send of one
 plugin object by seconds (its `request_rate_per_sec`), and the first send of a new one
 is not throttled. Parsing the configured URLs is done once; building a plugin from the
 parsed values costs microseconds.
@@ -27,6 +27,7 @@ from notify.channels import (
     secrets_of,
 )
 from notify.outbox import Claimed
+from notify.smtp import SmtpRefusedError, SmtpSender, SmtpServerConfig, build_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +57,19 @@ class AppriseTransport:
         # lazily and not thread-safely; fill it here, before any worker thread, with .ics
         # known even where /etc/mime.types lacks it.
         mimetypes.add_type("text/calendar", ".ics")
-        self._smtp = parse_smtp_url(smtp_url) if smtp_url else None
-        self._secrets = secrets_of(self._smtp) if self._smtp else set()
+        parsed = parse_smtp_url(smtp_url) if smtp_url else None
+        self._secrets = secrets_of(parsed) if parsed else set()
+        self._smtp = SmtpSender(SmtpServerConfig.from_apprise(parsed)) if parsed else None
 
     @property
     def has_email(self) -> bool:
         """True when a sending SMTP server is configured."""
         return self._smtp is not None
+
+    def close(self) -> None:
+        """End the SMTP connections kept open for the run."""
+        if self._smtp is not None:
+            self._smtp.close()
 
     def send(self, claimed: Claimed) -> SendResult:
         """One attempt; never raises for a delivery problem."""
@@ -83,8 +90,7 @@ class AppriseTransport:
         return SendResult(False, f"unknown channel {claimed.channel!r}", permanent=True)
 
     def _email(self, claimed: Claimed, payload: dict[str, Any]) -> SendResult:
-        from apprise.attachment.memory import AttachMemory
-        from apprise.plugins.email import NotifyEmail
+        from email.headerregistry import Address
 
         if self._smtp is None:
             return SendResult(False, "no SMTP server configured (YHDYSPINTA_SMTP_URL)",
@@ -92,18 +98,24 @@ class AppriseTransport:
         if not claimed.email:
             return SendResult(False, f"{claimed.contact_name} has no email address",
                               permanent=True)
-        values = dict(self._smtp)
-        values["targets"] = [claimed.email]
-        values["headers"] = {**(values.get("headers") or {}),
-                             "X-Yhdyspinta-Key": claimed.key[:200],
-                             "Auto-Submitted": "auto-generated"}
-        plugin = NotifyEmail(**values)
-        attach = None
-        if payload.get("ics"):
-            attach = [AttachMemory(content=payload["ics"].encode(), name="yhdyspinta.ics",
-                                   mimetype="text/calendar")]
-        return self._notify(plugin, payload["html"], payload["subject"], "html", attach,
-                            self._secrets)
+        try:
+            to = str(Address(display_name=claimed.contact_name, addr_spec=claimed.email))
+        except (ValueError, IndexError):
+            return SendResult(False, f"{claimed.contact_name} has an unusable email address",
+                              permanent=True)
+        ics = payload["ics"].encode() if payload.get("ics") else None
+        message = build_message(self._smtp.config, to=to, subject=payload["subject"],
+                                text=payload["text"], html=payload["html"], ics=ics,
+                                headers={"X-Yhdyspinta-Key": claimed.key[:200],
+                                         "Auto-Submitted": "auto-generated"})
+        try:
+            self._smtp.send(message)
+        except SmtpRefusedError as error:
+            return SendResult(False, mask(str(error), self._secrets), permanent=error.permanent)
+        except OSError as error:
+            return SendResult(False, mask(f"the SMTP server could not be reached or stalled "
+                                          f"({type(error).__name__}: {error})", self._secrets))
+        return SendResult(True)
 
     def _teams(self, claimed: Claimed, payload: dict[str, Any]) -> SendResult:
         if not claimed.teams:

@@ -61,10 +61,15 @@ class ReceivedMail:
 
 @dataclass
 class SmtpSink:
-    """aiosmtpd handler: keeps every message; refuses with 451 while `refuse` > 0."""
+    """aiosmtpd handler: keeps every message; refuses with `refusal` while `refuse` > 0."""
 
     received: list[ReceivedMail] = field(default_factory=list)
     refuse: int = 0
+    refusal: str = "451 Try again later"
+    raw: list[bytes] = field(default_factory=list)
+    """Every accepted message as it came over the wire."""
+    peers: list[object] = field(default_factory=list)
+    """The client's address of each accepted message (one per connection it came on)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(  # noqa: N802 (aiosmtpd's name)
@@ -73,9 +78,11 @@ class SmtpSink:
         with self.lock:
             if self.refuse > 0:
                 self.refuse -= 1
-                return "451 Try again later"
+                return self.refusal
             content = envelope.content if isinstance(envelope.content, bytes) else \
                 str(envelope.content).encode()
+            self.raw.append(content)
+            self.peers.append(session.peer)
             parsed = email.message_from_bytes(content, policy=email.policy.default)
             assert isinstance(parsed, EmailMessage)
             self.received.append(ReceivedMail(tuple(envelope.rcpt_tos), parsed))

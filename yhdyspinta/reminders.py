@@ -131,14 +131,17 @@ def retry_policy(settings: Settings) -> RetryPolicy:
 
 def send(engine: Engine, settings: Settings, *, workers: int | None = None,
          wait_seconds: float | None = None) -> DispatchReport:
-    """Dispatch the outbox through apprise (email only when its server URL is usable)."""
+    """Dispatch the outbox (email only when its server URL is usable)."""
     from notify.transport import AppriseTransport
 
     transport = AppriseTransport(smtp_url(settings)[0])
     wait = settings.notify_wait_seconds if wait_seconds is None else wait_seconds
-    return dispatch(engine, transport, policy=retry_policy(settings),
-                    workers=workers or settings.notify_workers,
-                    wait_for_retries=timedelta(seconds=wait))
+    try:
+        return dispatch(engine, transport, policy=retry_policy(settings),
+                        workers=workers or settings.notify_workers,
+                        wait_for_retries=timedelta(seconds=wait))
+    finally:
+        transport.close()
 
 
 # --- CLI -----------------------------------------------------------------------------------

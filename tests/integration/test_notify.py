@@ -177,7 +177,8 @@ def test_smtp_down_then_up_delivers_everything_once(store, smtp, teams):
     smtp.stop()
     code, out, _ = store("remind", "--today", "2026-12-01")
     assert code == 1
-    assert "Connection error" in out
+    assert "the SMTP server could not be reached" in out
+    assert "Connection refused" in out
     assert "waiting for a retry" in out
     assert len(teams.posts) == 1  # the failed channel did not hold the other back
     assert smtp.sink.received == []
@@ -323,3 +324,17 @@ def test_bad_notify_settings_are_one_line(cli, monkeypatch, name, value):
     assert code == 1
     assert len(err.splitlines()) == 1
     assert name in err
+
+
+def test_a_permanent_smtp_refusal_is_given_up_at_once(store, smtp, database_url):
+    smtp.sink.refuse, smtp.sink.refusal = 1, "550 5.1.1 Mailbox unknown"
+    code, out, _ = store("remind", "--today", "2026-12-01", "--wait", "5")
+    assert code == 1
+    assert "550" in out
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT state, attempts FROM outbox WHERE last_error LIKE '%550%'")).all()
+    engine.dispose()
+    assert [(state, attempts) for state, attempts in rows] == [("failed", 1)]
+    assert len(smtp.sink.received) >= 1  # the other messages went out

@@ -41,6 +41,8 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	@scripts/test-system-deps
+	@[ tests/js/node_modules/.stamp -nt tests/js/package-lock.json ] || \
+	  (cd tests/js && npm ci --silent --no-audit --no-fund && touch node_modules/.stamp)
 	@$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 bench: $(STAMP)

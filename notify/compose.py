@@ -69,6 +69,13 @@ WORDS: Mapping[str, Mapping[Lang, str]] = {
     "checklist": {"fi": "Tarkistuslista", "sv": "Checklista", "en": "Checklist"},
     "feed": {"fi": "Kalenterisyöte", "sv": "Kalenderflöde", "en": "Calendar feed"},
     "status_page": {"fi": "Tilannesivu", "sv": "Statussida", "en": "Status page"},
+    "more": {"fi": "… ja {count} muuta: katso tilannesivulta.",
+             "sv": "… och {count} till: se statussidan.",
+             "en": "… and {count} more: see the status page."},
+    "more.no_link": {"fi": "… ja {count} muuta: katso sähköpostin kooste tai kalenterisyöte.",
+                     "sv": "… och {count} till: se sammandraget i e-posten eller "
+                           "kalenderflödet.",
+                     "en": "… and {count} more: see the email digest or the calendar feed."},
     "footer": {"fi": "Yhdyspinta – kuntien ja hyvinvointialueiden lakisääteinen yhteistyö. "
                      "Merkitse tehtävä tehdyksi, niin muistutukset loppuvat.",
                "sv": "Yhdyspinta – kommunernas och välfärdsområdenas lagstadgade samarbete. "
@@ -347,6 +354,12 @@ class Composer:
                 party=contact.party, occurrence=occurrence.id)))
         return tuple(links)
 
+    def _status_page(self, contact: Contact) -> str | None:
+        """The contact's party's status page (where a card's "and N more" points)."""
+        if not self.links.status_page or "{occurrence}" in self.links.status_page:
+            return None  # an address of one duty cannot list the rest
+        return self.links.status_page.format(party=contact.party)
+
     # --- rendering --------------------------------------------------------------------
 
     def _message(self, key: str, contact: Contact, channel: Channel,
@@ -365,7 +378,7 @@ class Composer:
             key=key, contact=contact, channel=channel,
             notice_keys=tuple(n.key for n in notices), occurrence_ids=occurrence_ids,
             subject=subject, text=text, html=html,
-            card=_card(subject, intro, sections, words),
+            card=_card(subject, intro, sections, words, self._status_page(contact)),
             ics=self._ics(notified, lang) if channel is Channel.EMAIL else None,
             lang=lang,
             summary=tuple(f"{section.heading}: {item.duty} / {line.step} ({line.due}, "
@@ -388,49 +401,93 @@ class Composer:
         return render_calendar(meta, components)
 
 
+CARD_VERSION = "1.4"
+"""Every element and property used is in Adaptive Cards 1.4, which Teams renders on every
+client; the tests check the cards against that version with Microsoft's own library."""
+
+MAX_POST_BYTES = 28 * 1024
+"""Teams refuses a message over about 28 KB; a card is built to fit, envelope included."""
+
+_ENVELOPE = len(json.dumps({"type": "message", "attachments": [{
+    "contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None,
+    "content": {}}]}))
+
+
+def _size(value: object) -> int:
+    """Bytes of `value` in the posted JSON (apprise sends it with ASCII escapes)."""
+    return len(json.dumps(value))
+
+
+def _card_item(item: Item, words: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A duty's elements: its name, the steps that need attention, basis and checklist."""
+    elements: list[dict[str, Any]] = [{"type": "TextBlock", "text": item.duty,
+                                       "weight": "Bolder", "wrap": True, "spacing": "Medium"}]
+    for line in item.steps:
+        if line.escalation_level:
+            elements.append({"type": "TextBlock", "color": "Attention", "wrap": True,
+                             "text": words["escalated"].format(level=line.escalation_level)})
+        facts = [{"title": words["step"], "value": line.step},
+                 {"title": words["role"], "value": line.role},
+                 {"title": words["due"], "value": f"{line.due} ({line.when})"}]
+        if line.statutory:
+            facts.append({"title": words["statutory"], "value": line.statutory})
+            facts.append({"title": words["why"], "value": line.why or ""})
+        elements.append({"type": "FactSet", "facts": facts})
+    elements.append({"type": "FactSet", "facts": [
+        {"title": words["basis"], "value": f"[{text}]({url})"} for text, url in item.basis]})
+    elements.append({"type": "TextBlock", "text": words["checklist"], "weight": "Bolder",
+                     "wrap": True})
+    # A FactSet lines the values up in a column, which TextBlocks cannot.
+    elements.append({"type": "FactSet", "spacing": "None", "facts": [
+        {"title": f"{'☑' if line.done else '☐'} {line.name}",
+         "value": f"{line.role}, {line.due} ({line.status})"} for line in item.checklist]})
+    return elements
+
+
 def _card(subject: str, intro: str, sections: list[Section],
-          words: Mapping[str, str]) -> dict[str, Any]:
-    """An Adaptive Card (1.4, what Teams workflows render): facts, checklist and links."""
-    body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": subject, "weight": "Bolder", "size": "Large",
-         "wrap": True, "style": "heading"},
-        {"type": "TextBlock", "text": intro, "wrap": True},
-    ]
-    actions: dict[str, str] = {}
-    for section in sections:
-        body.append({"type": "TextBlock", "text": section.heading, "weight": "Bolder",
-                     "size": "Medium", "separator": True, "wrap": True})
-        for item in section.items:
-            body.append({"type": "TextBlock", "text": item.duty, "weight": "Bolder",
-                         "wrap": True, "spacing": "Medium"})
-            for line in item.steps:
-                if line.escalation_level:
-                    body.append({"type": "TextBlock", "color": "Attention", "wrap": True,
-                                 "text": words["escalated"].format(level=line.escalation_level)})
-                facts = [{"title": words["step"], "value": line.step},
-                         {"title": words["role"], "value": line.role},
-                         {"title": words["due"], "value": f"{line.due} ({line.when})"}]
-                if line.statutory:
-                    facts.append({"title": words["statutory"], "value": line.statutory})
-                    facts.append({"title": words["why"], "value": line.why or ""})
-                body.append({"type": "FactSet", "facts": facts})
-            body.append({"type": "FactSet", "facts": [
-                {"title": words["basis"], "value": f"[{text}]({url})"}
-                for text, url in item.basis]})
-            body.append({"type": "TextBlock", "text": words["checklist"], "weight": "Bolder",
-                         "wrap": True})
-            body.extend({"type": "TextBlock", "wrap": True, "spacing": "None",
-                         "text": f"{'☑' if line.done else '☐'} {line.name} – {line.role}, "
-                                 f"{line.due} ({line.status})"}
-                        for line in item.checklist)
-            for title, url in item.links:
-                actions.setdefault(url, title)
+          words: Mapping[str, str], more_url: str | None = None) -> dict[str, Any]:
+    """An Adaptive Card that fits one Teams post.
+
+    The most urgent items come first (sections are in that order), then as many as fit,
+    then "and N more" with a link to where the rest are.
+    """
     card: dict[str, Any] = {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-        "version": "1.4",
-        "body": body,
+        "version": CARD_VERSION,
+        "body": [{"type": "TextBlock", "text": subject, "weight": "Bolder", "size": "Large",
+                  "wrap": True},
+                 {"type": "TextBlock", "text": intro, "wrap": True}],
     }
+    body: list[dict[str, Any]] = card["body"]
+    actions: dict[str, str] = {}
+    if more_url:
+        actions[more_url] = words["status_page"]
+    queue = [(section, index == 0, item) for section in sections
+             for index, item in enumerate(section.items)]
+    # Room kept for the "more" line, the actions' brackets and the envelope.
+    used = _size(card) + _ENVELOPE + 1024
+    shown = 0
+    for section, first, item in queue:
+        elements = _card_item(item, words)
+        if first:
+            elements.insert(0, {"type": "TextBlock", "text": section.heading,
+                                "weight": "Bolder", "size": "Medium", "separator": True,
+                                "wrap": True})
+        links = [(url, title) for title, url in item.links if url not in actions]
+        cost = sum(_size(element) + 2 for element in elements) + sum(
+            _size({"type": "Action.OpenUrl", "title": t, "url": u}) + 2 for u, t in links)
+        if used + cost > MAX_POST_BYTES:
+            break
+        body.extend(elements)
+        actions.update((url, title) for url, title in links)
+        used += cost
+        shown += 1
+    total = len(queue)
+    if shown < total:
+        body.append({"type": "TextBlock", "wrap": True, "separator": True, "weight": "Bolder",
+                     "text": words["more" if more_url else "more.no_link"].format(
+                         count=total - shown)})
     if actions:
         card["actions"] = [{"type": "Action.OpenUrl", "title": title, "url": url}
                            for url, title in actions.items()]

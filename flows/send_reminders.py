@@ -11,6 +11,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
+from prefect.states import Completed, State
 
 from yhdyspinta.settings import Settings
 
@@ -40,8 +41,12 @@ def dispatch_outbox(settings: Settings) -> dict[str, int]:
 
 
 @flow(name="send_reminders", log_prints=True)
-def send_reminders(today: date | None = None) -> dict[str, dict[str, int]]:
-    """Queue and send today's reminders (today in Helsinki unless given)."""
+def send_reminders(today: date | None = None) -> State[dict[str, dict[str, int]]]:
+    """Queue and send today's reminders (today in Helsinki unless given).
+
+    Email notices that could not go out for want of an SMTP server end the run as
+    "Completed with warnings", so that the run's state, not only its log, says so.
+    """
     settings = Settings()
     day = today or datetime.now(HELSINKI).date()
     logger = get_run_logger()
@@ -49,13 +54,20 @@ def send_reminders(today: date | None = None) -> dict[str, dict[str, int]]:
     logger.info("queued: %s", queued)
     if not queued["working_day"]:
         logger.info("%s is not a working day: nothing is sent", day.isoformat())
-        return {"queued": queued, "sent": {"sent": 0, "retrying": 0, "failed": 0}}
+        return Completed(data={"queued": queued,
+                               "sent": {"sent": 0, "retrying": 0, "failed": 0}})
     sent = dispatch_outbox(settings)
     logger.info("sent: %s", sent)
     if sent["failed"]:
         raise RuntimeError(f"{sent['failed']} messages failed for good; see "
                            "`yhdyspinta outbox list --state failed`")
-    return {"queued": queued, "sent": sent}
+    result = {"queued": queued, "sent": sent}
+    if queued["no_email_server"]:
+        warning = (f"not sent: {queued['no_email_server']} email notices, because no email "
+                   "server is configured (YHDYSPINTA_SMTP_URL)")
+        logger.warning(warning)
+        return Completed(name="Completed with warnings", message=warning, data=result)
+    return Completed(data=result)
 
 
 if __name__ == "__main__":

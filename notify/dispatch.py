@@ -52,16 +52,21 @@ class RetryPolicy:
 
 @dataclass
 class DispatchReport:
-    """What one dispatch run did."""
+    """What one dispatch run did, counted in messages (not attempts)."""
 
     sent: int = 0
-    retrying: int = 0
-    """Attempts that failed and will be tried again."""
     failed: int = 0
     """Messages given up on (kept with their error)."""
     errors: list[tuple[str, str]] = field(default_factory=list)
     """(message key, error) of each failed attempt, secrets masked."""
+    waiting: set[str] = field(default_factory=set)
+    """Keys of messages whose last attempt in this run failed and that will be tried again."""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def retrying(self) -> int:
+        """Messages left for a later attempt (one that failed, then went, is not counted)."""
+        return len(self.waiting)
 
 
 def dispatch(
@@ -110,6 +115,7 @@ def _attempt(engine: Engine, sender: Sender, claimed: Claimed, policy: RetryPoli
         mark_sent(engine, claimed, clock())
         with report.lock:
             report.sent += 1
+            report.waiting.discard(claimed.key)
         return
     problem = result.error or "failed"
     retry_at = None if result.permanent else policy.retry_at(claimed.attempts, clock())
@@ -119,5 +125,6 @@ def _attempt(engine: Engine, sender: Sender, claimed: Claimed, policy: RetryPoli
         report.errors.append((claimed.key, problem))
         if retry_at is None:
             report.failed += 1
+            report.waiting.discard(claimed.key)
         else:
-            report.retrying += 1
+            report.waiting.add(claimed.key)

@@ -211,6 +211,13 @@ MESSAGES: Mapping[str, Mapping[Lang, str]] = {
                              "puuttuu.",
                        "sv": "Obs: {name} skulle få e-post, men YHDYSPINTA_SMTP_URL saknas.",
                        "en": "Note: {name} would get email, but YHDYSPINTA_SMTP_URL is not set."},
+    "remind.no_email_server": {
+        "fi": "Lähettämättä: {count} sähköpostimuistutusta, koska sähköpostipalvelinta ei ole "
+              "asetettu (YHDYSPINTA_SMTP_URL).",
+        "sv": "Inte skickade: {count} påminnelser per e-post, eftersom ingen e-postserver är "
+              "inställd (YHDYSPINTA_SMTP_URL).",
+        "en": "Not sent: {count} email notices, because no email server is configured "
+              "(YHDYSPINTA_SMTP_URL)."},
     "remind.unaddressed": {
         "fi": "Huom: {count} muistutukselle ei löytynyt yhteyshenkilöä ({parties} osapuolta: "
               "{shown}). Tuo yhteyshenkilöt: `yhdyspinta contacts import`.",

@@ -221,12 +221,14 @@ def queue_reminders(inputs: Inputs, today: date,
         plan_ = plan_reminders(engine, inputs.settings, inputs.definitions, inputs.registry,
                                inputs.configuration, today, obligations=obligations)
         if not plan_.working_day:
-            return {"working_day": 0, "messages": 0, "notices": 0, "unaddressed": 0}
+            return {"working_day": 0, "messages": 0, "notices": 0, "already_queued": 0,
+                    "unaddressed": 0, "no_email_server": 0}
         report = queue(engine, plan_)
     finally:
         engine.dispose()
     return {"working_day": 1, "messages": report.messages, "notices": report.notices,
-            "unaddressed": len(plan_.unaddressed)}
+            "already_queued": plan_.already_queued + report.already_queued,
+            "unaddressed": len(plan_.unaddressed), "no_email_server": plan_.no_email_server}
 
 
 def export_all(inputs: Inputs, outdir: Path, today: date,

@@ -49,6 +49,10 @@ class RemindPlan:
     unaddressed: tuple[Unaddressed, ...]
     email_without_server: tuple[str, ...]
     """Contacts with an email address while no SMTP server is configured."""
+    already_queued: int = 0
+    """Today's notices that an earlier run queued (they are not queued again)."""
+    no_email_server: int = 0
+    """Today's notices by email not sent because no SMTP server is configured."""
 
 
 def smtp_url(settings: Settings) -> tuple[str | None, str | None]:
@@ -72,10 +76,11 @@ def contacts_for_notices(engine: Engine, settings: Settings) -> tuple[list[Conta
     email_works = smtp_url(settings)[0] is not None
     for row in list_contacts(engine):
         channels: list[Channel] = []
-        if row.email and email_works:
+        if row.email:
+            # Planned even without a server, so that what cannot go out is counted.
             channels.append(Channel.EMAIL)
-        elif row.email:
-            unreachable.append(row.name)
+            if not email_works:
+                unreachable.append(row.name)
         if row.teams:
             channels.append(Channel.TEAMS)
         assert row.id is not None
@@ -109,12 +114,17 @@ def plan_reminders(
                            catch_up_days=settings.notify_catch_up_days)
     queued = queued_notice_keys(engine, [n.key for n in notices.notices])
     fresh = [n for n in notices.notices if n.key not in queued]
+    no_server = 0
+    if unreachable:
+        no_server = sum(1 for n in fresh if n.channel is Channel.EMAIL)
+        fresh = [n for n in fresh if n.channel is not Channel.EMAIL]
     renderer = FeedRenderer(definitions=by_id, registry=registry,
                             non_working_days=non_working_days, occurrences=view, prodid=PRODID)
     links = Links(public_url=settings.public_url, public_feeds=frozenset(settings.public_feeds),
                   status_page=settings.status_page_url)
     messages = Composer(renderer, today, links).compose(fresh)
-    return RemindPlan(today, True, tuple(messages), notices.unaddressed, tuple(unreachable))
+    return RemindPlan(today, True, tuple(messages), notices.unaddressed, tuple(unreachable),
+                      already_queued=len(queued), no_email_server=no_server)
 
 
 def queue(engine: Engine, plan: RemindPlan) -> QueueReport:
@@ -171,6 +181,8 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
     if smtp_problem is None:
         for name in plan.email_without_server:
             print(t("remind.no_smtp", lang, name=name), file=out)
+    if plan.no_email_server:
+        print(t("remind.no_email_server", lang, count=plan.no_email_server), file=out)
     if plan.unaddressed:
         parties = sorted({p for missing in plan.unaddressed for p in missing.parties})
         shown = " ".join(parties[:12]) + (" …" if len(parties) > 12 else "")
@@ -185,7 +197,7 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
         return EXIT_OK
     queued = queue(engine, plan)
     print(t("remind.queued", lang, messages=queued.messages, notices=queued.notices,
-            already=queued.already_queued), file=out)
+            already=plan.already_queued + queued.already_queued), file=out)
     report = send(engine, ctx.settings, workers=args.workers, wait_seconds=args.wait)
     for message_key, problem in report.errors:
         print(t("remind.error", lang, message=message_key, error=problem), file=out)

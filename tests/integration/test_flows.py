@@ -72,9 +72,42 @@ def test_reminder_flow_sends_on_a_working_day_and_a_rerun_sends_nothing(
         again = send_reminders(today=date(2026, 12, 1))
         assert again["queued"]["messages"] == 0
         assert again["sent"]["sent"] == 0
+        assert again["queued"]["already_queued"] >= 1
         assert len(smtp.sink.received) == 1
     finally:
         smtp.stop()
+
+
+def test_reminder_flow_without_an_email_server_says_so_in_its_state(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.send_reminders import send_reminders
+    from obligations.parties import load_registry
+    from state.contacts import import_contacts, parse_contacts
+    from state.db import ensure_schema
+    from yhdyspinta.cli import main
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", url)
+    monkeypatch.delenv("YHDYSPINTA_SMTP_URL", raising=False)
+    assert main(["sync", "--today", "2026-11-28", "--obligation", "municipal-budget"]) == 0
+    engine = make_engine(url)
+    ensure_schema(engine)
+    import_contacts(engine, parse_contacts(
+        "party,role,name,email,teams,language,delivery\n"
+        "205,coordinator,Maija Meikäläinen,maija@kajaani.fi,,fi,single\n",
+        "contacts.csv", load_registry()))
+    engine.dispose()
+    state = send_reminders(today=date(2026, 12, 1), return_state=True)
+    assert state.is_completed()
+    assert state.name == "Completed with warnings"
+    result = state.result()
+    assert isinstance(result, dict)
+    missed = result["queued"]["no_email_server"]
+    assert missed >= 1
+    assert state.message == (f"not sent: {missed} email notices, because no email server is "
+                             "configured (YHDYSPINTA_SMTP_URL)")
+    assert result["queued"]["messages"] == 0
 
 
 def _artifacts(prefix: str) -> dict[str, object]:

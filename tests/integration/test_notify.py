@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -197,6 +198,7 @@ def test_teams_500_and_429_are_retried_then_delivered_once(store, smtp, teams):
     assert code == 0, out
     assert "error=500" in out
     assert "error=429" in out
+    assert "to retry later 0, given up 0." in out  # both failures went through in the end
     assert len(teams.posts) == 1
     code, out, _ = store("outbox", "list", "--state", "sent")
     teams_rows = [line for line in out.splitlines() if " teams " in line]
@@ -338,3 +340,25 @@ def test_a_permanent_smtp_refusal_is_given_up_at_once(store, smtp, database_url)
     engine.dispose()
     assert [(state, attempts) for state, attempts in rows] == [("failed", 1)]
     assert len(smtp.sink.received) >= 1  # the other messages went out
+
+
+def test_a_second_run_says_how_many_were_queued_before(store, smtp, teams):
+    code, first, _ = store("remind", "--today", "2026-12-01")
+    assert code == 0, first
+    queued = re.search(r"Queued (\d+) messages \((\d+) notices; 0 were queued before\)", first)
+    assert queued is not None
+    assert int(queued[1]) >= 1
+    code, again, _ = store("remind", "--today", "2026-12-01")
+    assert code == 0, again
+    assert f"Queued 0 messages (0 notices; {queued[2]} were queued before)." in again
+
+
+def test_email_notices_without_a_server_are_counted(store, smtp, teams, monkeypatch):
+    monkeypatch.delenv("YHDYSPINTA_SMTP_URL")
+    code, out, _ = store("remind", "--today", "2026-12-01", "--dry-run")
+    assert code == 0, out
+    counted = re.search(r"Not sent: (\d+) email notices, because no email server is "
+                        r"configured \(YHDYSPINTA_SMTP_URL\)\.", out)
+    assert counted is not None
+    assert int(counted[1]) >= 2  # Anna's and Erik's
+    assert "Erik Åström would get email" in out

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
-from prefect.states import Completed, State
+from prefect.client.schemas.objects import State
+from prefect.states import Completed
 
 from yhdyspinta.settings import Settings
 

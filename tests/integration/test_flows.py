@@ -61,15 +61,20 @@ def test_reminder_flow_sends_on_a_working_day_and_a_rerun_sends_nothing(
     smtp.start()
     try:
         monkeypatch.setenv("YHDYSPINTA_SMTP_URL", smtp.url())
-        saturday = send_reminders(today=date(2026, 12, 5))
+        def run(day: date) -> dict[str, dict[str, int]]:
+            result = send_reminders(today=day, return_state=True).result()
+            assert isinstance(result, dict)
+            return result
+
+        saturday = run(date(2026, 12, 5))
         assert saturday["queued"]["working_day"] == 0
         assert smtp.sink.received == []
-        first = send_reminders(today=date(2026, 12, 1))
+        first = run(date(2026, 12, 1))
         assert first["sent"] == {"sent": 1, "retrying": 0, "failed": 0}
         (mail,) = smtp.sink.received
         assert mail.message["Subject"].startswith("Yhdyspinta 1.12.2026: ")
         assert "Kunnan talousarvio ja -suunnitelma 2027 – Kajaani" in mail.part("text/plain")
-        again = send_reminders(today=date(2026, 12, 1))
+        again = run(date(2026, 12, 1))
         assert again["queued"]["messages"] == 0
         assert again["sent"]["sent"] == 0
         assert again["queued"]["already_queued"] >= 1

@@ -373,13 +373,12 @@ class Composer:
         text = env.get_template("message.txt").render(context)
         html = env.get_template("message.html").render(context)
         occurrence_ids = tuple(dict.fromkeys(i.occurrence_id for s in sections for i in s.items))
-        notified = tuple(dict.fromkeys(n.trigger.occurrence_id for n in notices))
         return Message(
             key=key, contact=contact, channel=channel,
             notice_keys=tuple(n.key for n in notices), occurrence_ids=occurrence_ids,
             subject=subject, text=text, html=html,
             card=_card(subject, intro, sections, words, self._status_page(contact)),
-            ics=self._ics(notified, lang) if channel is Channel.EMAIL else None,
+            ics=self._ics(occurrence_ids, lang) if channel is Channel.EMAIL else None,
             lang=lang,
             summary=tuple(f"{section.heading}: {item.duty} / {line.step} ({line.due}, "
                           f"{line.when})" for section in sections for item in section.items
@@ -387,7 +386,7 @@ class Composer:
         )
 
     def _ics(self, occurrence_ids: Sequence[str], lang: Lang) -> bytes:
-        """The notified duties with their checklists, to add to any calendar."""
+        """Every duty the message lists, with its checklist, to add to any calendar."""
         renderer = self.renderer
         components: list[bytes] = []
         for occurrence_id in occurrence_ids:

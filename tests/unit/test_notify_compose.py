@@ -90,3 +90,18 @@ def test_a_digest_groups_steps_by_duty_and_has_a_stable_key(renderer):
     assert first.text.count("Tarkistuslista:") == 3
     assert "== Tulossa 30 päivän sisällä ==" in first.text
     assert "Eskalointi, taso 1" in first.text
+
+
+def test_a_digests_calendar_holds_every_duty_it_lists(renderer):
+    from dataclasses import replace
+
+    (occurrence,) = renderer.occurrences
+    other = replace(occurrence, id=f"{OCCURRENCE}-other")
+    both = replace(renderer, occurrences=[occurrence, other])
+    contact = _contact(delivery="digest", language="en")
+    # Only the first duty is reminded of today; the other is listed as coming or overdue.
+    (digest,) = Composer(both, date(2027, 3, 22)).compose([_notice(both, contact)])
+    assert digest.ics is not None
+    assert set(digest.occurrence_ids) == {OCCURRENCE, other.id}
+    for occurrence_id in digest.occurrence_ids:
+        assert f"UID:{occurrence_id}@yhdyspinta.fi".encode() in digest.ics

@@ -28,14 +28,17 @@ def queue_reminders(settings: Settings, today: date) -> dict[str, int]:
 
 
 @task(name="dispatch-outbox", retries=2, retry_delay_seconds=60)
-def dispatch_outbox(settings: Settings) -> dict[str, int]:
-    """Send what is due in the outbox, retrying failures for a while."""
+def dispatch_outbox(settings: Settings, today: date) -> dict[str, int]:
+    """Send what is due in the outbox, retrying failures for a while.
+
+    Nothing written for an earlier day goes out: its "days to go" would be wrong.
+    """
     from state.db import make_engine
     from yhdyspinta.reminders import send
 
     engine = make_engine(settings.effective_database_url)
     try:
-        report = send(engine, settings)
+        report = send(engine, settings, today)
     finally:
         engine.dispose()
     return {"sent": report.sent, "retrying": report.retrying, "failed": report.failed}
@@ -57,7 +60,7 @@ def send_reminders(today: date | None = None) -> State[dict[str, dict[str, int]]
         logger.info("%s is not a working day: nothing is sent", day.isoformat())
         return Completed(data={"queued": queued,
                                "sent": {"sent": 0, "retrying": 0, "failed": 0}})
-    sent = dispatch_outbox(settings)
+    sent = dispatch_outbox(settings, day)
     logger.info("sent: %s", sent)
     if sent["failed"]:
         raise RuntimeError(f"{sent['failed']} messages failed for good; see "

@@ -165,12 +165,15 @@ class Message:
     lang: Lang
     summary: tuple[str, ...]
     """One line per item, for `remind --dry-run`."""
+    day: date | None = None
+    """The day the text was written for ("3 days to go"): on a later day it is wrong."""
 
     def payload(self) -> str:
         """What the outbox keeps: everything the sender needs, nothing secret."""
         return json.dumps({
             "subject": self.subject, "text": self.text, "html": self.html, "card": self.card,
             "ics": self.ics.decode() if self.ics is not None else None, "lang": self.lang,
+            "day": self.day.isoformat() if self.day is not None else None,
         }, ensure_ascii=False, sort_keys=True)
 
 
@@ -383,6 +386,7 @@ class Composer:
             summary=tuple(f"{section.heading}: {item.duty} / {line.step} ({line.due}, "
                           f"{line.when})" for section in sections for item in section.items
                           for line in item.steps),
+            day=self.today,
         )
 
     def _ics(self, occurrence_ids: Sequence[str], lang: Lang) -> bytes:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import Engine
@@ -78,14 +78,18 @@ def dispatch(
     wait_for_retries: timedelta = timedelta(0),
     clock: Callable[[], datetime] = utcnow,
     sleep: Callable[[float], None] = time.sleep,
+    today: date | None = None,
 ) -> DispatchReport:
-    """Send everything due; retry for up to `wait_for_retries`, then leave the rest pending."""
+    """Send everything due; retry for up to `wait_for_retries`, then leave the rest pending.
+
+    With `today`, nothing written for an earlier day goes out (see `outbox.expire_stale`).
+    """
     report = DispatchReport()
     give_up_waiting = clock() + wait_for_retries
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     try:
         while True:
-            batch = claim(engine, limit=workers, lease=policy.lease, now=clock())
+            batch = claim(engine, limit=workers, lease=policy.lease, now=clock(), today=today)
             if not batch:
                 upcoming = next_attempt(engine)
                 if upcoming is None or upcoming > give_up_waiting:

@@ -12,11 +12,12 @@ message: at most the messages in flight at that moment (one per sending worker).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine, func, or_, select, text, update
+from sqlalchemy import Engine, delete, func, or_, select, text, update
 from sqlmodel import Session, col
 
 from calendars.ics import utc
@@ -118,9 +119,45 @@ def enqueue(engine: Engine, messages: Sequence[Message], now: datetime | None = 
     return QueueReport(added_messages, added_notices, skipped)
 
 
+def expire_stale(engine: Engine, today: date) -> int:
+    """Unsent messages written for an earlier day become obsolete; their notices are freed.
+
+    A message says "3 days to go" for the day it was written: sent a day later it is wrong.
+    Freeing its notices lets the next planning (which catches up on missed reminders)
+    queue them again in a message written for its own day.
+    """
+    with write_session(engine) as session:
+        rows = list(session.execute(
+            select(OutboxRow).where(col(OutboxRow.state).in_(
+                [OutboxState.PENDING.value, OutboxState.SENDING.value]))
+            .with_for_update(skip_locked=True)).scalars())
+        stale = [row for row in rows if _is_stale(row, today)]
+        _retire(session, stale, today)
+    return len(stale)
+
+
+def _is_stale(row: OutboxRow, today: date) -> bool:
+    day = json.loads(row.payload).get("day")
+    return day is not None and date.fromisoformat(day) < today
+
+
+def _retire(session: Session, rows: Sequence[OutboxRow], today: date) -> None:
+    ids = [row.id for row in rows if row.id is not None]
+    if not ids:
+        return
+    session.execute(delete(OutboxItemRow).where(col(OutboxItemRow.outbox_id).in_(ids)))
+    for row in rows:
+        row.state = OutboxState.OBSOLETE.value
+        row.last_error = f"written for {json.loads(row.payload)['day']}, not sent on " \
+                         f"{today.isoformat()}"
+
+
 def claim(engine: Engine, *, limit: int, lease: timedelta, now: datetime | None = None,
-          ) -> list[Claimed]:
-    """Take up to `limit` messages that are due (or whose dispatcher's lease ran out)."""
+          today: date | None = None) -> list[Claimed]:
+    """Take up to `limit` messages that are due (or whose dispatcher's lease ran out).
+
+    With `today`, a message written for an earlier day is retired instead (`expire_stale`).
+    """
     moment = now or utcnow()
     due = or_(
         (col(OutboxRow.state) == OutboxState.PENDING.value)
@@ -135,6 +172,10 @@ def claim(engine: Engine, *, limit: int, lease: timedelta, now: datetime | None 
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).scalars())
+        if today is not None:
+            stale = [row for row in rows if _is_stale(row, today)]
+            _retire(session, stale, today)
+            rows = [row for row in rows if row not in stale]
         closed = _closed_messages(session, [row.id for row in rows if row.id is not None])
         claimed = []
         for row in rows:

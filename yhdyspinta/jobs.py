@@ -212,12 +212,14 @@ def write_feeds(inputs: Inputs, specs: Sequence[FeedSpec], outdir: Path, today: 
 def queue_reminders(inputs: Inputs, today: date,
                     obligations: frozenset[str] | None = None) -> dict[str, int]:
     """Plan today's notices (of the chosen obligations) and queue their messages."""
+    from notify.outbox import expire_stale
     from state.db import ensure_schema, make_engine
     from yhdyspinta.reminders import plan_reminders, queue
 
     engine = make_engine(inputs.settings.effective_database_url)
     try:
         ensure_schema(engine)
+        expire_stale(engine, today)
         plan_ = plan_reminders(engine, inputs.settings, inputs.definitions, inputs.registry,
                                inputs.configuration, today, obligations=obligations)
         if not plan_.working_day:

@@ -18,7 +18,14 @@ from calendars.feeds import FeedRenderer
 from calendars.workdays import finnish_non_working_days
 from notify.compose import Composer, Links, Message
 from notify.dispatch import DispatchReport, RetryPolicy, dispatch
-from notify.outbox import QueueReport, enqueue, outbox_rows, queued_notice_keys, retry_failed
+from notify.outbox import (
+    QueueReport,
+    enqueue,
+    expire_stale,
+    outbox_rows,
+    queued_notice_keys,
+    retry_failed,
+)
 from notify.plan import Channel, Contact, Unaddressed, plan_notices
 from obligations.config import Configuration
 from obligations.parties import Registry
@@ -139,7 +146,7 @@ def retry_policy(settings: Settings) -> RetryPolicy:
                        lease=timedelta(seconds=settings.notify_lease_seconds))
 
 
-def send(engine: Engine, settings: Settings, *, workers: int | None = None,
+def send(engine: Engine, settings: Settings, today: date, *, workers: int | None = None,
          wait_seconds: float | None = None) -> DispatchReport:
     """Dispatch the outbox (email only when its server URL is usable)."""
     from notify.transport import AppriseTransport
@@ -149,7 +156,7 @@ def send(engine: Engine, settings: Settings, *, workers: int | None = None,
     try:
         return dispatch(engine, transport, policy=retry_policy(settings),
                         workers=workers or settings.notify_workers,
-                        wait_for_retries=timedelta(seconds=wait))
+                        wait_for_retries=timedelta(seconds=wait), today=today)
     finally:
         transport.close()
 
@@ -174,6 +181,8 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
     registry = ctx.registry()
     configuration = ctx.configuration(definitions, registry)
     engine = engine_for(ctx)
+    if not args.dry_run:
+        expire_stale(engine, today)
     plan = plan_reminders(engine, ctx.settings, definitions, registry, configuration, today)
     if not plan.working_day:
         print(t("remind.non_working_day", lang, today=today.isoformat()), file=out)
@@ -198,7 +207,7 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
     queued = queue(engine, plan)
     print(t("remind.queued", lang, messages=queued.messages, notices=queued.notices,
             already=plan.already_queued + queued.already_queued), file=out)
-    report = send(engine, ctx.settings, workers=args.workers, wait_seconds=args.wait)
+    report = send(engine, ctx.settings, today, workers=args.workers, wait_seconds=args.wait)
     for message_key, problem in report.errors:
         print(t("remind.error", lang, message=message_key, error=problem), file=out)
     print(t("remind.sent", lang, sent=report.sent, retrying=report.retrying,

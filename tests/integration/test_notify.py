@@ -362,3 +362,26 @@ def test_email_notices_without_a_server_are_counted(store, smtp, teams, monkeypa
     assert counted is not None
     assert int(counted[1]) >= 2  # Anna's and Erik's
     assert "Erik Åström would get email" in out
+
+
+def test_a_message_written_for_an_earlier_day_is_never_sent_but_written_again(
+        store, smtp, teams, database_url):
+    smtp.stop()  # 1.12: the messages are queued, and the mail server is down all day
+    code, out, _ = store("remind", "--today", "2026-12-01")
+    assert code == 1, out
+    assert smtp.sink.received == []
+    smtp.start()
+    code, out, _ = store("remind", "--today", "2026-12-02", "--wait", "5")
+    assert code == 0, out
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        retired = connection.execute(text(
+            "SELECT count(*) FROM outbox WHERE state = 'obsolete' AND channel = 'email' "
+            "AND last_error LIKE 'written for 2026-12-01, not sent on 2026-12-02'")).scalar_one()
+    engine.dispose()
+    assert retired >= 1
+    assert smtp.sink.received
+    for mail in smtp.sink.received:
+        # Written again on 2.12 (the missed reminders caught up), with that day's count.
+        assert "2026-12-02" in mail.key
+        assert "(30 dagar kvar)" not in mail.part("text/plain")

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from obligations.errors import Problem
+from obligations.errors import Problem, one_line
 from obligations.lang import LANGS, STEP_STATUS_LABELS, Lang
 
 MESSAGES: Mapping[str, Mapping[Lang, str]] = {
@@ -339,6 +339,12 @@ MESSAGES: Mapping[str, Mapping[Lang, str]] = {
     "error.bad_date": {"fi": "virheellinen päivämäärä {value!r} (muoto VVVV-KK-PP)",
                        "sv": "ogiltigt datum {value!r} (format ÅÅÅÅ-MM-DD)",
                        "en": "invalid date {value!r} (expected YYYY-MM-DD)"},
+    "error.today_range": {"fi": "päivä {value!r} ei ole välillä {first}–{last}",
+                          "sv": "dagen {value!r} ligger inte mellan {first} och {last}",
+                          "en": "the day {value!r} is not between {first} and {last}"},
+    "error.bad_seconds": {"fi": "{value!r} ei ole sekuntimäärä (yli 0, enintään 3600)",
+                          "sv": "{value!r} är inget antal sekunder (över 0, högst 3600)",
+                          "en": "{value!r} is not a number of seconds (above 0, at most 3600)"},
     "error.settings": {"fi": "virheellinen asetus {name}: {reason}",
                        "sv": "ogiltig inställning {name}: {reason}",
                        "en": "invalid setting {name}: {reason}"},
@@ -390,6 +396,67 @@ MESSAGES: Mapping[str, Mapping[Lang, str]] = {
                         "en": "{count} parties"},
     "summary.candidate": {"fi": "(ehdokas)", "sv": "(kandidat)", "en": "(candidate)"},
 }
+
+_SETTING_REASONS: Mapping[str, Mapping[Lang, str]] = {
+    # pydantic's own error types, by their `type`, and ours (`setting_*`, settings.py)
+    "int_parsing": {"fi": "ei ole kokonaisluku", "sv": "är inte ett heltal",
+                    "en": "not a whole number"},
+    "int_from_float": {"fi": "ei ole kokonaisluku", "sv": "är inte ett heltal",
+                       "en": "not a whole number"},
+    "float_parsing": {"fi": "ei ole luku", "sv": "är inte ett tal", "en": "not a number"},
+    "finite_number": {"fi": "ei ole äärellinen luku", "sv": "är inte ett ändligt tal",
+                      "en": "not a finite number"},
+    "greater_than": {"fi": "pitää olla suurempi kuin {gt}", "sv": "måste vara större än {gt}",
+                     "en": "must be greater than {gt}"},
+    "greater_than_equal": {"fi": "pitää olla vähintään {ge}", "sv": "måste vara minst {ge}",
+                           "en": "must be at least {ge}"},
+    "less_than_equal": {"fi": "saa olla enintään {le}", "sv": "får vara högst {le}",
+                        "en": "must be at most {le}"},
+    "date_from_datetime_parsing": {"fi": "ei ole päivämäärä (VVVV-KK-PP)",
+                                   "sv": "är inget datum (ÅÅÅÅ-MM-DD)",
+                                   "en": "not a date (YYYY-MM-DD)"},
+    "date_parsing": {"fi": "ei ole päivämäärä (VVVV-KK-PP)", "sv": "är inget datum (ÅÅÅÅ-MM-DD)",
+                     "en": "not a date (YYYY-MM-DD)"},
+    "setting_url_scheme": {"fi": "vain http://- tai https://-osoitteet käyvät",
+                           "sv": "endast http://- eller https://-adresser",
+                           "en": "only http:// or https:// addresses"},
+    "setting_url_malformed": {"fi": "ei ole kelvollinen http(s)-osoite",
+                              "sv": "är ingen giltig http(s)-adress",
+                              "en": "not a valid http(s) address"},
+    "setting_database_malformed": {
+        "fi": "ei ole tietokannan osoite, esim. sqlite:///var/yhdyspinta.db tai "
+              "postgresql+psycopg://käyttäjä:salasana@palvelin/kanta",
+        "sv": "är ingen databasadress, t.ex. sqlite:///var/yhdyspinta.db eller "
+              "postgresql+psycopg://användare:lösenord@värd/databas",
+        "en": "not a database URL such as sqlite:///var/yhdyspinta.db or "
+              "postgresql+psycopg://user:password@host/db"},
+    "setting_database_dialect": {"fi": "tuntematon tietokanta {backend!r}",
+                                 "sv": "okänd databas {backend!r}",
+                                 "en": "unknown database {backend!r}"},
+    "setting_database_driver": {"fi": "tietokanta-ajuria {driver!r} ei ole asennettu",
+                                "sv": "databasdrivrutinen {driver!r} är inte installerad",
+                                "en": "the database driver {driver!r} is not installed"},
+    "setting_not_a_folder": {"fi": "{path} ei ole kansio", "sv": "{path} är ingen mapp",
+                             "en": "{path} is not a folder"},
+    "setting_today_range": {"fi": "pitää olla välillä {first}–{last}",
+                            "sv": "måste ligga mellan {first} och {last}",
+                            "en": "must lie between {first} and {last}"},
+}
+
+
+def setting_reason(error_type: str, context: Mapping[str, Any], english: str,
+                   lang: Lang) -> str:
+    """Why a setting is bad, in `lang` where we have the words (pydantic's English if not).
+
+    Never the value itself: a setting may hold a secret.
+    """
+    words = _SETTING_REASONS.get(error_type)
+    if words is None:
+        return one_line(english.removeprefix("Value error, "))
+    shown = {k: int(v) if isinstance(v, float) and v.is_integer() else v
+             for k, v in context.items()}
+    return one_line(words[lang].format(**shown))
+
 
 _PROBLEM_MESSAGES: Mapping[str, Mapping[Lang, str]] = {
     "missing": {"fi": "pakollinen kenttä puuttuu", "sv": "obligatoriskt fält saknas",

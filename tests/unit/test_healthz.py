@@ -15,7 +15,7 @@ def _ask(method: str, path: str = "/healthz") -> httpx.Response:
     app = FeedApp(engine=None, make_renderer=None)  # type: ignore[arg-type]
 
     async def request() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             return await c.request(method, path)
 

@@ -8,7 +8,6 @@ subscriber, and are then never cached. Bad input is a 4xx page in the reader's l
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 import logging
 import re
@@ -61,6 +60,7 @@ from web.views import (
     step_name,
 )
 from web.words import WORDS, negotiate, w
+from yhdyspinta.csvsafe import formula_safe_writer
 
 HERE = Path(__file__).parent
 log = logging.getLogger("yhdyspinta.web")
@@ -214,7 +214,7 @@ class PagesApp:
         """The county table as CSV (UTF-8 with BOM, so that Excel reads ä and ö)."""
         region, selection, matrix = self._county_matrix(request, code, lang)
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=MATRIX_CSV_COLUMNS, lineterminator="\r\n")
+        writer = formula_safe_writer(out, MATRIX_CSV_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(matrix_csv_rows(matrix, region.name(lang), lang))
         name = f"yhdyspinta-{region.code}-{selection['term_year_arg']}.csv"

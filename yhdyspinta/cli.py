@@ -494,9 +494,9 @@ def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _print_plan(output_format: str, run: PlannedRun, ctx: Context) -> None:
-    import csv
     import json
 
+    from yhdyspinta.csvsafe import formula_safe_writer
     from yhdyspinta.records import CSV_COLUMNS, csv_row, occurrence_record
 
     definitions = {d.id: d for d in run.definitions}
@@ -512,7 +512,7 @@ def _print_plan(output_format: str, run: PlannedRun, ctx: Context) -> None:
         json.dump(records, ctx.out, ensure_ascii=False, indent=2)
         ctx.out.write("\n")
     elif output_format == "csv":
-        writer = csv.DictWriter(ctx.out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer = formula_safe_writer(ctx.out, CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(csv_row(r) for r in records)
     else:

@@ -22,7 +22,8 @@ from state.db import write_session
 from state.models import ContactRow
 
 COLUMNS = ("party", "role", "name", "email", "teams", "language", "delivery")
-_EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}")
+_EMAIL = re.compile(r"[^@\s,;<>:/]+@[^@\s,;<>:/]+\.[A-Za-z]{2,}")
+"""An address, not a URL: no `:` or `/` (`mailtos://user:password@smtp…` is refused)."""
 _LIMITS = {"name": 200, "email": 320, "teams": 2000}
 
 
@@ -91,6 +92,7 @@ def parse_contacts(text: str, source: str, registry: Registry) -> list[ContactRo
             problems.append(ContactProblem(line, "name", "empty"))
         if values["email"] and not _EMAIL.fullmatch(values["email"]):
             shown = "a URL (not shown: it may hold a secret)" if "://" in values["email"] \
+                else "the value (not shown: it may hold a secret)" if ":" in values["email"] \
                 else repr(values["email"])
             problems.append(ContactProblem(line, "email", f"{shown} is not an email address"))
         if values["teams"]:

@@ -669,6 +669,10 @@ def _run(args: argparse.Namespace, lang: Lang, out: IO[str], err: IO[str]) -> in
         result: int = args.handler(args, ctx)
         return result
     except StateError as exc:
+        from yhdyspinta.i18n import MESSAGES
+
+        if exc.key is not None and exc.key in MESSAGES:
+            raise UserError(t(exc.key, lang, **exc.values)) from None
         raise UserError(str(exc)) from None
     except ContactImportError as exc:
         raise UserError(*(f"{exc.source}:{p}" for p in exc.problems),

@@ -345,6 +345,20 @@ MESSAGES: Mapping[str, Mapping[Lang, str]] = {
     "error.bad_seconds": {"fi": "{value!r} ei ole sekuntimäärä (yli 0, enintään 3600)",
                           "sv": "{value!r} är inget antal sekunder (över 0, högst 3600)",
                           "en": "{value!r} is not a number of seconds (above 0, at most 3600)"},
+    "error.url_scheme": {"fi": "{field}: vain http://- tai https://-osoitteet tallennetaan",
+                         "sv": "{field}: endast http://- eller https://-adresser sparas",
+                         "en": "{field}: only http:// or https:// addresses are kept"},
+    "error.url_malformed": {"fi": "{field}: ei ole kelvollinen http(s)-osoite",
+                            "sv": "{field}: är ingen giltig http(s)-adress",
+                            "en": "{field}: not a valid http(s) address"},
+    "error.url_password": {"fi": "{field}: salasanan sisältävää osoitetta ei tallenneta (se "
+                                 "näkyisi muille)",
+                           "sv": "{field}: en adress med lösenord sparas inte (den skulle "
+                                 "visas)",
+                           "en": "{field}: an address with a password is not kept (it would "
+                                 "be shown)"},
+    "error.url_long": {"fi": "{field}: yli 2000 merkkiä", "sv": "{field}: över 2000 tecken",
+                       "en": "{field}: longer than 2000 characters"},
     "error.settings": {"fi": "virheellinen asetus {name}: {reason}",
                        "sv": "ogiltig inställning {name}: {reason}",
                        "en": "invalid setting {name}: {reason}"},

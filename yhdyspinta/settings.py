@@ -10,34 +10,18 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from state.urls import http_url_problem
 
 EARLIEST_TODAY = date(2000, 1, 1)
 LATEST_TODAY = date(2199, 12, 31)
 """The days that may be taken as today (`--today`, YHDYSPINTA_TODAY): plans end in 2199."""
 MAX_FEED_DAYS = 3660
 """Feeds reach at most ten years back or ahead."""
-
-
-def http_url_problem(value: str) -> str | None:
-    """Why `value` is not an absolute http(s) address (None if it is one).
-
-    The reasons name no part of the value: it may hold a password or a token.
-    """
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
-        return "malformed"
-    if parts.scheme.lower() not in ("http", "https"):
-        return "scheme"
-    if not parts.hostname or any(c.isspace() or ord(c) < 32 for c in value):
-        return "malformed"
-    return None
 
 
 def _check_http_url(value: str) -> str:

@@ -239,13 +239,21 @@ def cmd_contacts_import(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def _shown_email(email: str | None) -> str:
+    """An email address as listed; one stored before import refused URLs is masked."""
+    if not email:
+        return ""
+    return "***" if ":" in email or "/" in email else email
+
+
 def cmd_contacts_list(args: argparse.Namespace, ctx: Context) -> int:
     """List contacts; Teams addresses are secrets and shown only as set or not."""
     from state.contacts import list_contacts
     from yhdyspinta.cli import print_table
 
     rows: Sequence[Sequence[str]] = [
-        (c.party, c.role, c.name, c.email or "", "✓" if c.teams else "", c.language, c.delivery)
+        (c.party, c.role, c.name, _shown_email(c.email), "✓" if c.teams else "", c.language,
+         c.delivery)
         for c in list_contacts(engine_for(ctx))
     ]
     headers = tuple(t(f"col.{c}", ctx.lang) for c in ("party", "role", "name", "email", "teams",

@@ -477,6 +477,17 @@ _PROBLEM_MESSAGES: Mapping[str, Mapping[Lang, str]] = {
                 "en": "required field is missing"},
     "duplicate_key": {"fi": "sama avain toiseen kertaan", "sv": "samma nyckel en gång till",
                       "en": "duplicate key (an earlier line sets it already)"},
+    "alias": {"fi": "YAML-ankkureita ja -viittauksia (&, *) ei tueta",
+              "sv": "YAML-ankare och -alias (&, *) stöds inte",
+              "en": "YAML anchors and aliases (&, *) are not supported"},
+    "yaml_tag": {"fi": "tuntematon YAML-tunniste {tag!r}", "sv": "okänd YAML-tagg {tag!r}",
+                 "en": "unknown YAML tag {tag!r}"},
+    "step_self": {"fi": "kohta {step!r} ei voi tulla itsensä jälkeen",
+                  "sv": "punkten {step!r} kan inte komma efter sig själv",
+                  "en": "step {step!r} cannot come after itself"},
+    "step_cycle": {"fi": "kohdat tulevat toistensa jälkeen: {ring}",
+                   "sv": "punkterna kommer efter varandra: {ring}",
+                   "en": "steps come after each other: {ring}"},
 }
 
 
@@ -505,4 +516,4 @@ def problem_line(problem: Problem, lang: Lang) -> str:
     translated = _PROBLEM_MESSAGES.get(problem.code)
     if translated is None or lang == "en":
         return str(problem)
-    return problem.render(translated[lang])
+    return problem.render(translated[lang].format(**problem.context))

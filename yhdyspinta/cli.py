@@ -74,14 +74,14 @@ def _today(lang: Lang) -> Callable[[str], date]:
 
 
 def _seconds(lang: Lang) -> Callable[[str], float]:
-    """A positive, finite number of seconds, at most an hour (--poll)."""
+    """A number of seconds from 0 to an hour (--poll; 0 = look on every request)."""
 
     def parse(value: str) -> float:
         try:
             number = float(value)
         except ValueError:
             number = -1.0
-        if not 0 < number <= 3600:
+        if not 0 <= number <= 3600:
             raise argparse.ArgumentTypeError(t("error.bad_seconds", lang, value=value))
         return number
 

@@ -105,8 +105,8 @@ class Settings(BaseSettings):
     """A cancelled duty stays in the feeds, marked cancelled, this long."""
     public_feeds: list[str] = []
     """Feed ids served without a token (none by default)."""
-    poll_seconds: float = Field(5.0, gt=0, le=3600)
-    """How often the feed server looks for changes in the store."""
+    poll_seconds: float = Field(5.0, ge=0, le=3600)
+    """How often the feed server looks for changes in the store (0 = on every request)."""
     smtp_url: SecretStr | None = None
     """The sending mail server as an apprise URL, e.g.
     `mailtos://user:password@smtp.example.fi?from=hyte@example.fi`. A secret: never shown.

@@ -51,8 +51,10 @@ def _invalid(name: str, reason: str) -> str:
                  id="keep-cancelled"),
     pytest.param({"YHDYSPINTA_POLL_SECONDS": "nan"},
                  _invalid("YHDYSPINTA_POLL_SECONDS", "not a finite number"), id="poll-nan"),
-    pytest.param({"YHDYSPINTA_POLL_SECONDS": "0"},
-                 _invalid("YHDYSPINTA_POLL_SECONDS", "must be greater than 0"), id="poll-zero"),
+    pytest.param({"YHDYSPINTA_POLL_SECONDS": "-0.5"},
+                 _invalid("YHDYSPINTA_POLL_SECONDS", "must be at least 0"), id="poll-negative"),
+    pytest.param({"YHDYSPINTA_POLL_SECONDS": "86400"},
+                 _invalid("YHDYSPINTA_POLL_SECONDS", "must be at most 3600"), id="poll-day"),
     pytest.param({"YHDYSPINTA_NOTIFY_RETRY_SECONDS": "inf"},
                  _invalid("YHDYSPINTA_NOTIFY_RETRY_SECONDS", "not a finite number"),
                  id="retry-inf"),
@@ -143,14 +145,14 @@ def test_console_script_bad_settings_no_traceback(tmp_path):
                  "argument --today: the day '0001-01-01' is not between 2000-01-01 and "
                  "2199-12-31", id="remind-today-first"),
     pytest.param(("serve", "--poll", "-5"),
-                 "argument --poll: '-5' is not a number of seconds (above 0, at most 3600)",
+                 "argument --poll: '-5' is not a number of seconds (0 to 3600)",
                  id="poll-negative"),
     pytest.param(("serve", "--poll", "nan"),
-                 "argument --poll: 'nan' is not a number of seconds (above 0, at most 3600)",
+                 "argument --poll: 'nan' is not a number of seconds (0 to 3600)",
                  id="poll-nan"),
-    pytest.param(("serve", "--poll", "0"),
-                 "argument --poll: '0' is not a number of seconds (above 0, at most 3600)",
-                 id="poll-zero"),
+    pytest.param(("serve", "--poll", "3601"),
+                 "argument --poll: '3601' is not a number of seconds (0 to 3600)",
+                 id="poll-over-an-hour"),
 ])
 def test_out_of_range_arguments_are_usage_errors(capsys, argv, message):
     with pytest.raises(SystemExit) as caught:

@@ -34,10 +34,35 @@ def default_definitions_folder() -> Path:
 
 
 def _yaml_files(folder: Path, problems: list[Problem]) -> list[Path]:
+    """The folder's *.yaml files.
+
+    An entry that cannot be read (a dangling link, a link loop, a folder named *.yaml) is
+    a problem, never skipped in silence.
+    """
     if not folder.is_dir():
         problems.append(Problem(str(folder), None, "", "is not a folder", "not_a_folder"))
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    try:
+        entries = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    except OSError as exc:
+        problems.append(Problem(str(folder), None, "", f"cannot be read: {exc.strerror}",
+                                "unreadable"))
+        return []
+    files = []
+    for entry in entries:
+        try:
+            entry.stat()  # follows links: a dangling one or a loop raises here
+        except OSError as exc:
+            reason = "a link that leads nowhere" if entry.is_symlink() and \
+                exc.strerror == "No such file or directory" else exc.strerror
+            problems.append(Problem(str(entry), None, "", f"cannot be read: {reason}",
+                                    "unreadable"))
+            continue
+        if not entry.is_file():
+            problems.append(Problem(str(entry), None, "", "is not a file", "unreadable"))
+            continue
+        files.append(entry)
+    return files
 
 
 def _validate(
@@ -130,6 +155,13 @@ def _check_definition(
     if definition.id != path.stem:
         problems.append(_problem(source, ("id",), f"must equal the file name {path.stem!r}",
                                  "id_mismatch", expected=path.stem))
+    cycle = _step_cycle(definition)
+    if cycle:
+        first = next(i for i, s in enumerate(definition.steps) if s.id == cycle[0])
+        problems.append(_problem(source, ("steps", first, "after"),
+                                 "steps come after each other: "
+                                 + " -> ".join([*cycle, cycle[0]]), "step_cycle",
+                                 ring=" -> ".join([*cycle, cycle[0]])))
     seen: dict[str, int] = {}
     for index, step in enumerate(definition.steps):
         if step.id in seen:
@@ -138,7 +170,11 @@ def _check_definition(
                                      step=step.id))
         seen.setdefault(step.id, index)
         for after_index, before in enumerate(step.after or ()):
-            if before not in seen:
+            if before == step.id:
+                problems.append(_problem(source, ("steps", index, "after", after_index),
+                                         f"step {step.id!r} cannot come after itself",
+                                         "step_self", step=before))
+            elif before not in seen and not cycle:
                 known = before in {s.id for s in definition.steps}
                 message = (f"step {before!r} must be listed before {step.id!r}" if known
                            else f"no step {before!r} in this definition")
@@ -181,6 +217,36 @@ def _check_definition(
                                          f" or {OwedBy.REGION_CONVENES.value}) have {key}",
                                          "not_negotiation"))
     return problems
+
+
+def _step_cycle(definition: ObligationDefinition) -> list[str]:
+    """Steps that come after each other in a ring of two or more, if any (the first found)."""
+    after = {s.id: [b for b in s.after or () if b != s.id] for s in definition.steps}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        stack.append(node)
+        for target in after.get(node, ()):
+            if target not in after:
+                continue
+            if state.get(target) == 1:
+                return stack[stack.index(target):]
+            if target not in state:
+                found = visit(target)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return []
+
+    for step in definition.steps:
+        if step.id not in state:
+            found = visit(step.id)
+            if found:
+                return found
+    return []
 
 
 def _check_across(

@@ -129,11 +129,21 @@ def _build(
 ) -> Any:
     if id(node) in seen:
         # An alias: the same node again. Definitions need none, and refusing them keeps
-        # "billion laughs" documents and self-references out.
-        problems.append(Problem(file, node.start_mark.line + 1, format_field(path),
-                                "YAML anchors and aliases (&, *) are not supported", "alias"))
+        # "billion laughs" documents and self-references out. The first one is reported;
+        # a bomb has thousands, and one line says it all.
+        if not any(p.code == "alias" for p in problems):
+            problems.append(Problem(file, node.start_mark.line + 1, format_field(path),
+                                    "YAML anchors and aliases (&, *) are not supported",
+                                    "alias"))
         return None
     seen.add(id(node))
+    if node.tag not in _PLAIN_TAGS.get(type(node), ()):
+        # `!custom {...}`, `!!set`, `!!binary`: PyYAML would build the mapping or list all
+        # the same and the tag would be lost without a word.
+        problems.append(Problem(file, node.start_mark.line + 1, format_field(path),
+                                f"unknown YAML tag {_short(node.tag)!r}", "yaml_tag",
+                                {"tag": _short(node.tag)}))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -164,12 +174,32 @@ def _build(
     return _scalar(node, path, problems, file, loader)
 
 
+_CORE = "tag:yaml.org,2002:"
+_PLAIN_TAGS: dict[type[yaml.Node], frozenset[str]] = {
+    yaml.MappingNode: frozenset({_CORE + "map"}),
+    yaml.SequenceNode: frozenset({_CORE + "seq"}),
+    yaml.ScalarNode: frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null",
+                                                   "timestamp")),
+}
+"""The tags a definition's nodes may have: YAML's plain map, list and scalar types."""
+
+
+def _short(tag: str) -> str:
+    """`tag:yaml.org,2002:set` as it is written: `!!set`."""
+    return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+
+
 def _scalar(node: yaml.Node, path: Path_, problems: list[Problem], file: str,
             loader: yaml.SafeLoader) -> Any:
     """One scalar's value; a bad one (31.2., an unknown !!tag) is a problem, not a crash."""
     if not isinstance(node, yaml.ScalarNode):
         problems.append(Problem(file, node.start_mark.line + 1, format_field(path),
                                 "keys must be plain text", "bad_key"))
+        return None
+    if node.tag not in _PLAIN_TAGS[yaml.ScalarNode]:
+        problems.append(Problem(file, node.start_mark.line + 1, format_field(path),
+                                f"unknown YAML tag {_short(node.tag)!r}", "yaml_tag",
+                                {"tag": _short(node.tag)}))
         return None
     try:
         return loader.construct_object(node, deep=True)

@@ -22,7 +22,8 @@ from state.db import write_session
 from state.models import ContactRow
 
 COLUMNS = ("party", "role", "name", "email", "teams", "language", "delivery")
-_EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}")
+_EMAIL = re.compile(r"[^@\s,;<>:/]+@[^@\s,;<>:/]+\.[A-Za-z]{2,}")
+"""An address, not a URL: no `:` or `/` (`mailtos://user:password@smtp…` is refused)."""
 _LIMITS = {"name": 200, "email": 320, "teams": 2000}
 
 
@@ -55,10 +56,59 @@ class ImportReport:
     updated: int
 
 
+FIELD_LIMIT = 100_000
+"""Longer physical lines are refused before the csv module sees them (its own limit,
+131,072 characters a field, ends in an exception that names no column)."""
+
+
+def _column_at(header: list[str], line: str, position: int) -> str:
+    """The header's name of the column `position` of `line` falls in (commas counted)."""
+    index = line.count(",", 0, position)
+    return header[index] if index < len(header) else f"column {index + 1}"
+
+
+def _unreadable(text: str) -> list[ContactProblem]:
+    """NUL bytes and giant fields, which the csv module cannot read, with line and column."""
+    problems = []
+    lines = text.split("\n")
+    header = [c.strip() for c in lines[0].split(",")] if lines else []
+    for number, line in enumerate(lines, start=1):
+        if "\x00" in line:
+            column = "(header)" if number == 1 else _column_at(header, line,
+                                                                 line.index("\x00"))
+            problems.append(ContactProblem(number, column,
+                                           "holds a NUL byte (is this a CSV text file?)"))
+        elif len(line) > FIELD_LIMIT:
+            fields = line.split(",")
+            longest = max(range(len(fields)), key=lambda i: len(fields[i]))
+            name = header[longest] if longest < len(header) else f"column {longest + 1}"
+            problems.append(ContactProblem(number, name,
+                                           f"longer than {FIELD_LIMIT} characters"))
+    return problems
+
+
 def parse_contacts(text: str, source: str, registry: Registry) -> list[ContactRow]:
     """Validate a whole CSV text; raise ContactImportError listing every bad value."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))  # Excel writes a BOM
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    text = text.removeprefix("\ufeff")  # Excel writes a BOM
+    unreadable = _unreadable(text)
+    if unreadable:
+        raise ContactImportError(source, unreadable)
+    try:
+        return _parse(text, source, registry)
+    except csv.Error as error:  # e.g. a quoted field that runs on past the limit
+        raise ContactImportError(source, [ContactProblem(
+            getattr(error, "line", 0) or 0, "(row)", f"not readable as CSV: {error}")]) from None
+
+
+def _parse(text: str, source: str, registry: Registry) -> list[ContactRow]:
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as error:
+        raise ContactImportError(source, [ContactProblem(1, "(header)",
+                                                         f"not readable as CSV: {error}")]
+                                 ) from None
+    missing = [c for c in COLUMNS if c not in (fieldnames or [])]
     if missing:
         raise ContactImportError(source, [ContactProblem(1, ", ".join(missing),
                                                          "missing column(s) in the header")])
@@ -68,10 +118,29 @@ def parse_contacts(text: str, source: str, registry: Registry) -> list[ContactRo
     problems: list[ContactProblem] = []
     contacts: list[ContactRow] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        start = reader.line_num + 1  # the line the next record begins on
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            # A quoted field running on past the csv module's limit: it is the last field
+            # begun on the record's first line.
+            first = text.split("\n")[start - 1] if start <= text.count("\n") + 1 else ""
+            header = list(fieldnames or [])
+            problems.append(ContactProblem(start, _column_at(header, first, len(first)),
+                                           f"not readable as CSV: {error}"))
+            break
         line = reader.line_num
-        values = {c: (row.get(c) or "").strip() for c in COLUMNS}
         before = len(problems)
+        extra = row.get(None)
+        if extra:
+            problems.append(ContactProblem(line, f"column {len(fieldnames or []) + 1}",
+                                           f"{len(extra)} more field(s) than the header"))
+            continue
+        values = {c: (row.get(c) or "").strip() for c in COLUMNS}
         for column, limit in _LIMITS.items():
             if len(values[column]) > limit:
                 problems.append(ContactProblem(line, column, f"longer than {limit} characters"))
@@ -91,6 +160,7 @@ def parse_contacts(text: str, source: str, registry: Registry) -> list[ContactRo
             problems.append(ContactProblem(line, "name", "empty"))
         if values["email"] and not _EMAIL.fullmatch(values["email"]):
             shown = "a URL (not shown: it may hold a secret)" if "://" in values["email"] \
+                else "the value (not shown: it may hold a secret)" if ":" in values["email"] \
                 else repr(values["email"])
             problems.append(ContactProblem(line, "email", f"{shown} is not an email address"))
         if values["teams"]:

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
 from sqlmodel import Session
 
-from state.errors import SchemaError
+from state.errors import SchemaError, StateError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -33,7 +33,12 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StateError(f"{folder}: cannot create the database's folder: "
+                                 f"{error.strerror}") from None
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")

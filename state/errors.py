@@ -4,7 +4,16 @@ from __future__ import annotations
 
 
 class StateError(Exception):
-    """Base of the status store's errors; the CLI prints the message as one line."""
+    """Base of the status store's errors; the CLI prints the message as one line.
+
+    With a `key`, the CLI prints `yhdyspinta.i18n`'s words for it in the reader's language
+    (filled in with `values`) instead of the English message.
+    """
+
+    def __init__(self, message: str, key: str | None = None, **values: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values
 
 
 class UnknownOccurrenceError(StateError):
@@ -25,6 +34,17 @@ class UnknownStepError(StateError):
 
 class TransitionError(StateError):
     """Raised when a status change is not allowed (e.g. done before its predecessors)."""
+
+
+class UnsafeUrlError(StateError):
+    """Raised when an address to be stored is not plain http(s) (or holds a password)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        words = {"scheme": "only http:// or https:// addresses are kept",
+                 "malformed": "not a valid http(s) address",
+                 "password": "an address with a password is not kept (it would be shown)",
+                 "long": "longer than 2000 characters"}
+        super().__init__(f"{field}: {words[reason]}", f"error.url_{reason}", field=field)
 
 
 class SchemaError(StateError):

@@ -14,7 +14,13 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from state.db import write_session
-from state.errors import StateError, TransitionError, UnknownOccurrenceError, UnknownStepError
+from state.errors import (
+    StateError,
+    TransitionError,
+    UnknownOccurrenceError,
+    UnknownStepError,
+    UnsafeUrlError,
+)
 from state.models import (
     AuditRow,
     EvidenceRow,
@@ -24,6 +30,7 @@ from state.models import (
     StepStatus,
     StepStatusRow,
 )
+from state.urls import MAX_URL_LENGTH, has_password, http_url_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +63,15 @@ class StepChange:
     changed: bool
 
 
+def check_url(field: str, url: str) -> None:
+    """Refuse an address that must not be stored or shown as a link."""
+    problem = "long" if len(url) > MAX_URL_LENGTH else http_url_problem(url)
+    if problem is None and has_password(url):
+        problem = "password"
+    if problem is not None:
+        raise UnsafeUrlError(field, problem)
+
+
 def _lock_occurrence(session: Session, occurrence_id: str) -> OccurrenceRow:
     statement = select(OccurrenceRow).where(OccurrenceRow.id == occurrence_id)  # type: ignore[arg-type]
     if session.get_bind().dialect.name == "postgresql":
@@ -78,9 +94,15 @@ def set_step_status(
     evidence: Evidence | None = None,
     force: bool = False,
 ) -> StepChange:
-    """Record a step's new status (and evidence) in one transaction, audited."""
+    """Record a step's new status (and evidence) in one transaction, audited.
+
+    The evidence address is checked here, so that every way in (the CLI, the Prefect
+    flow, any later one) stores only http(s) links without a password.
+    """
     if not by.strip():
         raise StateError("say who makes the change (--by NAME)")
+    if evidence is not None and evidence.url is not None:
+        check_url("--evidence", evidence.url)
     with write_session(engine) as session:
         occurrence = _lock_occurrence(session, occurrence_id)
         if occurrence.lifecycle != Lifecycle.ACTIVE.value:

@@ -20,6 +20,7 @@ from obligations.lang import LANGS, STEP_STATUS_LABELS, Lang
 from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
 from state.queries import DutyState, evidence_and_audit
+from state.urls import is_http_url
 from web.http import HttpError, Receive, Response, Scope, Send, read_request
 from web.site import SiteData
 from web.views import cell_of, moved_because, party_of, step_name
@@ -280,7 +281,8 @@ class ApiApp:
         evidence, _ = evidence_and_audit(self.site.engine, frozenset({occurrence_id}))
         base = self._occurrence(duty, lang, self.site.today())
         return OccurrenceDetail(**base.model_dump(), evidence=[
-            EvidenceOut(step=e.step, url=e.url, decided_by=e.decided_by,
+            EvidenceOut(step=e.step, url=e.url if is_http_url(e.url) else None,
+                        decided_by=e.decided_by,
                         decided_on=e.decided_on, section=e.section)
             for e in evidence.get(occurrence_id, [])])
 

@@ -211,8 +211,9 @@ class FeedApp:
         if scope["type"] != "http":
             return
         method, path = scope["method"], scope["path"]
-        if path == "/healthz":
-            await _respond(send, 200, b"ok\n", [(b"content-type", b"text/plain")])
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            await _respond(send, 200, b"" if method == "HEAD" else b"ok\n",
+                           [(b"content-type", b"text/plain")], length=3)
             return
         if method not in ("GET", "HEAD"):
             await _respond(send, 405, b"", [(b"allow", b"GET, HEAD")])

@@ -8,7 +8,6 @@ subscriber, and are then never cached. Bad input is a 4xx page in the reader's l
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 import logging
 import re
@@ -32,6 +31,7 @@ from obligations.vocabulary import role_label
 from state.contacts import list_contacts
 from state.models import AuditRow, EvidenceRow
 from state.queries import DutyState, evidence_and_audit
+from state.urls import is_http_url
 from web.feeds import mask_path
 from web.http import (
     HttpError,
@@ -61,6 +61,7 @@ from web.views import (
     step_name,
 )
 from web.words import WORDS, negotiate, w
+from yhdyspinta.csvsafe import formula_safe_writer
 
 HERE = Path(__file__).parent
 log = logging.getLogger("yhdyspinta.web")
@@ -91,6 +92,7 @@ class PagesApp:
                                autoescape=select_autoescape(default=True),
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.globals["readable_date"] = finnish_date
+        self.env.tests["http_url"] = is_http_url  # only http(s) addresses become links
         self.static = {name: (HERE / "static" / name).read_bytes() for name in STATIC}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -214,7 +216,7 @@ class PagesApp:
         """The county table as CSV (UTF-8 with BOM, so that Excel reads ä and ö)."""
         region, selection, matrix = self._county_matrix(request, code, lang)
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=MATRIX_CSV_COLUMNS, lineterminator="\r\n")
+        writer = formula_safe_writer(out, MATRIX_CSV_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(matrix_csv_rows(matrix, region.name(lang), lang))
         name = f"yhdyspinta-{region.code}-{selection['term_year_arg']}.csv"
@@ -483,7 +485,8 @@ class PagesApp:
             "reason": moved_because(duty, self.site.non_working_days, lang),
             "state": cell.state, "days_late": cell.days_late, "steps": steps,
             "done": cell.steps_done, "total": cell.steps_total,
-            "evidence": [{"step": step_name(definition, e.step, lang), "url": e.url,
+            "evidence": [{"step": step_name(definition, e.step, lang),
+                          "url": e.url if is_http_url(e.url) else None,
                           "decided_by": e.decided_by, "decided_on": e.decided_on,
                           "section": e.section} for e in evidence],
             "audit": [{"at": utc(a.at).astimezone(HELSINKI), "actor": a.actor,

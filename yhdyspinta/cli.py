@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from obligations.lang import LANGS, Lang
-from yhdyspinta.i18n import choose_lang, problem_line, t
+from yhdyspinta.i18n import choose_lang, problem_line, setting_reason, t
 
 if TYPE_CHECKING:
     from calendars.schedule import Occurrence, PlanWindow
@@ -52,6 +52,38 @@ def _iso_date(lang: Lang) -> Callable[[str], date]:
             return date.fromisoformat(value)
         except ValueError:
             raise argparse.ArgumentTypeError(t("error.bad_date", lang, value=value)) from None
+
+    return parse
+
+
+def _today(lang: Lang) -> Callable[[str], date]:
+    """--today: a date that plans, feeds and reminders can count from (2000–2199)."""
+    parse_date = _iso_date(lang)
+
+    def parse(value: str) -> date:
+        from yhdyspinta.settings import EARLIEST_TODAY, LATEST_TODAY
+
+        day = parse_date(value)
+        if not EARLIEST_TODAY <= day <= LATEST_TODAY:
+            raise argparse.ArgumentTypeError(t("error.today_range", lang, value=value,
+                                               first=EARLIEST_TODAY.isoformat(),
+                                               last=LATEST_TODAY.isoformat()))
+        return day
+
+    return parse
+
+
+def _seconds(lang: Lang) -> Callable[[str], float]:
+    """A number of seconds from 0 to an hour (--poll; 0 = look on every request)."""
+
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if not 0 <= number <= 3600:
+            raise argparse.ArgumentTypeError(t("error.bad_seconds", lang, value=value))
+        return number
 
     return parse
 
@@ -126,13 +158,14 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     parties.set_defaults(handler=cmd_parties)
 
     parse_date = _iso_date(lang)
+    parse_today = _today(lang)
 
     def window_options(command: argparse.ArgumentParser, *, filters: bool = True) -> None:
         command.add_argument("--from", dest="start", type=parse_date, metavar="DATE",
                              help=t("help.from", lang))
         command.add_argument("--to", dest="end", type=parse_date, metavar="DATE",
                              help=t("help.to", lang))
-        command.add_argument("--today", type=parse_date, metavar="DATE",
+        command.add_argument("--today", type=parse_today, metavar="DATE",
                              help=t("help.today", lang))
         if filters:
             command.add_argument("--region", metavar="CODE", help=t("help.region", lang))
@@ -208,7 +241,7 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
         "export", help=t("help.calendars_export", lang), parents=[common],
         description=t("help.calendars_export", lang))
     calendars_export.add_argument("outdir", type=Path, metavar="OUTDIR")
-    calendars_export.add_argument("--today", type=parse_date, metavar="DATE",
+    calendars_export.add_argument("--today", type=parse_today, metavar="DATE",
                                   help=t("help.today", lang))
     calendars_export.add_argument("--region", metavar="CODE", help=t("help.region", lang))
     calendars_export.set_defaults(handler=_store("cmd_calendars_export"))
@@ -217,9 +250,9 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
                                 description=t("help.serve", lang))
     serve.add_argument("--host", default="127.0.0.1", help=t("help.host", lang))
     serve.add_argument("--port", type=_port(lang), default=8080, help=t("help.port", lang))
-    serve.add_argument("--poll", type=float, default=5.0, metavar="SECONDS",
+    serve.add_argument("--poll", type=_seconds(lang), default=5.0, metavar="SECONDS",
                        help=t("help.poll", lang))
-    serve.add_argument("--today", type=parse_date, metavar="DATE", help=t("help.today", lang))
+    serve.add_argument("--today", type=parse_today, metavar="DATE", help=t("help.today", lang))
     serve.set_defaults(handler=_store("cmd_serve"))
 
     subscribers = commands.add_parser("subscribers", help=t("help.subscribers", lang),
@@ -244,14 +277,14 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
 
     nightly = commands.add_parser("nightly", help=t("help.nightly", lang), parents=[common],
                                   description=t("help.nightly", lang))
-    nightly.add_argument("--today", type=parse_date, metavar="DATE", help=t("help.today", lang))
+    nightly.add_argument("--today", type=parse_today, metavar="DATE", help=t("help.today", lang))
     nightly.add_argument("--region", metavar="CODE", help=t("help.nightly_region", lang))
     nightly.set_defaults(handler=_store("cmd_nightly", "nightly"))
 
     remind = commands.add_parser("remind", help=t("help.remind", lang), parents=[common],
                                  description=t("help.remind", lang))
     remind.add_argument("--dry-run", action="store_true", help=t("help.dry_run", lang))
-    remind.add_argument("--today", type=parse_date, metavar="DATE", help=t("help.today", lang))
+    remind.add_argument("--today", type=parse_today, metavar="DATE", help=t("help.today", lang))
     remind.add_argument("--workers", type=_positive(lang), metavar="N",
                         help=t("help.workers", lang))
     remind.add_argument("--wait", type=_non_negative(lang), metavar="SECONDS",
@@ -461,9 +494,9 @@ def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _print_plan(output_format: str, run: PlannedRun, ctx: Context) -> None:
-    import csv
     import json
 
+    from yhdyspinta.csvsafe import formula_safe_writer
     from yhdyspinta.records import CSV_COLUMNS, csv_row, occurrence_record
 
     definitions = {d.id: d for d in run.definitions}
@@ -479,7 +512,7 @@ def _print_plan(output_format: str, run: PlannedRun, ctx: Context) -> None:
         json.dump(records, ctx.out, ensure_ascii=False, indent=2)
         ctx.out.write("\n")
     elif output_format == "csv":
-        writer = csv.DictWriter(ctx.out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer = formula_safe_writer(ctx.out, CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(csv_row(r) for r in records)
     else:
@@ -566,9 +599,14 @@ def _settings(args: argparse.Namespace, lang: Lang) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        name = "YHDYSPINTA_" + str(error["loc"][0]).upper() if error["loc"] else "YHDYSPINTA_*"
-        raise UserError(t("error.settings", lang, name=name, reason=error["msg"])) from None
+        lines = []
+        for error in exc.errors(include_url=False, include_input=False):
+            name = "YHDYSPINTA_" + str(error["loc"][0]).upper() if error["loc"] else \
+                "YHDYSPINTA_*"
+            lines.append(t("error.settings", lang, name=name,
+                           reason=setting_reason(error["type"], error.get("ctx") or {},
+                                                 error["msg"], lang)))
+        raise UserError(*dict.fromkeys(lines)) from None
     except SettingsError as exc:
         # A list setting that is not JSON, e.g. YHDYSPINTA_PUBLIC_FEEDS=pair-205.
         field = re.search(r'field "([a-z_]+)"', str(exc))
@@ -631,6 +669,10 @@ def _run(args: argparse.Namespace, lang: Lang, out: IO[str], err: IO[str]) -> in
         result: int = args.handler(args, ctx)
         return result
     except StateError as exc:
+        from yhdyspinta.i18n import MESSAGES
+
+        if exc.key is not None and exc.key in MESSAGES:
+            raise UserError(t(exc.key, lang, **exc.values)) from None
         raise UserError(str(exc)) from None
     except ContactImportError as exc:
         raise UserError(*(f"{exc.source}:{p}" for p in exc.problems),

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from obligations.errors import Problem
+from obligations.errors import Problem, one_line
 from obligations.lang import LANGS, STEP_STATUS_LABELS, Lang
 
 MESSAGES: Mapping[str, Mapping[Lang, str]] = {
@@ -346,6 +346,26 @@ MESSAGES: Mapping[str, Mapping[Lang, str]] = {
     "error.bad_date": {"fi": "virheellinen päivämäärä {value!r} (muoto VVVV-KK-PP)",
                        "sv": "ogiltigt datum {value!r} (format ÅÅÅÅ-MM-DD)",
                        "en": "invalid date {value!r} (expected YYYY-MM-DD)"},
+    "error.today_range": {"fi": "päivä {value!r} ei ole välillä {first}–{last}",
+                          "sv": "dagen {value!r} ligger inte mellan {first} och {last}",
+                          "en": "the day {value!r} is not between {first} and {last}"},
+    "error.bad_seconds": {"fi": "{value!r} ei ole sekuntimäärä (0–3600)",
+                          "sv": "{value!r} är inget antal sekunder (0–3600)",
+                          "en": "{value!r} is not a number of seconds (0 to 3600)"},
+    "error.url_scheme": {"fi": "{field}: vain http://- tai https://-osoitteet tallennetaan",
+                         "sv": "{field}: endast http://- eller https://-adresser sparas",
+                         "en": "{field}: only http:// or https:// addresses are kept"},
+    "error.url_malformed": {"fi": "{field}: ei ole kelvollinen http(s)-osoite",
+                            "sv": "{field}: är ingen giltig http(s)-adress",
+                            "en": "{field}: not a valid http(s) address"},
+    "error.url_password": {"fi": "{field}: salasanan sisältävää osoitetta ei tallenneta (se "
+                                 "näkyisi muille)",
+                           "sv": "{field}: en adress med lösenord sparas inte (den skulle "
+                                 "visas)",
+                           "en": "{field}: an address with a password is not kept (it would "
+                                 "be shown)"},
+    "error.url_long": {"fi": "{field}: yli 2000 merkkiä", "sv": "{field}: över 2000 tecken",
+                       "en": "{field}: longer than 2000 characters"},
     "error.settings": {"fi": "virheellinen asetus {name}: {reason}",
                        "sv": "ogiltig inställning {name}: {reason}",
                        "en": "invalid setting {name}: {reason}"},
@@ -398,11 +418,83 @@ MESSAGES: Mapping[str, Mapping[Lang, str]] = {
     "summary.candidate": {"fi": "(ehdokas)", "sv": "(kandidat)", "en": "(candidate)"},
 }
 
+_SETTING_REASONS: Mapping[str, Mapping[Lang, str]] = {
+    # pydantic's own error types, by their `type`, and ours (`setting_*`, settings.py)
+    "int_parsing": {"fi": "ei ole kokonaisluku", "sv": "är inte ett heltal",
+                    "en": "not a whole number"},
+    "int_from_float": {"fi": "ei ole kokonaisluku", "sv": "är inte ett heltal",
+                       "en": "not a whole number"},
+    "float_parsing": {"fi": "ei ole luku", "sv": "är inte ett tal", "en": "not a number"},
+    "finite_number": {"fi": "ei ole äärellinen luku", "sv": "är inte ett ändligt tal",
+                      "en": "not a finite number"},
+    "greater_than": {"fi": "pitää olla suurempi kuin {gt}", "sv": "måste vara större än {gt}",
+                     "en": "must be greater than {gt}"},
+    "greater_than_equal": {"fi": "pitää olla vähintään {ge}", "sv": "måste vara minst {ge}",
+                           "en": "must be at least {ge}"},
+    "less_than_equal": {"fi": "saa olla enintään {le}", "sv": "får vara högst {le}",
+                        "en": "must be at most {le}"},
+    "date_from_datetime_parsing": {"fi": "ei ole päivämäärä (VVVV-KK-PP)",
+                                   "sv": "är inget datum (ÅÅÅÅ-MM-DD)",
+                                   "en": "not a date (YYYY-MM-DD)"},
+    "date_parsing": {"fi": "ei ole päivämäärä (VVVV-KK-PP)", "sv": "är inget datum (ÅÅÅÅ-MM-DD)",
+                     "en": "not a date (YYYY-MM-DD)"},
+    "setting_url_scheme": {"fi": "vain http://- tai https://-osoitteet käyvät",
+                           "sv": "endast http://- eller https://-adresser",
+                           "en": "only http:// or https:// addresses"},
+    "setting_url_malformed": {"fi": "ei ole kelvollinen http(s)-osoite",
+                              "sv": "är ingen giltig http(s)-adress",
+                              "en": "not a valid http(s) address"},
+    "setting_database_malformed": {
+        "fi": "ei ole tietokannan osoite, esim. sqlite:///var/yhdyspinta.db tai "
+              "postgresql+psycopg://käyttäjä:salasana@palvelin/kanta",
+        "sv": "är ingen databasadress, t.ex. sqlite:///var/yhdyspinta.db eller "
+              "postgresql+psycopg://användare:lösenord@värd/databas",
+        "en": "not a database URL such as sqlite:///var/yhdyspinta.db or "
+              "postgresql+psycopg://user:password@host/db"},
+    "setting_database_dialect": {"fi": "tuntematon tietokanta {backend!r}",
+                                 "sv": "okänd databas {backend!r}",
+                                 "en": "unknown database {backend!r}"},
+    "setting_database_driver": {"fi": "tietokanta-ajuria {driver!r} ei ole asennettu",
+                                "sv": "databasdrivrutinen {driver!r} är inte installerad",
+                                "en": "the database driver {driver!r} is not installed"},
+    "setting_not_a_folder": {"fi": "{path} ei ole kansio", "sv": "{path} är ingen mapp",
+                             "en": "{path} is not a folder"},
+    "setting_today_range": {"fi": "pitää olla välillä {first}–{last}",
+                            "sv": "måste ligga mellan {first} och {last}",
+                            "en": "must lie between {first} and {last}"},
+}
+
+
+def setting_reason(error_type: str, context: Mapping[str, Any], english: str,
+                   lang: Lang) -> str:
+    """Why a setting is bad, in `lang` where we have the words (pydantic's English if not).
+
+    Never the value itself: a setting may hold a secret.
+    """
+    words = _SETTING_REASONS.get(error_type)
+    if words is None:
+        return one_line(english.removeprefix("Value error, "))
+    shown = {k: int(v) if isinstance(v, float) and v.is_integer() else v
+             for k, v in context.items()}
+    return one_line(words[lang].format(**shown))
+
+
 _PROBLEM_MESSAGES: Mapping[str, Mapping[Lang, str]] = {
     "missing": {"fi": "pakollinen kenttä puuttuu", "sv": "obligatoriskt fält saknas",
                 "en": "required field is missing"},
     "duplicate_key": {"fi": "sama avain toiseen kertaan", "sv": "samma nyckel en gång till",
                       "en": "duplicate key (an earlier line sets it already)"},
+    "alias": {"fi": "YAML-ankkureita ja -viittauksia (&, *) ei tueta",
+              "sv": "YAML-ankare och -alias (&, *) stöds inte",
+              "en": "YAML anchors and aliases (&, *) are not supported"},
+    "yaml_tag": {"fi": "tuntematon YAML-tunniste {tag!r}", "sv": "okänd YAML-tagg {tag!r}",
+                 "en": "unknown YAML tag {tag!r}"},
+    "step_self": {"fi": "kohta {step!r} ei voi tulla itsensä jälkeen",
+                  "sv": "punkten {step!r} kan inte komma efter sig själv",
+                  "en": "step {step!r} cannot come after itself"},
+    "step_cycle": {"fi": "kohdat tulevat toistensa jälkeen: {ring}",
+                   "sv": "punkterna kommer efter varandra: {ring}",
+                   "en": "steps come after each other: {ring}"},
 }
 
 
@@ -431,4 +523,4 @@ def problem_line(problem: Problem, lang: Lang) -> str:
     translated = _PROBLEM_MESSAGES.get(problem.code)
     if translated is None or lang == "en":
         return str(problem)
-    return problem.render(translated[lang])
+    return problem.render(translated[lang].format(**problem.context))

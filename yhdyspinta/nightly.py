@@ -78,4 +78,5 @@ def _write_status(ctx: Context, args: argparse.Namespace, path: Path) -> None:
                                       region=args.region, municipality=None, obligation=None,
                                       overdue=False, format="csv"),
                    replace(ctx, out=stream))
+    temporary.chmod(0o644)  # readable by others, like the exported feeds
     temporary.replace(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import html
 import json
 import os
@@ -23,6 +24,9 @@ from yhdyspinta import __version__
 from yhdyspinta.settings import Settings
 
 PRODID = f"-//Yhdyspinta//Yhdyspinta {__version__}//FI"
+DIR_MODE = 0o755
+FILE_MODE = 0o644
+"""Exported folders and files are readable by others: a web server serves them."""
 
 
 def build_renderer(
@@ -75,7 +79,20 @@ def export(outdir: Path, renderer: FeedRenderer, catalogue: tuple[FeedSpec, ...]
     so a web server never serves a half-written export.
     """
     outdir.mkdir(parents=True, exist_ok=True)
+    with (outdir / ".feeds.lock").open("a") as lock:
+        # One export at a time into a folder; under the lock, any staging folder left is
+        # from an export that was killed, and is removed.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for stale in outdir.glob(".feeds-*"):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+        return _export(outdir, renderer, catalogue, public_url)
+
+
+def _export(outdir: Path, renderer: FeedRenderer, catalogue: tuple[FeedSpec, ...],
+            public_url: str) -> ExportReport:
     staging = Path(tempfile.mkdtemp(prefix=".feeds-", dir=outdir))
+    staging.chmod(DIR_MODE)  # mkdtemp makes it 0700; a web server must read it
     files = 0
     index: list[dict[str, Any]] = []
     try:
@@ -85,7 +102,7 @@ def export(outdir: Path, renderer: FeedRenderer, catalogue: tuple[FeedSpec, ...]
                                      "files": {}}
             for lang in LANGS:
                 body = renderer.render(spec, lang)
-                (staging / file_name(spec, lang)).write_bytes(body)
+                _write(staging / file_name(spec, lang), body)
                 entry["names"][lang] = renderer.feed_name(spec, lang)
                 entry["files"][lang] = f"feeds/{file_name(spec, lang)}"
                 files += 1
@@ -93,9 +110,9 @@ def export(outdir: Path, renderer: FeedRenderer, catalogue: tuple[FeedSpec, ...]
                     os.link(staging / file_name(spec, lang), staging / file_name(spec, None))
                     files += 1
             index.append(entry)
-        (staging / "index.json").write_text(
-            json.dumps({"feeds": index}, ensure_ascii=False, indent=1), encoding="utf-8")
-        (staging / "index.html").write_text(_index_html(index, public_url), encoding="utf-8")
+        _write(staging / "index.json",
+               json.dumps({"feeds": index}, ensure_ascii=False, indent=1).encode())
+        _write(staging / "index.html", _index_html(index, public_url).encode())
         target = outdir / "feeds"
         old = outdir / ".feeds-old"
         if old.exists():
@@ -109,6 +126,12 @@ def export(outdir: Path, renderer: FeedRenderer, catalogue: tuple[FeedSpec, ...]
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return ExportReport(len(catalogue), files + 2)
+
+
+def _write(path: Path, body: bytes) -> None:
+    """A file readable by others (0644), whatever the umask."""
+    path.write_bytes(body)
+    path.chmod(FILE_MODE)
 
 
 def _index_html(index: list[dict[str, Any]], public_url: str) -> str:

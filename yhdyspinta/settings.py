@@ -1,4 +1,10 @@
-"""Settings, read once at the edge (CLI, flow entry) from YHDYSPINTA_* variables."""
+"""Settings, read once at the edge (CLI, flow entry) from YHDYSPINTA_* variables.
+
+Every setting is checked here, once, so that a bad value is one line naming the variable
+(the CLI's `_settings`), never a traceback later. A check's message never holds the value
+of a setting that may carry a secret (URLs with passwords, tokens): it names at most the
+URL's scheme or driver. The `setting_*` error types have their words in `yhdyspinta.i18n`.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,75 @@ from datetime import date
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from state.urls import http_url_problem
+
+EARLIEST_TODAY = date(2000, 1, 1)
+LATEST_TODAY = date(2199, 12, 31)
+"""The days that may be taken as today (`--today`, YHDYSPINTA_TODAY): plans end in 2199."""
+MAX_FEED_DAYS = 3660
+"""Feeds reach at most ten years back or ahead."""
+
+
+def _check_http_url(value: str) -> str:
+    problem = http_url_problem(value)
+    if problem == "scheme":
+        raise PydanticCustomError("setting_url_scheme", "only http:// or https:// addresses")
+    if problem is not None:
+        raise PydanticCustomError("setting_url_malformed", "not a valid http(s) address")
+    return value
+
+
+def _check_database_url(value: str) -> str:
+    """Parse the URL and load its dialect and driver now, not at the first query."""
+    from sqlalchemy.engine.url import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        url = make_url(value)
+    except (ArgumentError, ValueError):
+        raise PydanticCustomError(
+            "setting_database_malformed",
+            "not a database URL such as sqlite:///var/yhdyspinta.db or "
+            "postgresql+psycopg://user:password@host/db") from None
+    try:
+        dialect = url.get_dialect()
+    except NoSuchModuleError:
+        raise PydanticCustomError("setting_database_dialect", "unknown database {backend!r}",
+                                  {"backend": url.get_backend_name()}) from None
+    try:
+        dialect.import_dbapi()
+    except ImportError:
+        raise PydanticCustomError("setting_database_driver",
+                                  "the database driver {driver!r} is not installed",
+                                  {"driver": url.get_driver_name()}) from None
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        _check_folder(Path(url.database).parent)
+    return value
+
+
+def _check_folder(value: Path) -> Path:
+    """The folder, if it exists, or its nearest existing parent must be a folder."""
+    for candidate in (value, *value.parents):
+        try:
+            if not candidate.exists():
+                continue
+        except OSError:
+            break  # cannot look (permissions): the first use says so
+        if not candidate.is_dir():
+            raise PydanticCustomError("setting_not_a_folder", "{path} is not a folder",
+                                      {"path": str(candidate)})
+        break
+    return value
 
 
 class Settings(BaseSettings):
     """Where definitions, configuration and registry are; every path has a working default."""
 
-    model_config = SettingsConfigDict(env_prefix="YHDYSPINTA_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="YHDYSPINTA_", extra="ignore", frozen=True,
+                                      allow_inf_nan=False)
 
     definitions_dir: Path | None = None
     """Obligation definitions; None = the ones shipped in the package."""
@@ -20,7 +88,7 @@ class Settings(BaseSettings):
     """Per-county configuration files; None = no local configuration."""
     registry_dir: Path | None = None
     """Registry CSV folder; None = the shipped classification of `registry_year`."""
-    registry_year: int = 2026
+    registry_year: int = Field(2026, ge=2000, le=2100)
     """Classification year of the registry."""
     data_dir: Path = Path("var")
     """Where the embedded default keeps its SQLite database and exported feeds."""
@@ -29,16 +97,16 @@ class Settings(BaseSettings):
 
     public_url: str = "http://127.0.0.1:8080"
     """Base of the addresses printed for subscribers and in the feed index."""
-    feed_past_days: int = 180
+    feed_past_days: int = Field(180, ge=0, le=MAX_FEED_DAYS)
     """Feeds show duties due from this many days back ..."""
-    feed_future_days: int = 1100
+    feed_future_days: int = Field(1100, ge=0, le=MAX_FEED_DAYS)
     """... to this many days ahead."""
-    keep_cancelled_days: int = 60
+    keep_cancelled_days: int = Field(60, ge=0, le=MAX_FEED_DAYS)
     """A cancelled duty stays in the feeds, marked cancelled, this long."""
     public_feeds: list[str] = []
     """Feed ids served without a token (none by default)."""
-    poll_seconds: float = 5.0
-    """How often the feed server looks for changes in the store."""
+    poll_seconds: float = Field(5.0, ge=0, le=3600)
+    """How often the feed server looks for changes in the store (0 = on every request)."""
     smtp_url: SecretStr | None = None
     """The sending mail server as an apprise URL, e.g.
     `mailtos://user:password@smtp.example.fi?from=hyte@example.fi`. A secret: never shown.
@@ -78,6 +146,32 @@ class Settings(BaseSettings):
             except (KeyError, IndexError, ValueError) as error:
                 raise ValueError("may contain only {party} and {occurrence} as fields "
                                  f"({error})") from None
+        if value is not None:
+            _check_http_url(value.format(party="m564", occurrence="x"))
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        return _check_http_url(value)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        return None if value is None else _check_database_url(value)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir(cls, value: Path) -> Path:
+        return _check_folder(value)
+
+    @field_validator("today")
+    @classmethod
+    def _today(cls, value: date | None) -> date | None:
+        if value is not None and not EARLIEST_TODAY <= value <= LATEST_TODAY:
+            raise PydanticCustomError("setting_today_range", "must lie between {first} and "
+                                      "{last}", {"first": EARLIEST_TODAY.isoformat(),
+                                                 "last": LATEST_TODAY.isoformat()})
         return value
 
     @property

@@ -6,7 +6,6 @@ Imported only when one of these commands runs (SQLAlchemy is slow to import).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from state.db import ensure_schema, make_engine, write_session
+from yhdyspinta.csvsafe import formula_safe_writer
 from yhdyspinta.i18n import t
 
 if TYPE_CHECKING:
@@ -145,8 +145,8 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     columns = ("id", "name", "party_name", "due_effective", "days_late", "steps_done",
                "steps_total", "next_step")
     if args.format == "csv":
-        writer = csv.DictWriter(ctx.out, fieldnames=columns, extrasaction="ignore",
-                                lineterminator="\n")
+        writer = formula_safe_writer(ctx.out, columns, extrasaction="ignore",
+                                     lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: "" if r[k] is None else r[k] for k in columns} for r in records)
         return EXIT_OK
@@ -239,13 +239,21 @@ def cmd_contacts_import(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def _shown_email(email: str | None) -> str:
+    """An email address as listed; one stored before import refused URLs is masked."""
+    if not email:
+        return ""
+    return "***" if ":" in email or "/" in email else email
+
+
 def cmd_contacts_list(args: argparse.Namespace, ctx: Context) -> int:
     """List contacts; Teams addresses are secrets and shown only as set or not."""
     from state.contacts import list_contacts
     from yhdyspinta.cli import print_table
 
     rows: Sequence[Sequence[str]] = [
-        (c.party, c.role, c.name, c.email or "", "✓" if c.teams else "", c.language, c.delivery)
+        (c.party, c.role, c.name, _shown_email(c.email), "✓" if c.teams else "", c.language,
+         c.delivery)
         for c in list_contacts(engine_for(ctx))
     ]
     headers = tuple(t(f"col.{c}", ctx.lang) for c in ("party", "role", "name", "email", "teams",

@@ -18,6 +18,9 @@ CORPUS = Path(__file__).parent / "broken_definitions"
 
 EXPECTED: dict[str, list[str]] = {
     "alias-bomb": ["15: notes_again: YAML anchors and aliases (&, *) are not supported"],
+    "billion-laughs": ["19: b[0]: YAML anchors and aliases (&, *) are not supported"],
+    "binary-scalar": ["18: shift: unknown YAML tag '!!binary'"],
+    "core-tag-set": ["16: deadline.rule: unknown YAML tag '!!set'"],
     "bad-date-value": [
         "19: notes[0]: cannot read the value '2026-02-30': day is out of range for month"],
     "date-in-year-per-term": ["16: deadline.rule: date_in_year needs a yearly cadence"],
@@ -52,6 +55,13 @@ EXPECTED: dict[str, list[str]] = {
     "self-dependency": [
         "20: depends_on[0].obligation: an obligation cannot depend on itself",
         "19: depends_on: dependency cycle: self-dependency -> self-dependency"],
+    "step-after-itself": ["26: steps[1].after[1]: step 'second' cannot come after itself"],
+    "step-cycle": ["23: steps[0].after: steps come after each other: first -> second -> first"],
+    "step-cycle-three": [
+        "23: steps[0].after: steps come after each other: first -> third -> second -> first"],
+    "unknown-tag-mapping": ["2: names: unknown YAML tag '!translations'"],
+    "unknown-tag-scalar": ["13: owed_by: unknown YAML tag '!env'"],
+    "unknown-tag-sequence": ["19: steps: unknown YAML tag '!ordered'"],
     "step-after-unknown": ["26: steps[1].after[0]: no step 'zeroth' in this definition"],
     "step-party-on-single-party": [
         "23: steps[0].party: only duties of both parties name the party of a step"],
@@ -119,3 +129,83 @@ def test_not_utf8(tmp_path):
     with pytest.raises(InputError) as caught:
         load_definitions(tmp_path)
     assert caught.value.problems[0].code == "encoding"
+
+
+def _one_good_definition(folder: Path) -> None:
+    source = Path(__file__).parents[2] / "obligations" / "definitions"
+    shutil.copy(source / "municipal-financial-statements.yaml", folder)
+
+
+@pytest.mark.parametrize(("make", "reason"), [
+    pytest.param(lambda f: (f / "gone.yaml").symlink_to(f / "nowhere.yaml"),
+                 "cannot be read: a link that leads nowhere", id="dangling-link"),
+    pytest.param(lambda f: (f / "loop.yaml").symlink_to(f / "loop.yaml"),
+                 "cannot be read: Too many levels of symbolic links", id="link-loop"),
+    pytest.param(lambda f: ((f / "a.yaml").symlink_to(f / "b.yaml"),
+                            (f / "b.yaml").symlink_to(f / "a.yaml")),
+                 "cannot be read: Too many levels of symbolic links", id="two-link-loop"),
+    pytest.param(lambda f: (f / "folder.yaml").mkdir(), "is not a file", id="folder"),
+])
+def test_unreadable_entry_is_named_not_skipped(tmp_path, make, reason):
+    _one_good_definition(tmp_path)
+    make(tmp_path)
+    with pytest.raises(InputError) as caught:
+        load_definitions(tmp_path)
+    lines = [str(p) for p in caught.value.problems]
+    assert lines
+    assert all(line.endswith(f": (file): {reason}") for line in lines)
+    assert not any("municipal-financial-statements" in line for line in lines)
+
+
+def test_a_link_to_a_good_file_is_read(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    _one_good_definition(elsewhere)
+    folder = tmp_path / "definitions"
+    folder.mkdir()
+    (folder / "municipal-financial-statements.yaml").symlink_to(
+        elsewhere / "municipal-financial-statements.yaml")
+    assert [d.id for d in load_definitions(folder)] == ["municipal-financial-statements"]
+
+
+def test_a_dangling_link_in_the_configuration_folder(tmp_path, definitions, registry):
+    from obligations.loader import load_configuration
+
+    (tmp_path / "19.yaml").symlink_to(tmp_path / "missing.yaml")
+    with pytest.raises(InputError) as caught:
+        load_configuration(tmp_path, definitions, registry)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{tmp_path / '19.yaml'}: (file): cannot be read: a link that leads nowhere"]
+
+
+def test_an_alias_bomb_takes_no_time(tmp_path):
+    """One line, and the document is never expanded (10^9 items would take minutes)."""
+    import time
+
+    shutil.copy(CORPUS / "billion-laughs.yaml", tmp_path)
+    started = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        load_definitions(tmp_path)
+    assert time.perf_counter() - started < 5
+    assert len(caught.value.problems) == 1
+
+
+@pytest.mark.parametrize(("defect", "lang", "message"), [
+    ("step-cycle", "fi", "23: steps[0].after: kohdat tulevat toistensa jälkeen: "
+                         "first -> second -> first"),
+    ("step-after-itself", "sv", "26: steps[1].after[1]: punkten 'second' kan inte komma efter "
+                                "sig själv"),
+    ("unknown-tag-mapping", "fi", "2: names: tuntematon YAML-tunniste '!translations'"),
+    ("billion-laughs", "sv", "19: b[0]: YAML-ankare och -alias (&, *) stöds inte"),
+])
+def test_validate_says_it_in_the_readers_language(tmp_path, defect, lang, message):
+    import io
+
+    from yhdyspinta.cli import main
+
+    shutil.copy(CORPUS / f"{defect}.yaml", tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["validate", str(tmp_path), "--lang", lang], out=out, err=err)
+    assert code == 1
+    assert err.getvalue().splitlines()[0] == f"{tmp_path / defect}.yaml:{message}"
+    assert len(err.getvalue().splitlines()) == 2

@@ -50,10 +50,11 @@ class ContactImportError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
-    """How many contacts were added and updated."""
+    """How many contacts were added, changed, and found as they were."""
 
     added: int
     updated: int
+    unchanged: int = 0
 
 
 FIELD_LIMIT = 100_000
@@ -195,7 +196,7 @@ def _parse(text: str, source: str, registry: Registry) -> list[ContactRow]:
 
 def import_contacts(engine: Engine, contacts: list[ContactRow]) -> ImportReport:
     """Add or update contacts (keyed by party, role and name) in one transaction."""
-    added = updated = 0
+    added = updated = unchanged = 0
     with write_session(engine) as session:
         for contact in contacts:
             existing = session.execute(
@@ -208,13 +209,16 @@ def import_contacts(engine: Engine, contacts: list[ContactRow]) -> ImportReport:
             if existing is None:
                 session.add(contact)
                 added += 1
+            elif (existing.email, existing.teams, existing.language, existing.delivery) == (
+                    contact.email, contact.teams, contact.language, contact.delivery):
+                unchanged += 1
             else:
                 existing.email = contact.email
                 existing.teams = contact.teams
                 existing.language = contact.language
                 existing.delivery = contact.delivery
                 updated += 1
-    return ImportReport(added, updated)
+    return ImportReport(added, updated, unchanged)
 
 
 def list_contacts(engine: Engine) -> list[ContactRow]:

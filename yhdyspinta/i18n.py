@@ -167,9 +167,12 @@ MESSAGES: Mapping[str, Mapping[Lang, str]] = {
                        "sv": "{occurrence} / {step}: redan {new}, ingen ändring",
                        "en": "{occurrence} / {step}: already {new}, nothing changed"},
     **{f"status.{status}": labels for status, labels in STEP_STATUS_LABELS.items()},
-    "contacts.imported": {"fi": "Yhteyshenkilöitä lisätty {added}, päivitetty {updated}.",
-                          "sv": "Kontakter tillagda {added}, uppdaterade {updated}.",
-                          "en": "Contacts added {added}, updated {updated}."},
+    "contacts.imported": {"fi": "Yhteyshenkilöitä lisätty {added}, päivitetty {updated}, "
+                                "ennallaan {unchanged}.",
+                          "sv": "Kontakter tillagda {added}, uppdaterade {updated}, "
+                                "oförändrade {unchanged}.",
+                          "en": "Contacts added {added}, updated {updated}, unchanged "
+                                "{unchanged}."},
     # --- reminders --------------------------------------------------------------------
     "help.remind": {"fi": "lähetä tämän päivän muistutukset ja eskaloinnit (sähköposti, Teams)",
                     "sv": "skicka dagens påminnelser och eskaleringar (e-post, Teams)",

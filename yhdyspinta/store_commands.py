@@ -234,7 +234,8 @@ def cmd_contacts_import(args: argparse.Namespace, ctx: Context) -> int:
         raise UserError(f"{path}: {reason}") from None
     contacts = parse_contacts(text, str(path), ctx.registry())
     report = import_contacts(engine_for(ctx), contacts)
-    print(t("contacts.imported", ctx.lang, added=report.added, updated=report.updated),
+    print(t("contacts.imported", ctx.lang, added=report.added, updated=report.updated,
+            unchanged=report.unchanged),
           file=ctx.out)
     return EXIT_OK
 

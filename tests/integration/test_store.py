@@ -229,11 +229,14 @@ CONTACTS = """party,role,name,email,teams,language,delivery
 def test_contacts_import(engine, registry):
     ensure_schema(engine)
     report = import_contacts(engine, parse_contacts(CONTACTS, "contacts.csv", registry))
-    assert (report.added, report.updated) == (3, 0)
+    assert (report.added, report.updated, report.unchanged) == (3, 0, 0)
     again = import_contacts(engine, parse_contacts(CONTACTS, "contacts.csv", registry))
-    assert (again.added, again.updated) == (0, 3)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
+    one_changed = CONTACTS.replace("anna@ouka.fi,,fi,digest", "anna@ouka.fi,,sv,digest")
+    third = import_contacts(engine, parse_contacts(one_changed, "contacts.csv", registry))
+    assert (third.added, third.updated, third.unchanged) == (0, 1, 2)
     assert [(c.party, c.language, c.delivery) for c in list_contacts(engine)] == [
-        ("m564", "fi", "digest"), ("m905", "sv", "single"), ("r19", "fi", "digest")]
+        ("m564", "sv", "digest"), ("m905", "sv", "single"), ("r19", "fi", "digest")]
 
 
 def test_bad_contacts_are_reported_by_line_and_column_and_nothing_imported(engine, registry):

@@ -30,6 +30,14 @@ from obligations.vocabulary import role_label
 COMING_DAYS = 30
 """A digest also lists the contact's other open steps due within this many days."""
 
+LONG_OVERDUE_DAYS = 30
+"""Steps overdue longer than this are no news: a digest lists them once a week (Mondays),
+under their own heading, so that what is due now and what is newly late lead every day."""
+
+DAILY_CAP = 3
+"""At most this many messages a day to one contact on one channel (the default of
+`YHDYSPINTA_NOTIFY_DAILY_CAP`): a `single` contact's further notices go into one digest."""
+
 WORDS: Mapping[str, Mapping[Lang, str]] = {
     "subject.reminder": {"fi": "Muistutus: {step} – {duty} ({date})",
                          "sv": "Påminnelse: {step} – {duty} ({date})",
@@ -49,6 +57,9 @@ WORDS: Mapping[str, Mapping[Lang, str]] = {
                      "en": "this task needs your attention."},
     "section.now": {"fi": "Muistutukset", "sv": "Påminnelser", "en": "Reminders"},
     "section.overdue": {"fi": "Myöhässä", "sv": "Försenade", "en": "Overdue"},
+    "section.long_overdue": {"fi": "Yli {days} päivää myöhässä (viikkokooste maanantaisin)",
+                             "sv": "Över {days} dagar försenade (veckosammandrag på måndagar)",
+                             "en": "Over {days} days overdue (weekly summary on Mondays)"},
     "section.coming": {"fi": "Tulossa {days} päivän sisällä",
                        "sv": "Kommande inom {days} dagar",
                        "en": "Coming within {days} days"},
@@ -201,6 +212,9 @@ class Composer:
     renderer: FeedRenderer
     today: date
     links: Links = field(default_factory=Links)
+    daily_cap: int = DAILY_CAP
+    sent_today: Mapping[tuple[int, Channel], int] = field(default_factory=dict)
+    """Messages queued earlier today per (contact id, channel): they count to the cap."""
     _by_id: dict[str, FeedOccurrence] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -214,11 +228,27 @@ class Composer:
         messages: list[Message] = []
         for (_, channel), group in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1].value)):
             contact = group[0].contact
-            if contact.delivery == "single":
-                messages.extend(self._single(n) for n in group)
-            else:
+            if contact.delivery != "single":
                 messages.append(self._digest(contact, channel, group))
+                continue
+            room = self.daily_cap - self.sent_today.get((contact.id, channel), 0)
+            if len(group) <= room:
+                messages.extend(self._single(n) for n in group)
+                continue
+            # Over the cap: the most urgent alone, the rest (at least one) in one digest.
+            urgent = sorted(group, key=self._urgency)
+            singles = max(room - 1, 0)
+            messages.extend(self._single(n) for n in urgent[:singles])
+            messages.append(self._digest(contact, channel, urgent[singles:]))
         return messages
+
+    def _urgency(self, notice: Notice) -> tuple[int, int, date, str, str]:
+        """Escalations first (the higher the level, the sooner), then the earliest due."""
+        trigger = notice.trigger
+        occurrence = self._by_id[trigger.occurrence_id]
+        step = next(s for s in occurrence.steps if s.step == trigger.step)
+        return (0 if trigger.kind is Kind.ESCALATION else 1, -trigger.level,
+                step.due_effective, trigger.occurrence_id, trigger.step)
 
     # --- building ---------------------------------------------------------------------
 
@@ -246,17 +276,24 @@ class Composer:
             (overdue if trigger.kind is Kind.ESCALATION else now).append(
                 (trigger.occurrence_id, trigger.step, trigger.level))
         coming: list[tuple[str, str, int]] = []
+        long_overdue: list[tuple[str, str, int]] = []
+        weekly = self.today.weekday() == 0
         for occurrence, step in self._contact_steps(contact):
             if (occurrence.id, step.step) in told:
                 continue
-            if step.due_effective < self.today:
+            if step.due_effective < self.today - timedelta(days=LONG_OVERDUE_DAYS):
+                if weekly:
+                    long_overdue.append((occurrence.id, step.step, 0))
+            elif step.due_effective < self.today:
                 overdue.append((occurrence.id, step.step, 0))
             elif step.due_effective <= self.today + timedelta(days=COMING_DAYS):
                 coming.append((occurrence.id, step.step, 0))
         sections = [Section(WORDS["section.now"][lang], self._items(now, lang, contact)),
                     Section(WORDS["section.overdue"][lang], self._items(overdue, lang, contact)),
                     Section(WORDS["section.coming"][lang].format(days=COMING_DAYS),
-                            self._items(coming, lang, contact))]
+                            self._items(coming, lang, contact)),
+                    Section(WORDS["section.long_overdue"][lang].format(days=LONG_OVERDUE_DAYS),
+                            self._items(long_overdue, lang, contact))]
         keys = sorted(n.key for n in notices)
         digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
         key = f"digest|c{contact.id}|{channel.value}|{self.today.isoformat()}|{digest}"

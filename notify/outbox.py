@@ -77,6 +77,24 @@ def queued_notice_keys(engine: Engine, keys: Sequence[str]) -> set[str]:
     return found
 
 
+def messages_for_day(engine: Engine, day: date) -> dict[tuple[int, str], int]:
+    """Messages queued for `day` per (recipient, channel), whatever became of them.
+
+    A message's key names the day it was written for (`…|email|2026-12-01` for one notice,
+    `digest|c7|email|2026-12-01|…` for a digest).
+    """
+    stamp = day.isoformat()
+    counts: dict[tuple[int, str], int] = {}
+    with Session(engine) as session:
+        rows = session.execute(
+            select(col(OutboxRow.recipient), col(OutboxRow.channel), col(OutboxRow.key))
+            .where(col(OutboxRow.key).contains(stamp))).all()
+    for recipient, channel, key in rows:
+        if stamp in key.split("|"):
+            counts[(recipient, channel)] = counts.get((recipient, channel), 0) + 1
+    return counts
+
+
 def enqueue(engine: Engine, messages: Sequence[Message], now: datetime | None = None,
             ) -> QueueReport:
     """Queue the messages whose notices are not queued yet, all in one transaction."""

@@ -22,6 +22,7 @@ from notify.outbox import (
     QueueReport,
     enqueue,
     expire_stale,
+    messages_for_day,
     outbox_rows,
     queued_notice_keys,
     retry_failed,
@@ -129,7 +130,10 @@ def plan_reminders(
                             non_working_days=non_working_days, occurrences=view, prodid=PRODID)
     links = Links(public_url=settings.public_url, public_feeds=frozenset(settings.public_feeds),
                   status_page=settings.status_page_url)
-    messages = Composer(renderer, today, links).compose(fresh)
+    sent_today = {(recipient, Channel(channel)): count for (recipient, channel), count
+                  in messages_for_day(engine, today).items()}
+    messages = Composer(renderer, today, links, daily_cap=settings.notify_daily_cap,
+                        sent_today=sent_today).compose(fresh)
     return RemindPlan(today, True, tuple(messages), notices.unaddressed, tuple(unreachable),
                       already_queued=len(queued), no_email_server=no_server)
 

@@ -124,6 +124,9 @@ class Settings(BaseSettings):
     """How long `remind` keeps retrying before leaving the rest to its next run."""
     notify_catch_up_days: int = Field(7, ge=0, le=60)
     """A reminder missed (the service was down) is still sent if at most this old."""
+    notify_daily_cap: int = Field(3, ge=1, le=100)
+    """Messages a day at most to one contact on one channel; a `single` contact's further
+    notices that day go into one digest instead of a flood."""
     status_page_url: str | None = None
     """A status page address for messages; `{party}` and `{occurrence}` are filled in."""
     today: date | None = None

@@ -105,3 +105,70 @@ def test_a_digests_calendar_holds_every_duty_it_lists(renderer):
     assert set(digest.occurrence_ids) == {OCCURRENCE, other.id}
     for occurrence_id in digest.occurrence_ids:
         assert f"UID:{occurrence_id}@yhdyspinta.fi".encode() in digest.ics
+
+
+def _copies(renderer, count: int):
+    from dataclasses import replace
+
+    (occurrence,) = renderer.occurrences
+    return replace(renderer, occurrences=[replace(occurrence, id=f"{OCCURRENCE}-{n}")
+                                          for n in range(count)])
+
+
+def _each(renderer, contact: Contact, kind: Kind = Kind.REMINDER) -> list[Notice]:
+    notices = []
+    for occurrence in renderer.occurrences:
+        step = occurrence.steps[0]
+        trigger = Trigger(occurrence.id, step.step, kind, 7, int(kind is Kind.ESCALATION),
+                          date(2027, 3, 22))
+        notices.append(Notice(trigger, contact, Channel.EMAIL))
+    return notices
+
+
+@pytest.mark.parametrize(("notices", "sent_before", "singles", "digests"), [
+    (3, 0, 3, 0),     # within the cap: one message each
+    (10, 0, 2, 1),    # over it: the two most urgent alone, the other eight in one digest
+    (10, 2, 0, 1),    # two went out earlier today: one digest holds the rest
+    (1, 3, 0, 1),     # the cap was reached earlier today: still one digest, never silence
+])
+def test_a_single_contact_gets_at_most_the_daily_cap(renderer, notices, sent_before, singles,
+                                                     digests):
+    many = _copies(renderer, notices)
+    contact = _contact()
+    composer = Composer(many, date(2027, 3, 22), daily_cap=3,
+                        sent_today={(contact.id, Channel.EMAIL): sent_before})
+    messages = composer.compose(_each(many, contact))
+    kinds = [m.key.startswith("digest|") for m in messages]
+    assert (kinds.count(False), kinds.count(True)) == (singles, digests)
+    carried = [key for m in messages for key in m.notice_keys]
+    assert sorted(carried) == sorted(n.key for n in _each(many, contact))  # none lost
+
+
+def test_over_the_cap_the_escalations_go_alone_first(renderer):
+    many = _copies(renderer, 6)
+    contact = _contact()
+    notices = _each(many, contact)
+    escalated = _each(_copies(renderer, 6), contact, Kind.ESCALATION)[4:]
+    messages = Composer(many, date(2027, 3, 22), daily_cap=3).compose(notices[:4] + escalated)
+    alone = [m for m in messages if not m.key.startswith("digest|")]
+    assert len(alone) == 2
+    assert all(m.subject.startswith("Försenad: ") for m in alone)
+
+
+@pytest.mark.parametrize(("today", "listed"), [(date(2027, 5, 3), True),    # a Monday
+                                               (date(2027, 5, 4), False)])  # a Tuesday
+def test_long_overdue_steps_are_in_the_weekly_digest_only(renderer, today, listed):
+    from dataclasses import replace
+
+    (occurrence,) = renderer.occurrences
+    # Another duty of the contact's, due 31.3.2027: over 30 days late in May.
+    late = replace(occurrence, id=f"{OCCURRENCE}-late")
+    both = replace(renderer, occurrences=[occurrence, late])
+    contact = _contact(delivery="digest", language="en")
+    step = occurrence.steps[2]
+    notice = Notice(Trigger(OCCURRENCE, step.step, Kind.ESCALATION, 30, 1, today), contact,
+                    Channel.EMAIL)
+    (digest,) = Composer(both, today).compose([notice])
+    assert ("Over 30 days overdue (weekly summary on Mondays)" in digest.text) is listed
+    assert (late.id in digest.occurrence_ids) is listed
+    assert "== Overdue ==" in digest.text  # what was escalated today still leads

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from notify.channels import (
+from notify.outbox import Claimed
+from state.channels import (
     ChannelConfigError,
     mask,
     parse_smtp_url,
     parse_teams_url,
     secrets_of,
 )
-from notify.outbox import Claimed
 
 
 @dataclass(frozen=True, slots=True)

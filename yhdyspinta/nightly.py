@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from yhdyspinta.i18n import t
 
 if TYPE_CHECKING:
-    from yhdyspinta.cli import Context
+    from yhdyspinta.commands import Context
 
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -38,7 +38,7 @@ def cmd_nightly(args: argparse.Namespace, ctx: Context) -> int:
     """Run the nightly flow, write the status report, print where the results are."""
     from sqlalchemy.engine.url import make_url
 
-    from yhdyspinta.cli import UserError, check_filters
+    from yhdyspinta.commands import UserError, check_filters
 
     settings = ctx.settings
     check_filters(ctx, argparse.Namespace(region=args.region, municipality=None,

@@ -30,7 +30,7 @@ from yhdyspinta.publish import PRODID
 from yhdyspinta.settings import Settings
 
 if TYPE_CHECKING:
-    from yhdyspinta.cli import Context
+    from yhdyspinta.commands import Context
 
 EXIT_OK = 0
 EXIT_UNSENT = 1
@@ -53,7 +53,7 @@ class RemindPlan:
 
 def smtp_url(settings: Settings) -> tuple[str | None, str | None]:
     """The usable SMTP URL (None: no email), and why the configured one is unusable."""
-    from notify.channels import ChannelConfigError, parse_smtp_url
+    from state.channels import ChannelConfigError, parse_smtp_url
 
     if settings.smtp_url is None:
         return None, None
@@ -151,7 +151,7 @@ def _recipient(message: Message, engine: Engine) -> str:
 
 def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
     """Queue today's reminders and escalations, and send the outbox."""
-    from yhdyspinta.cli import UserError
+    from yhdyspinta.commands import UserError
     from yhdyspinta.store_commands import engine_for
 
     lang, out = ctx.lang, ctx.out
@@ -207,7 +207,7 @@ def helsinki_today() -> date:
 
 def cmd_outbox_list(args: argparse.Namespace, ctx: Context) -> int:
     """The outbox, newest first: state, attempts, errors (secrets masked)."""
-    from yhdyspinta.cli import print_table
+    from yhdyspinta.commands import print_table
     from yhdyspinta.store_commands import _local, engine_for
 
     rows = outbox_rows(engine_for(ctx), args.state)

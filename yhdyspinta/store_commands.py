@@ -20,7 +20,7 @@ from yhdyspinta.i18n import t
 
 if TYPE_CHECKING:
     from state.queries import DutyState
-    from yhdyspinta.cli import Context
+    from yhdyspinta.commands import Context
 
 EXIT_OK = 0
 
@@ -72,7 +72,7 @@ def cmd_db_status(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     """Plan the window and upsert it into the store; print what changed."""
     from state.sync import definition_fingerprints, sync_plan
-    from yhdyspinta.cli import compute_plan
+    from yhdyspinta.commands import compute_plan
 
     planned = compute_plan(ctx, args, terms=2)
     engine = engine_for(ctx)
@@ -118,7 +118,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     from datetime import timedelta
 
     from state.queries import duty_states
-    from yhdyspinta.cli import check_filters
+    from yhdyspinta.commands import check_filters
 
     today = args.today or date.today()
     registry, definitions = check_filters(ctx, args)
@@ -150,7 +150,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         writer.writeheader()
         writer.writerows({k: "" if r[k] is None else r[k] for k in columns} for r in records)
         return EXIT_OK
-    from yhdyspinta.cli import print_table
+    from yhdyspinta.commands import print_table
 
     headers = tuple(t(f"col.{c}", ctx.lang) for c in ("id", "obligation", "party", "effective",
                                                        "days_late", "progress", "next_step"))
@@ -209,7 +209,7 @@ def cmd_audit(args: argparse.Namespace, ctx: Context) -> int:
         json.dump(records, ctx.out, ensure_ascii=False, indent=2)
         ctx.out.write("\n")
         return EXIT_OK
-    from yhdyspinta.cli import print_table
+    from yhdyspinta.commands import print_table
 
     headers = tuple(t(f"col.{c}", ctx.lang) for c in ("at", "actor", "id", "step", "action",
                                                        "change", "reason"))
@@ -228,7 +228,7 @@ def cmd_contacts_import(args: argparse.Namespace, ctx: Context) -> int:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        from yhdyspinta.cli import UserError
+        from yhdyspinta.commands import UserError
 
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         raise UserError(f"{path}: {reason}") from None
@@ -242,7 +242,7 @@ def cmd_contacts_import(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_contacts_list(args: argparse.Namespace, ctx: Context) -> int:
     """List contacts; Teams addresses are secrets and shown only as set or not."""
     from state.contacts import list_contacts
-    from yhdyspinta.cli import print_table
+    from yhdyspinta.commands import print_table
 
     rows: Sequence[Sequence[str]] = [
         (c.party, c.role, c.name, c.email or "", "✓" if c.teams else "", c.language, c.delivery)
@@ -257,7 +257,7 @@ def cmd_contacts_list(args: argparse.Namespace, ctx: Context) -> int:
 def _sync_default(ctx: Context, args: argparse.Namespace) -> tuple[Engine, Any]:
     """Sync the default window first: feeds always show the store as the plan makes it."""
     from state.sync import definition_fingerprints, sync_plan
-    from yhdyspinta.cli import compute_plan
+    from yhdyspinta.commands import compute_plan
 
     # The sync covers everything: a narrower plan would cancel what it left out.
     whole = argparse.Namespace(**{**vars(args), "start": None, "end": None,
@@ -271,7 +271,7 @@ def _sync_default(ctx: Context, args: argparse.Namespace) -> tuple[Engine, Any]:
 
 def cmd_calendars_export(args: argparse.Namespace, ctx: Context) -> int:
     """Write every feed (every language) and an index to OUTDIR for static hosting."""
-    from yhdyspinta.cli import UserError
+    from yhdyspinta.commands import UserError
     from yhdyspinta.publish import build_renderer, export, feeds_of_region
 
     try:  # before the sync: a folder that cannot be written is one line, at once
@@ -302,7 +302,7 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
-    from yhdyspinta.cli import UserError
+    from yhdyspinta.commands import UserError
 
     try:  # fail at once, in one line, if the address cannot be had
         with socket.create_server((args.host, args.port)):
@@ -342,7 +342,7 @@ def cmd_subscribers_add(args: argparse.Namespace, ctx: Context) -> int:
     from calendars.feeds import feed_catalogue
     from state.models import SubscriberRow
     from web.feeds import ALL_FEEDS, token_hash
-    from yhdyspinta.cli import UserError
+    from yhdyspinta.commands import UserError
 
     registry = ctx.registry()
     definitions = ctx.definitions()
@@ -376,7 +376,7 @@ def cmd_subscribers_list(args: argparse.Namespace, ctx: Context) -> int:
     from sqlmodel import Session, select
 
     from state.models import SubscriberRow
-    from yhdyspinta.cli import print_table
+    from yhdyspinta.commands import print_table
 
     with Session(engine_for(ctx)) as session:
         rows = session.exec(select(SubscriberRow).order_by(SubscriberRow.id)).all()  # type: ignore[arg-type]
@@ -392,7 +392,7 @@ def cmd_subscribers_list(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_subscribers_revoke(args: argparse.Namespace, ctx: Context) -> int:
     """Revoke a subscriber's token: its addresses answer 404 from the next poll on."""
     from state.models import SubscriberRow
-    from yhdyspinta.cli import UserError
+    from yhdyspinta.commands import UserError
 
     with write_session(engine_for(ctx)) as session:
         row = session.get(SubscriberRow, args.id)

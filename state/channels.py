@@ -1,5 +1,9 @@
 """Channel addresses as apprise URLs: checked when configured or imported, never shown.
 
+In `state/` because a contact's Teams address is checked when it enters the store
+(`state/contacts.py`) and `notify/` sends to what the store holds: both need these rules,
+and `state/` must not import `notify/`.
+
 Email goes through the sending server of `YHDYSPINTA_SMTP_URL` (`mailto://` or
 `mailtos://`); Teams through a workflow address (`workflows://…`, or the https address
 Power Automate gives, which apprise turns into the same). The old `msteams://` connectors

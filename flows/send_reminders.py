@@ -7,14 +7,12 @@ flow does nothing; what fell on it goes out on the next working morning.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from prefect import flow, get_run_logger, task
 
+from yhdyspinta import clock
 from yhdyspinta.settings import Settings
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 @task(name="queue-reminders", retries=2, retry_delay_seconds=30)
@@ -43,7 +41,7 @@ def dispatch_outbox(settings: Settings) -> dict[str, int]:
 def send_reminders(today: date | None = None) -> dict[str, dict[str, int]]:
     """Queue and send today's reminders (today in Helsinki unless given)."""
     settings = Settings()
-    day = today or datetime.now(HELSINKI).date()
+    day = clock.today(today or settings.today)
     logger = get_run_logger()
     queued = queue_reminders(settings, day)
     logger.info("queued: %s", queued)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, or_, select, text, update
 from sqlmodel import Session, col
@@ -30,14 +30,10 @@ from state.models import (
     StepStatus,
     StepStatusRow,
 )
+from yhdyspinta import clock
 
 QUEUE_LOCK_KEY = 7_263_002
 """PostgreSQL advisory lock that serialises queueing (SQLite's write lock does it there)."""
-
-
-def utcnow() -> datetime:
-    """The clock, as the store keeps it (aware, UTC)."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +75,7 @@ def queued_notice_keys(engine: Engine, keys: Sequence[str]) -> set[str]:
 def enqueue(engine: Engine, messages: Sequence[Message], now: datetime | None = None,
             ) -> QueueReport:
     """Queue the messages whose notices are not queued yet, all in one transaction."""
-    moment = now or utcnow()
+    moment = now or clock.now()
     added_messages = added_notices = skipped = 0
     with write_session(engine) as session:
         if session.get_bind().dialect.name == "postgresql":
@@ -121,7 +117,7 @@ def enqueue(engine: Engine, messages: Sequence[Message], now: datetime | None = 
 def claim(engine: Engine, *, limit: int, lease: timedelta, now: datetime | None = None,
           ) -> list[Claimed]:
     """Take up to `limit` messages that are due (or whose dispatcher's lease ran out)."""
-    moment = now or utcnow()
+    moment = now or clock.now()
     due = or_(
         (col(OutboxRow.state) == OutboxState.PENDING.value)
         & (col(OutboxRow.next_attempt_at) <= moment),
@@ -174,7 +170,7 @@ def mark_sent(engine: Engine, claimed: Claimed, now: datetime | None = None) -> 
     """The receiver accepted the message: it is sent, whoever holds the claim now."""
     with write_session(engine) as session:
         session.execute(update(OutboxRow).where(col(OutboxRow.id) == claimed.id)
-                        .values(state=OutboxState.SENT.value, sent_at=now or utcnow(),
+                        .values(state=OutboxState.SENT.value, sent_at=now or clock.now(),
                                 last_error=None))
 
 
@@ -215,7 +211,7 @@ def retry_failed(engine: Engine, now: datetime | None = None) -> int:
         result = session.execute(
             update(OutboxRow).where(OutboxRow.state == OutboxState.FAILED.value)  # type: ignore[arg-type]
             .values(state=OutboxState.PENDING.value, attempts=0,
-                    next_attempt_at=now or utcnow()))
+                    next_attempt_at=now or clock.now()))
         return int(result.rowcount)  # type: ignore[attr-defined]
 
 

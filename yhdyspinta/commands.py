@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from obligations.lang import Lang
+from yhdyspinta import clock
 from yhdyspinta.i18n import t
 
 if TYPE_CHECKING:
@@ -43,6 +44,10 @@ class Context:
     out: IO[str]
     cleanup: list[Callable[[], None]] = field(default_factory=list)
     """Called when the command ends, whatever happened (e.g. closing database engines)."""
+
+    def today(self, given: date | None = None) -> date:
+        """`--today` if `given`, else YHDYSPINTA_TODAY, else the date in Finland."""
+        return clock.today(given or self.settings.today)
 
     def registry(self) -> Registry:
         """The registry the settings name."""
@@ -103,7 +108,7 @@ def compute_plan(ctx: Context, args: argparse.Namespace, *, terms: int = 1) -> P
     from calendars.terms import Body, term_containing
     from calendars.workdays import finnish_non_working_days
 
-    today = args.today or date.today()
+    today = ctx.today(args.today)
     registry, definitions = check_filters(ctx, args)
     configuration = ctx.configuration(definitions, registry)
     term = term_containing(Body.REGIONAL_COUNCIL, today)

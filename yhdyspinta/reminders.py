@@ -155,7 +155,7 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
     from yhdyspinta.store_commands import engine_for
 
     lang, out = ctx.lang, ctx.out
-    today = args.today or ctx.settings.today or helsinki_today()
+    today = ctx.today(args.today)
     smtp_problem = smtp_url(ctx.settings)[1]
     definitions = ctx.definitions()
     registry = ctx.registry()
@@ -195,14 +195,6 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
         # Teams went out; email waits until the server's URL is fixed.
         raise UserError(f"YHDYSPINTA_SMTP_URL: {smtp_problem}")
     return EXIT_UNSENT if report.failed or unsent else EXIT_OK
-
-
-def helsinki_today() -> date:
-    """Today in Finland, whatever the host's time zone (a run at 01:00 is not yesterday's)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Europe/Helsinki")).date()
 
 
 def cmd_outbox_list(args: argparse.Namespace, ctx: Context) -> int:

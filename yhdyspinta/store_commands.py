@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from state.db import ensure_schema, make_engine, write_session
+from yhdyspinta import clock
 from yhdyspinta.i18n import t
 
 if TYPE_CHECKING:
@@ -34,17 +35,11 @@ def engine_for(ctx: Context, *, check_schema: bool = True) -> Engine:
     return engine
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _local(moment: datetime) -> str:
     """A stored timestamp in Finnish time (SQLite returns it without its zone: UTC)."""
-    from zoneinfo import ZoneInfo
-
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ZoneInfo("Europe/Helsinki")).isoformat(timespec="seconds")
+    return moment.astimezone(clock.HELSINKI).isoformat(timespec="seconds")
 
 
 def cmd_db_upgrade(args: argparse.Namespace, ctx: Context) -> int:
@@ -80,7 +75,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
         engine, planned.occurrences, definition_fingerprints(planned.definitions),
         window=planned.window,
         obligations=frozenset(args.obligation) if args.obligation else None,
-        now=_now(), today=planned.today,
+        now=clock.now(), today=planned.today,
     )
     print(t("sync.report", ctx.lang, new=report.new, changed=report.changed,
             cancelled=report.cancelled, unchanged=report.unchanged), file=ctx.out)
@@ -120,7 +115,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     from state.queries import duty_states
     from yhdyspinta.commands import check_filters
 
-    today = args.today or date.today()
+    today = ctx.today(args.today)
     registry, definitions = check_filters(ctx, args)
     engine = engine_for(ctx)
     end = args.end or today + timedelta(days=365)
@@ -178,7 +173,7 @@ def cmd_step_set(args: argparse.Namespace, ctx: Context) -> int:
 
     engine = engine_for(ctx)
     change = set_step_status(
-        engine, args.occurrence, args.step, StepStatus(args.status), by=args.by, now=_now(),
+        engine, args.occurrence, args.step, StepStatus(args.status), by=args.by, now=clock.now(),
         note=args.note, force=args.force,
         evidence=Evidence(url=args.evidence, decided_by=args.decided_by,
                           decided_on=args.decided_on, section=args.section),
@@ -265,7 +260,7 @@ def _sync_default(ctx: Context, args: argparse.Namespace) -> tuple[Engine, Any]:
     planned = compute_plan(ctx, whole, terms=2)
     engine = engine_for(ctx)
     sync_plan(engine, planned.occurrences, definition_fingerprints(planned.definitions),
-              window=planned.window, obligations=None, now=_now(), today=planned.today)
+              window=planned.window, obligations=None, now=clock.now(), today=planned.today)
     return engine, planned
 
 
@@ -357,7 +352,7 @@ def cmd_subscribers_add(args: argparse.Namespace, ctx: Context) -> int:
     engine = engine_for(ctx)
     with write_session(engine) as session:
         row = SubscriberRow(name=args.name, token_hash=token_hash(token), feeds=" ".join(feeds),
-                            created_at=_now())
+                            created_at=clock.now())
         session.add(row)
         session.flush()
         subscriber_id = row.id
@@ -399,6 +394,6 @@ def cmd_subscribers_revoke(args: argparse.Namespace, ctx: Context) -> int:
         if row is None:
             raise UserError(t("error.unknown_subscriber", ctx.lang, id=args.id))
         if row.revoked_at is None:
-            row.revoked_at = _now()
+            row.revoked_at = clock.now()
     print(t("subscribers.revoked", ctx.lang, id=args.id), file=ctx.out)
     return EXIT_OK

@@ -61,7 +61,9 @@ def test_reminder_flow_sends_on_a_working_day_and_a_rerun_sends_nothing(
     smtp.start()
     try:
         monkeypatch.setenv("YHDYSPINTA_SMTP_URL", smtp.url())
-        saturday = send_reminders(today=date(2026, 12, 5))
+        with monkeypatch.context() as day:  # the flow takes its day from the one clock too
+            day.setenv("YHDYSPINTA_TODAY", "2026-12-05")  # a Saturday
+            saturday = send_reminders()
         assert saturday["queued"]["working_day"] == 0
         assert smtp.sink.received == []
         first = send_reminders(today=date(2026, 12, 1))

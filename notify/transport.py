@@ -59,11 +59,6 @@ class AppriseTransport:
         self._smtp = parse_smtp_url(smtp_url) if smtp_url else None
         self._secrets = secrets_of(self._smtp) if self._smtp else set()
 
-    @property
-    def has_email(self) -> bool:
-        """True when a sending SMTP server is configured."""
-        return self._smtp is not None
-
     def send(self, claimed: Claimed) -> SendResult:
         """One attempt; never raises for a delivery problem."""
         payload = json.loads(claimed.payload)

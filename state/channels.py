@@ -72,13 +72,3 @@ def parse_teams_url(url: str) -> dict[str, Any]:
     if not parsed:
         raise ChannelConfigError("not a Teams workflow address apprise can use")
     return dict(parsed)
-
-
-def privacy_url(url: str) -> str:
-    """A URL as apprise shows it with its secrets elided (for output and logs)."""
-    from apprise import Apprise
-
-    plugin = Apprise.instantiate(url, suppress_exceptions=True)
-    return str(plugin.url(privacy=True)) if plugin is not None else "(unusable URL)"
-
-

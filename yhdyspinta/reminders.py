@@ -144,7 +144,8 @@ def send(engine: Engine, settings: Settings, *, workers: int | None = None,
 # --- CLI -----------------------------------------------------------------------------------
 
 
-def _recipient(message: Message, engine: Engine) -> str:
+def _recipient(message: Message) -> str:
+    """Who a dry run would send to: name, party, role, channel, language (no address)."""
     return f"{message.contact.name} ({message.contact.party} {message.contact.role}, " \
            f"{message.channel.value}, {message.contact.language})"
 
@@ -175,7 +176,7 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
                 shown=shown), file=out)
     if args.dry_run:
         for message in plan.messages:
-            print(f"→ {_recipient(message, engine)}: {message.subject}", file=out)
+            print(f"→ {_recipient(message)}: {message.subject}", file=out)
             for line in message.summary:
                 print(f"    {line}", file=out)
         print(t("remind.dry_run", lang, count=len(plan.messages)), file=out)

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from calendars.wording import finnish_date
+from tests.conftest import FIXTURE_DEFINITIONS
 from yhdyspinta.cli import main
 
 DAY = date(2027, 1, 9)
@@ -66,6 +67,7 @@ def _api(path: str) -> dict[str, object]:
 @pytest.mark.parametrize("given", ["environment", "option", "option over environment"])
 def test_every_command_and_the_server_see_the_same_day(tmp_path: Path, monkeypatch, given):
     monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("YHDYSPINTA_DEFINITIONS_DIR", str(FIXTURE_DEFINITIONS))
     if given == "environment":
         monkeypatch.setenv("YHDYSPINTA_TODAY", DAY.isoformat())
         option: tuple[str, ...] = ()

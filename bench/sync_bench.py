@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -22,6 +22,7 @@ from obligations.loader import load_definitions
 from obligations.parties import load_registry
 from state.db import ensure_schema, make_engine
 from state.sync import definition_fingerprints, sync_plan
+from yhdyspinta import clock
 
 WINDOW = PlanWindow(date(2025, 6, 1), date(2033, 5, 31))
 
@@ -44,7 +45,7 @@ def run(url: str, label: str) -> None:
     for attempt in range(2):
         started = time.perf_counter()
         reports.append(sync_plan(engine, occurrences, fingerprints, window=WINDOW,
-                                 obligations=None, now=datetime.now(UTC),
+                                 obligations=None, now=clock.now(),
                                  today=date(2026, 11, 28)))
         timings.append(time.perf_counter() - started)
         if attempt == 0:

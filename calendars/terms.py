@@ -100,9 +100,6 @@ KNOWN_TERMS: tuple[CouncilTerm, ...] = (
 )
 """Terms as they were decided; later ones follow `rule_based_term`."""
 
-EARLIEST_PLANNABLE = min(t.start for t in KNOWN_TERMS if t.body is Body.REGIONAL_COUNCIL)
-
-
 def rule_based_term(body: Body, election_year: int) -> CouncilTerm:
     """The term that starts on 1 June of an election year (2029, 2033, …)."""
     if election_year < FIRST_RULE_BASED_ELECTION or (

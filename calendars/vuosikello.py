@@ -1,11 +1,12 @@
-"""A year drawn as a clock ("vuosikello"): SVG text from plain data, and PNG bytes of it.
+"""A year drawn as a clock ("vuosikello"): SVG text from plain data.
 
 Councils paste the picture into slide decks, so it has to read on its own: month names
 around the ring, one mark per duty at the angle of its date, and a legend. Colour tells
 the series apart, but the state is shown by shape and words as well (WCAG 1.4.1).
 
 `render_vuosikello` is pure: the same input gives the same bytes, and today's date comes
-only from the caller. `svg_to_png` rasterises with resvg (system fonts, no browser).
+only from the caller. Rasterising needs system fonts, so it lives outside the pure core
+(`web/png.py`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from html import escape
-
-import resvg_py
 
 from calendars.ics import one_line
 from calendars.wording import finnish_date
@@ -495,13 +494,3 @@ def render_vuosikello(
     parts.append("</svg>\n")
     return "".join(parts)
 
-
-def svg_to_png(svg: str, *, width: int = 1440) -> bytes:
-    """PNG bytes of `svg`, `width` pixels wide (height by the aspect ratio).
-
-    resvg loads the system fonts itself (DejaVu Sans on the servers); without them the text
-    would silently vanish, which the tests check.
-    """
-    if width <= 0:
-        raise ValueError(f"width must be positive, not {width}")
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=width, skip_system_fonts=False))

@@ -6,16 +6,14 @@ store as it was at the last export writes nothing, so re-running is harmless.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from yhdyspinta import clock
 from yhdyspinta.settings import Settings
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 @task(name="export-is-current", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
@@ -41,7 +39,7 @@ def publish_calendars(feeds_dir: str = "var/export", today: date | None = None,
                       region: str | None = None, force: bool = False) -> dict[str, int]:
     """Export the feeds if the store changed since the last export (or when forced)."""
     settings = Settings()
-    day = today or datetime.now(HELSINKI).date()
+    day = clock.today(today or settings.today)
     outdir = Path(feeds_dir)
     logger = get_run_logger()
     if not force and export_is_current(settings, outdir, day, region):

@@ -11,7 +11,7 @@ A step already closed is not asked about twice.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Literal
 
 from prefect import flow, get_run_logger, task
@@ -21,6 +21,7 @@ from prefect.input import RunInput
 from prefect.runtime import deployment
 from pydantic import Field, HttpUrl
 
+from yhdyspinta import clock
 from yhdyspinta.settings import Settings
 
 
@@ -71,7 +72,7 @@ def record(settings: Settings, occurrence: str, step: str,
     try:
         change = set_step_status(
             engine, occurrence, step, StepStatus(decision.status), by=decision.recorded_by,
-            now=datetime.now(UTC),
+            now=clock.now(),
             note=decision.note or f"recorded from the decision of {decision.decided_by} "
                                   f"on {decision.decided_on.isoformat()}",
             evidence=Evidence(url=str(decision.evidence_url), decided_by=decision.decided_by,

@@ -11,10 +11,9 @@ never queued again.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar, cast
-from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -23,10 +22,9 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from calendars.schedule import Occurrence, PlanWindow
-from yhdyspinta import jobs
+from yhdyspinta import clock, jobs
 from yhdyspinta.settings import Settings
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 T = TypeVar("T")
 
 
@@ -39,11 +37,13 @@ def _run_name() -> str:
     """`annual-report 2026`: the obligation and the period the run is about."""
     parameters: dict[str, Any] = flow_run.parameters or {}
     obligation = str(parameters.get("obligation", "obligation"))
-    today = parameters.get("today") or datetime.now(HELSINKI).date()
-    if isinstance(today, str):
-        today = date.fromisoformat(today)
+    given = parameters.get("today")
+    if isinstance(given, str):
+        given = date.fromisoformat(given)
+    settings = Settings()
+    today = clock.today(given or settings.today)
     try:
-        definition = jobs.load_inputs(Settings()).definition(obligation)
+        definition = jobs.load_inputs(settings).definition(obligation)
     except (KeyError, ValueError):
         return obligation
     return f"{obligation} {jobs.period_label(definition, today)}"
@@ -93,7 +93,7 @@ def run_obligation(obligation: str, today: date | None = None,
     """Plan, sync, publish the feed, queue reminders and report the status of one duty."""
     logger = get_run_logger()
     settings = Settings()
-    day = today or datetime.now(HELSINKI).date()
+    day = clock.today(today or settings.today)
     inputs = jobs.load_inputs(settings)
     definition = inputs.definition(obligation)
     window = jobs.sync_window(day)

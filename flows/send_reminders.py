@@ -7,16 +7,14 @@ flow does nothing; what fell on it goes out on the next working morning.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from prefect import flow, get_run_logger, task
 from prefect.client.schemas.objects import State
 from prefect.states import Completed
 
+from yhdyspinta import clock
 from yhdyspinta.settings import Settings
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 @task(name="queue-reminders", retries=2, retry_delay_seconds=30)
@@ -52,7 +50,7 @@ def send_reminders(today: date | None = None) -> State[dict[str, dict[str, int]]
     "Completed with warnings", so that the run's state, not only its log, says so.
     """
     settings = Settings()
-    day = today or datetime.now(HELSINKI).date()
+    day = clock.today(today or settings.today)
     logger = get_run_logger()
     queued = queue_reminders(settings, day)
     logger.info("queued: %s", queued)

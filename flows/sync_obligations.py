@@ -7,13 +7,13 @@ previous one whole). The statutory dates come from our engine, never from a sche
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from yhdyspinta import clock
 from yhdyspinta.settings import Settings
 
 
@@ -42,9 +42,9 @@ def export_feeds(settings: Settings, today: date, outdir: Path,
 @flow(name="sync_obligations", log_prints=True)
 def sync_obligations(today: date | None = None, feeds_dir: str | None = None,
                      feeds_region: str | None = None) -> dict[str, dict[str, int]]:
-    """Plan, sync and (when a folder is given) export the feeds."""
+    """Plan, sync and (when a folder is given) export the feeds (`today`: the clock's)."""
     settings = Settings()  # read once, at the flow's entry
-    day = today or datetime.now(ZoneInfo("Europe/Helsinki")).date()
+    day = clock.today(today or settings.today)
     logger = get_run_logger()
     synced = plan_and_sync(settings, day)
     logger.info("sync: %s", synced)

@@ -17,8 +17,9 @@ from typing import Protocol
 
 from sqlalchemy import Engine
 
-from notify.outbox import Claimed, claim, mark_failed, mark_sent, next_attempt, utcnow
+from notify.outbox import Claimed, claim, mark_failed, mark_sent, next_attempt
 from notify.transport import SendResult
+from yhdyspinta.clock import now as real_now
 
 
 class Sender(Protocol):
@@ -76,7 +77,7 @@ def dispatch(
     policy: RetryPolicy = RetryPolicy(),
     workers: int = 1,
     wait_for_retries: timedelta = timedelta(0),
-    clock: Callable[[], datetime] = utcnow,
+    clock: Callable[[], datetime] = real_now,
     sleep: Callable[[float], None] = time.sleep,
     today: date | None = None,
 ) -> DispatchReport:

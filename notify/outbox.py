@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, or_, select, text, update
 from sqlmodel import Session, col
@@ -31,14 +31,10 @@ from state.models import (
     StepStatus,
     StepStatusRow,
 )
+from yhdyspinta import clock
 
 QUEUE_LOCK_KEY = 7_263_002
 """PostgreSQL advisory lock that serialises queueing (SQLite's write lock does it there)."""
-
-
-def utcnow() -> datetime:
-    """The clock, as the store keeps it (aware, UTC)."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +94,7 @@ def messages_for_day(engine: Engine, day: date) -> dict[tuple[int, str], int]:
 def enqueue(engine: Engine, messages: Sequence[Message], now: datetime | None = None,
             ) -> QueueReport:
     """Queue the messages whose notices are not queued yet, all in one transaction."""
-    moment = now or utcnow()
+    moment = now or clock.now()
     added_messages = added_notices = skipped = 0
     with write_session(engine) as session:
         if session.get_bind().dialect.name == "postgresql":
@@ -176,7 +172,7 @@ def claim(engine: Engine, *, limit: int, lease: timedelta, now: datetime | None 
 
     With `today`, a message written for an earlier day is retired instead (`expire_stale`).
     """
-    moment = now or utcnow()
+    moment = now or clock.now()
     due = or_(
         (col(OutboxRow.state) == OutboxState.PENDING.value)
         & (col(OutboxRow.next_attempt_at) <= moment),
@@ -233,7 +229,7 @@ def mark_sent(engine: Engine, claimed: Claimed, now: datetime | None = None) -> 
     """The receiver accepted the message: it is sent, whoever holds the claim now."""
     with write_session(engine) as session:
         session.execute(update(OutboxRow).where(col(OutboxRow.id) == claimed.id)
-                        .values(state=OutboxState.SENT.value, sent_at=now or utcnow(),
+                        .values(state=OutboxState.SENT.value, sent_at=now or clock.now(),
                                 last_error=None))
 
 
@@ -274,7 +270,7 @@ def retry_failed(engine: Engine, now: datetime | None = None) -> int:
         result = session.execute(
             update(OutboxRow).where(OutboxRow.state == OutboxState.FAILED.value)  # type: ignore[arg-type]
             .values(state=OutboxState.PENDING.value, attempts=0,
-                    next_attempt_at=now or utcnow()))
+                    next_attempt_at=now or clock.now()))
         return int(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from notify.channels import (
+from notify.outbox import Claimed
+from notify.smtp import SmtpRefusedError, SmtpSender, SmtpServerConfig, build_message
+from state.channels import (
     ChannelConfigError,
     mask,
     parse_smtp_url,
     parse_teams_url,
     secrets_of,
 )
-from notify.outbox import Claimed
-from notify.smtp import SmtpRefusedError, SmtpSender, SmtpServerConfig, build_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +60,6 @@ class AppriseTransport:
         parsed = parse_smtp_url(smtp_url) if smtp_url else None
         self._secrets = secrets_of(parsed) if parsed else set()
         self._smtp = SmtpSender(SmtpServerConfig.from_apprise(parsed)) if parsed else None
-
-    @property
-    def has_email(self) -> bool:
-        """True when a sending SMTP server is configured."""
-        return self._smtp is not None
 
     def close(self) -> None:
         """End the SMTP connections kept open for the run."""

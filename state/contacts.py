@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from notify.channels import ChannelConfigError, parse_teams_url
 from obligations.parties import Registry
 from obligations.schema import Role
+from state.channels import ChannelConfigError, parse_teams_url
 from state.db import write_session
 from state.models import ContactRow
 

@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from email.utils import format_datetime
 from time import monotonic
 from typing import Any
@@ -27,6 +27,7 @@ from sqlalchemy import Engine, text
 from calendars.feeds import FeedRenderer, FeedSpec, is_public
 from calendars.ics import utc
 from obligations.schema import LANGS, Lang
+from yhdyspinta import clock
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -143,7 +144,7 @@ class FeedApp:
         *,
         public_feeds: frozenset[str] = frozenset(),
         poll_seconds: float = 5.0,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] = clock.today,
     ) -> None:
         self.engine = engine
         self.make_renderer = make_renderer
@@ -164,7 +165,7 @@ class FeedApp:
             return
         renderer, catalogue = self.make_renderer(today)
         changed = [utc(m) for m in (fingerprint[1][1], fingerprint[2][1]) if m]
-        newest = max(changed, default=datetime.now(UTC))
+        newest = max(changed, default=clock.now())
         self.snapshot = StoreSnapshot(
             renderer=renderer,
             catalogue={spec.id: spec for spec in catalogue},

@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from calendars.feeds import FeedSpec, is_public
 from calendars.ics import utc
-from calendars.vuosikello import MarkState, render_vuosikello, svg_to_png
+from calendars.vuosikello import MarkState, render_vuosikello
 from calendars.wording import finnish_date
 from obligations.errors import UnknownPartyError
 from obligations.lang import LANGS, STEP_STATUS_LABELS, Lang
@@ -44,6 +44,7 @@ from web.http import (
     read_request,
     redirect,
 )
+from web.png import svg_to_png
 from web.site import SiteData, Viewer
 from web.views import (
     MATRIX_CSV_COLUMNS,

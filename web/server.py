@@ -18,6 +18,7 @@ from web.feeds import FeedApp
 from web.http import Receive, Scope, Send
 from web.pages import PagesApp
 from web.site import SiteData
+from yhdyspinta import clock
 from yhdyspinta.publish import build_renderer
 from yhdyspinta.settings import Settings
 
@@ -54,7 +55,7 @@ def create() -> SiteApp:
     fixed_today = settings.today
 
     def today() -> date:
-        return fixed_today or date.today()
+        return clock.today(fixed_today)
 
     def make_renderer(day: date) -> tuple[FeedRenderer, tuple[FeedSpec, ...]]:
         return build_renderer(engine, settings, definitions, registry, day)

@@ -10,17 +10,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from obligations.lang import LANGS, Lang
+from yhdyspinta.commands import Context, PlannedRun, UserError, compute_plan, print_table
 from yhdyspinta.i18n import choose_lang, problem_line, setting_reason, t
 
 if TYPE_CHECKING:
     from calendars.schedule import Occurrence, PlanWindow
-    from calendars.workdays import NonWorkingDays
     from obligations.config import Configuration
     from obligations.parties import Registry
     from obligations.schema import ObligationDefinition
@@ -28,14 +27,6 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_INPUT = 1
-
-
-class UserError(Exception):
-    """An error the user can fix; printed as one line, exit code 1."""
-
-    def __init__(self, *lines: str) -> None:
-        self.lines = lines
-        super().__init__("\n".join(lines))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -346,37 +337,6 @@ def _store(name: str, module: str = "store_commands",
     return handler
 
 
-@dataclass(frozen=True)
-class Context:
-    """What every command gets: the chosen language, settings and output stream."""
-
-    lang: Lang
-    settings: Settings
-    out: IO[str]
-    cleanup: list[Callable[[], None]] = field(default_factory=list)
-    """Called when the command ends, whatever happened (e.g. closing database engines)."""
-
-    def registry(self) -> Registry:
-        """The registry the settings name."""
-        from obligations.parties import load_registry
-
-        return load_registry(self.settings.registry_dir, year=self.settings.registry_year)
-
-    def definitions(self, folder: Path | None = None) -> tuple[ObligationDefinition, ...]:
-        """The definitions the settings (or `folder`) name."""
-        from obligations.loader import load_definitions
-
-        return load_definitions(folder or self.settings.definitions_dir)
-
-    def configuration(
-        self, definitions: Sequence[ObligationDefinition], registry: Registry
-    ) -> Configuration:
-        """The county configuration the settings name, checked against the rest."""
-        from obligations.loader import load_configuration
-
-        return load_configuration(self.settings.config_dir, definitions, registry)
-
-
 def cmd_validate(args: argparse.Namespace, ctx: Context) -> int:
     """Check definitions and configuration; one line per problem."""
     definitions = ctx.definitions(args.folder)
@@ -419,71 +379,6 @@ def cmd_parties(args: argparse.Namespace, ctx: Context) -> int:
                                              "col.language"))
     print_table(headers, rows, ctx.out)
     return EXIT_OK
-
-
-@dataclass(frozen=True)
-class PlannedRun:
-    """A plan with everything used to make it (the output needs names and days)."""
-
-    definitions: tuple[ObligationDefinition, ...]
-    registry: Registry
-    configuration: Configuration
-    non_working_days: NonWorkingDays
-    window: PlanWindow
-    today: date
-    occurrences: tuple[Occurrence, ...]
-
-
-def check_filters(
-    ctx: Context, args: argparse.Namespace
-) -> tuple[Registry, tuple[ObligationDefinition, ...]]:
-    """Refuse unknown --region, --municipality and --obligation values with one line."""
-    registry = ctx.registry()
-    region, municipality = getattr(args, "region", None), getattr(args, "municipality", None)
-    if region is not None and region not in {r.code for r in registry.regions}:
-        raise UserError(t("error.unknown_region", ctx.lang, code=region))
-    if municipality is not None and municipality not in {m.code for m in registry.municipalities}:
-        raise UserError(t("error.unknown_municipality", ctx.lang, code=municipality))
-    definitions = ctx.definitions()
-    known = {d.id for d in definitions}
-    for obligation in args.obligation or ():
-        if obligation not in known:
-            raise UserError(t("error.unknown_obligation", ctx.lang, code=obligation,
-                              known=", ".join(sorted(known))))
-    return registry, definitions
-
-
-def compute_plan(ctx: Context, args: argparse.Namespace, *, terms: int = 1) -> PlannedRun:
-    """Plan the window the arguments name; by default `terms` council terms from today's."""
-    from calendars.schedule import PlanFilter, PlanningError, PlanWindow, plan
-    from calendars.terms import Body, term_containing
-    from calendars.workdays import finnish_non_working_days
-
-    today = args.today or date.today()
-    registry, definitions = check_filters(ctx, args)
-    configuration = ctx.configuration(definitions, registry)
-    term = term_containing(Body.REGIONAL_COUNCIL, today)
-    try:
-        if term is None:
-            raise PlanningError(f"no council term known for {today.isoformat()}")
-        last = term
-        for _ in range(terms - 1):
-            following = term_containing(Body.REGIONAL_COUNCIL, last.end + timedelta(days=1))
-            last = following or last
-        window = PlanWindow(args.start or term.start, args.end or last.end)
-        non_working_days = finnish_non_working_days(*window.years_needed)
-        occurrences = plan(
-            definitions, registry, non_working_days, window, configuration,
-            PlanFilter(
-                obligations=frozenset(args.obligation) if args.obligation else None,
-                region=getattr(args, "region", None),
-                municipality=getattr(args, "municipality", None),
-            ),
-        )
-    except PlanningError as exc:
-        raise UserError(t("error.planning", ctx.lang, reason=exc)) from None
-    return PlannedRun(definitions, registry, configuration, non_working_days, window, today,
-                      occurrences)
 
 
 def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
@@ -572,14 +467,6 @@ def _print_summary(
             who = (party_name(group[0], registry, lang, configuration) if len(group) == 1
                    else t("summary.parties", lang, count=len(group)))
             print(f"  {finnish_date(due):>10}  {name} – {who}", file=out)
-
-
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], out: IO[str]) -> None:
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(), file=out)
-    print("  ".join("-" * w for w in widths), file=out)
-    for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out)
 
 
 def _settings(args: argparse.Namespace, lang: Lang) -> Settings:

@@ -23,7 +23,7 @@ from obligations.schema import (
 )
 
 if TYPE_CHECKING:
-    from yhdyspinta.cli import Context
+    from yhdyspinta.commands import Context
 
 TIMEZONE = "Europe/Helsinki"
 FIRST_RUN = (5, 0)
@@ -162,7 +162,7 @@ def render(definitions: Sequence[ObligationDefinition]) -> str:
 
 def cmd_deployments_generate(args: argparse.Namespace, ctx: Context) -> int:
     """Write prefect.yaml from the definitions, or with --check say whether it is stale."""
-    from yhdyspinta.cli import UserError
+    from yhdyspinta.commands import UserError
     from yhdyspinta.i18n import t
 
     definitions = ctx.definitions()

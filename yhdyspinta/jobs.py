@@ -10,7 +10,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from calendars.feeds import FeedSpec
@@ -21,6 +21,7 @@ from calendars.workdays import NonWorkingDays, finnish_non_working_days
 from obligations.config import Configuration
 from obligations.parties import Registry
 from obligations.schema import LANGS, ObligationDefinition
+from yhdyspinta import clock
 from yhdyspinta.settings import Settings
 
 
@@ -96,7 +97,7 @@ def sync_occurrences(inputs: Inputs, occurrences: Sequence[Occurrence], window: 
     try:
         ensure_schema(engine)
         report = sync_plan(engine, occurrences, definition_fingerprints(inputs.definitions),
-                           window=window, obligations=obligations, now=datetime.now(UTC),
+                           window=window, obligations=obligations, now=clock.now(),
                            today=today)
     finally:
         engine.dispose()

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from yhdyspinta.i18n import t
 
 if TYPE_CHECKING:
-    from yhdyspinta.cli import Context
+    from yhdyspinta.commands import Context
 
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -38,7 +39,7 @@ def cmd_nightly(args: argparse.Namespace, ctx: Context) -> int:
     """Run the nightly flow, write the status report, print where the results are."""
     from sqlalchemy.engine.url import make_url
 
-    from yhdyspinta.cli import UserError, check_filters
+    from yhdyspinta.commands import UserError, check_filters
 
     settings = ctx.settings
     check_filters(ctx, argparse.Namespace(region=args.region, municipality=None,
@@ -52,12 +53,13 @@ def cmd_nightly(args: argparse.Namespace, ctx: Context) -> int:
     prefect_environment(settings.data_dir)
     from flows.sync_obligations import sync_obligations  # after Prefect's environment
 
-    result = sync_obligations(today=args.today, feeds_dir=str(outdir), feeds_region=args.region)
+    today = ctx.today(args.today)  # once: the flow and the report must not straddle midnight
+    result = sync_obligations(today=today, feeds_dir=str(outdir), feeds_region=args.region)
     synced, feeds = result["sync"], result["feeds"]
     database = make_url(settings.effective_database_url).get_backend_name()
     print(t("nightly.done", ctx.lang, database=database, **synced), file=ctx.out)
     report = outdir / "status.csv"
-    _write_status(ctx, args, report)
+    _write_status(ctx, args.region, today, report)
     print(t("nightly.feeds", ctx.lang, path=outdir / "feeds" / "index.html",
             feeds=feeds["feeds"]), file=ctx.out)
     print(t("nightly.report", ctx.lang, path=report), file=ctx.out)
@@ -66,7 +68,7 @@ def cmd_nightly(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _write_status(ctx: Context, args: argparse.Namespace, path: Path) -> None:
+def _write_status(ctx: Context, region: str | None, today: date, path: Path) -> None:
     """The `status --format csv` table of every duty (overdue first), atomically."""
     from dataclasses import replace
 
@@ -74,8 +76,8 @@ def _write_status(ctx: Context, args: argparse.Namespace, path: Path) -> None:
 
     temporary = path.with_name(f".{path.name}.tmp")
     with temporary.open("w", encoding="utf-8", newline="") as stream:
-        cmd_status(argparse.Namespace(today=args.today, start=None, end=None,
-                                      region=args.region, municipality=None, obligation=None,
+        cmd_status(argparse.Namespace(today=today, start=None, end=None,
+                                      region=region, municipality=None, obligation=None,
                                       overdue=False, format="csv"),
                    replace(ctx, out=stream))
     temporary.chmod(0o644)  # readable by others, like the exported feeds

@@ -38,7 +38,7 @@ from yhdyspinta.publish import PRODID
 from yhdyspinta.settings import Settings
 
 if TYPE_CHECKING:
-    from yhdyspinta.cli import Context
+    from yhdyspinta.commands import Context
 
 EXIT_OK = 0
 EXIT_UNSENT = 1
@@ -65,7 +65,7 @@ class RemindPlan:
 
 def smtp_url(settings: Settings) -> tuple[str | None, str | None]:
     """The usable SMTP URL (None: no email), and why the configured one is unusable."""
-    from notify.channels import ChannelConfigError, parse_smtp_url
+    from state.channels import ChannelConfigError, parse_smtp_url
 
     if settings.smtp_url is None:
         return None, None
@@ -168,18 +168,19 @@ def send(engine: Engine, settings: Settings, today: date, *, workers: int | None
 # --- CLI -----------------------------------------------------------------------------------
 
 
-def _recipient(message: Message, engine: Engine) -> str:
+def _recipient(message: Message) -> str:
+    """Who a dry run would send to: name, party, role, channel, language (no address)."""
     return f"{message.contact.name} ({message.contact.party} {message.contact.role}, " \
            f"{message.channel.value}, {message.contact.language})"
 
 
 def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
     """Queue today's reminders and escalations, and send the outbox."""
-    from yhdyspinta.cli import UserError
+    from yhdyspinta.commands import UserError
     from yhdyspinta.store_commands import engine_for
 
     lang, out = ctx.lang, ctx.out
-    today = args.today or ctx.settings.today or helsinki_today()
+    today = ctx.today(args.today)
     smtp_problem = smtp_url(ctx.settings)[1]
     definitions = ctx.definitions()
     registry = ctx.registry()
@@ -203,7 +204,7 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
                 shown=shown), file=out)
     if args.dry_run:
         for message in plan.messages:
-            print(f"→ {_recipient(message, engine)}: {message.subject}", file=out)
+            print(f"→ {_recipient(message)}: {message.subject}", file=out)
             for line in message.summary:
                 print(f"    {line}", file=out)
         print(t("remind.dry_run", lang, count=len(plan.messages)), file=out)
@@ -225,17 +226,9 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_UNSENT if report.failed or unsent else EXIT_OK
 
 
-def helsinki_today() -> date:
-    """Today in Finland, whatever the host's time zone (a run at 01:00 is not yesterday's)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Europe/Helsinki")).date()
-
-
 def cmd_outbox_list(args: argparse.Namespace, ctx: Context) -> int:
     """The outbox, newest first: state, attempts, errors (secrets masked)."""
-    from yhdyspinta.cli import print_table
+    from yhdyspinta.commands import print_table
     from yhdyspinta.store_commands import _local, engine_for
 
     rows = outbox_rows(engine_for(ctx), args.state)

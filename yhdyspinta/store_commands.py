@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from state.db import ensure_schema, make_engine, write_session
+from yhdyspinta import clock
 from yhdyspinta.csvsafe import formula_safe_writer
 from yhdyspinta.i18n import t
 
 if TYPE_CHECKING:
     from state.queries import DutyState
-    from yhdyspinta.cli import Context
+    from yhdyspinta.commands import Context
 
 EXIT_OK = 0
 
@@ -34,17 +35,11 @@ def engine_for(ctx: Context, *, check_schema: bool = True) -> Engine:
     return engine
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _local(moment: datetime) -> str:
     """A stored timestamp in Finnish time (SQLite returns it without its zone: UTC)."""
-    from zoneinfo import ZoneInfo
-
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ZoneInfo("Europe/Helsinki")).isoformat(timespec="seconds")
+    return moment.astimezone(clock.HELSINKI).isoformat(timespec="seconds")
 
 
 def cmd_db_upgrade(args: argparse.Namespace, ctx: Context) -> int:
@@ -72,7 +67,7 @@ def cmd_db_status(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     """Plan the window and upsert it into the store; print what changed."""
     from state.sync import definition_fingerprints, sync_plan
-    from yhdyspinta.cli import compute_plan
+    from yhdyspinta.commands import compute_plan
 
     planned = compute_plan(ctx, args, terms=2)
     engine = engine_for(ctx)
@@ -80,7 +75,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
         engine, planned.occurrences, definition_fingerprints(planned.definitions),
         window=planned.window,
         obligations=frozenset(args.obligation) if args.obligation else None,
-        now=_now(), today=planned.today,
+        now=clock.now(), today=planned.today,
     )
     print(t("sync.report", ctx.lang, new=report.new, changed=report.changed,
             cancelled=report.cancelled, unchanged=report.unchanged), file=ctx.out)
@@ -118,9 +113,9 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     from datetime import timedelta
 
     from state.queries import duty_states
-    from yhdyspinta.cli import check_filters
+    from yhdyspinta.commands import check_filters
 
-    today = args.today or date.today()
+    today = ctx.today(args.today)
     registry, definitions = check_filters(ctx, args)
     engine = engine_for(ctx)
     end = args.end or today + timedelta(days=365)
@@ -150,7 +145,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         writer.writeheader()
         writer.writerows({k: "" if r[k] is None else r[k] for k in columns} for r in records)
         return EXIT_OK
-    from yhdyspinta.cli import print_table
+    from yhdyspinta.commands import print_table
 
     headers = tuple(t(f"col.{c}", ctx.lang) for c in ("id", "obligation", "party", "effective",
                                                        "days_late", "progress", "next_step"))
@@ -178,7 +173,7 @@ def cmd_step_set(args: argparse.Namespace, ctx: Context) -> int:
 
     engine = engine_for(ctx)
     change = set_step_status(
-        engine, args.occurrence, args.step, StepStatus(args.status), by=args.by, now=_now(),
+        engine, args.occurrence, args.step, StepStatus(args.status), by=args.by, now=clock.now(),
         note=args.note, force=args.force,
         evidence=Evidence(url=args.evidence, decided_by=args.decided_by,
                           decided_on=args.decided_on, section=args.section),
@@ -209,7 +204,7 @@ def cmd_audit(args: argparse.Namespace, ctx: Context) -> int:
         json.dump(records, ctx.out, ensure_ascii=False, indent=2)
         ctx.out.write("\n")
         return EXIT_OK
-    from yhdyspinta.cli import print_table
+    from yhdyspinta.commands import print_table
 
     headers = tuple(t(f"col.{c}", ctx.lang) for c in ("at", "actor", "id", "step", "action",
                                                        "change", "reason"))
@@ -228,7 +223,7 @@ def cmd_contacts_import(args: argparse.Namespace, ctx: Context) -> int:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        from yhdyspinta.cli import UserError
+        from yhdyspinta.commands import UserError
 
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         raise UserError(f"{path}: {reason}") from None
@@ -250,7 +245,7 @@ def _shown_email(email: str | None) -> str:
 def cmd_contacts_list(args: argparse.Namespace, ctx: Context) -> int:
     """List contacts; Teams addresses are secrets and shown only as set or not."""
     from state.contacts import list_contacts
-    from yhdyspinta.cli import print_table
+    from yhdyspinta.commands import print_table
 
     rows: Sequence[Sequence[str]] = [
         (c.party, c.role, c.name, _shown_email(c.email), "✓" if c.teams else "", c.language,
@@ -266,7 +261,7 @@ def cmd_contacts_list(args: argparse.Namespace, ctx: Context) -> int:
 def _sync_default(ctx: Context, args: argparse.Namespace) -> tuple[Engine, Any]:
     """Sync the default window first: feeds always show the store as the plan makes it."""
     from state.sync import definition_fingerprints, sync_plan
-    from yhdyspinta.cli import compute_plan
+    from yhdyspinta.commands import compute_plan
 
     # The sync covers everything: a narrower plan would cancel what it left out.
     whole = argparse.Namespace(**{**vars(args), "start": None, "end": None,
@@ -274,13 +269,13 @@ def _sync_default(ctx: Context, args: argparse.Namespace) -> tuple[Engine, Any]:
     planned = compute_plan(ctx, whole, terms=2)
     engine = engine_for(ctx)
     sync_plan(engine, planned.occurrences, definition_fingerprints(planned.definitions),
-              window=planned.window, obligations=None, now=_now(), today=planned.today)
+              window=planned.window, obligations=None, now=clock.now(), today=planned.today)
     return engine, planned
 
 
 def cmd_calendars_export(args: argparse.Namespace, ctx: Context) -> int:
     """Write every feed (every language) and an index to OUTDIR for static hosting."""
-    from yhdyspinta.cli import UserError
+    from yhdyspinta.commands import UserError
     from yhdyspinta.publish import build_renderer, export, feeds_of_region
 
     try:  # before the sync: a folder that cannot be written is one line, at once
@@ -311,7 +306,7 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
-    from yhdyspinta.cli import UserError
+    from yhdyspinta.commands import UserError
 
     try:  # fail at once, in one line, if the address cannot be had
         with socket.create_server((args.host, args.port)):
@@ -351,7 +346,7 @@ def cmd_subscribers_add(args: argparse.Namespace, ctx: Context) -> int:
     from calendars.feeds import feed_catalogue
     from state.models import SubscriberRow
     from web.feeds import ALL_FEEDS, token_hash
-    from yhdyspinta.cli import UserError
+    from yhdyspinta.commands import UserError
 
     registry = ctx.registry()
     definitions = ctx.definitions()
@@ -366,7 +361,7 @@ def cmd_subscribers_add(args: argparse.Namespace, ctx: Context) -> int:
     engine = engine_for(ctx)
     with write_session(engine) as session:
         row = SubscriberRow(name=args.name, token_hash=token_hash(token), feeds=" ".join(feeds),
-                            created_at=_now())
+                            created_at=clock.now())
         session.add(row)
         session.flush()
         subscriber_id = row.id
@@ -385,7 +380,7 @@ def cmd_subscribers_list(args: argparse.Namespace, ctx: Context) -> int:
     from sqlmodel import Session, select
 
     from state.models import SubscriberRow
-    from yhdyspinta.cli import print_table
+    from yhdyspinta.commands import print_table
 
     with Session(engine_for(ctx)) as session:
         rows = session.exec(select(SubscriberRow).order_by(SubscriberRow.id)).all()  # type: ignore[arg-type]
@@ -401,13 +396,13 @@ def cmd_subscribers_list(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_subscribers_revoke(args: argparse.Namespace, ctx: Context) -> int:
     """Revoke a subscriber's token: its addresses answer 404 from the next poll on."""
     from state.models import SubscriberRow
-    from yhdyspinta.cli import UserError
+    from yhdyspinta.commands import UserError
 
     with write_session(engine_for(ctx)) as session:
         row = session.get(SubscriberRow, args.id)
         if row is None:
             raise UserError(t("error.unknown_subscriber", ctx.lang, id=args.id))
         if row.revoked_at is None:
-            row.revoked_at = _now()
+            row.revoked_at = clock.now()
     print(t("subscribers.revoked", ctx.lang, id=args.id), file=ctx.out)
     return EXIT_OK

@@ -20,7 +20,7 @@ from tests.integration.test_feed_server import _free_port, _wait_for
 
 BIN = Path(sys.executable).parent
 EXE = str(BIN / "yhdyspinta")
-DEFINITIONS = Path(__file__).parents[2] / "obligations" / "definitions"
+DEFINITIONS = Path(__file__).parents[1] / "fixtures" / "definitions"
 
 
 def _run(*argv: str, env: dict[str, str] | None = None) -> str:
@@ -34,6 +34,7 @@ def _run(*argv: str, env: dict[str, str] | None = None) -> str:
 def served(tmp_path: Path):
     port = _free_port()
     env = {**os.environ, "YHDYSPINTA_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
+           "YHDYSPINTA_DEFINITIONS_DIR": str(DEFINITIONS),
            "YHDYSPINTA_LANG": "en", "YHDYSPINTA_PUBLIC_URL": f"http://127.0.0.1:{port}"}
     with (tmp_path / "serve.log").open("wb") as log:
         server = subprocess.Popen([EXE, "serve", "--port", str(port), "--poll", "0.3",

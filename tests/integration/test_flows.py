@@ -61,12 +61,14 @@ def test_reminder_flow_sends_on_a_working_day_and_a_rerun_sends_nothing(
     smtp.start()
     try:
         monkeypatch.setenv("YHDYSPINTA_SMTP_URL", smtp.url())
-        def run(day: date) -> dict[str, dict[str, int]]:
+        def run(day: date | None = None) -> dict[str, dict[str, int]]:
             result = send_reminders(today=day, return_state=True).result()
             assert isinstance(result, dict)
             return result
 
-        saturday = run(date(2026, 12, 5))
+        with monkeypatch.context() as day:  # the flow takes its day from the one clock too
+            day.setenv("YHDYSPINTA_TODAY", "2026-12-05")  # a Saturday
+            saturday = run()
         assert saturday["queued"]["working_day"] == 0
         assert smtp.sink.received == []
         first = run(date(2026, 12, 1))

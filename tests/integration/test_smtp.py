@@ -11,8 +11,8 @@ from email.header import decode_header, make_header
 
 import pytest
 
-from notify.channels import parse_smtp_url
 from notify.smtp import SmtpRefusedError, SmtpSender, SmtpServerConfig, build_message
+from state.channels import parse_smtp_url
 from tests.receivers import SmtpServer
 
 LONG_SUBJECT = ("Muistutus: Hyvinvointikertomuksen ja -suunnitelman hyväksyminen "

@@ -12,8 +12,9 @@ from calendars.schedule import PlanWindow, plan
 from calendars.workdays import finnish_non_working_days
 from obligations.loader import load_definitions
 from obligations.parties import Registry, load_registry
+from tests.conftest import FIXTURE_DEFINITIONS
 
-DEFINITIONS = load_definitions()
+DEFINITIONS = load_definitions(FIXTURE_DEFINITIONS)
 REGISTRY = load_registry()
 NON_WORKING_DAYS = finnish_non_working_days(2021, 2040)
 FULL = PlanWindow(date(2025, 6, 1), date(2033, 5, 31))

@@ -91,7 +91,7 @@ def test_broken_definition(tmp_path, defect):
 
 def test_same_id_in_two_files(tmp_path):
     """Two files claiming one id: the later file (in name order) is told so."""
-    source = Path(__file__).parents[2] / "obligations" / "definitions"
+    source = Path(__file__).parents[1] / "fixtures" / "definitions"
     original = source / "municipal-financial-statements.yaml"
     shutil.copy(original, tmp_path / "municipal-financial-statements.yaml")
     shutil.copy(original, tmp_path / "municipal-financial-statements-copy.yaml")

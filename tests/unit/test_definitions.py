@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from obligations.loader import default_definitions_folder
 from obligations.schema import (
     Actor,
     Arrangement,
@@ -19,6 +20,13 @@ from obligations.schema import (
     Verification,
 )
 from obligations.vocabulary import ENUM_LABELS, ROLE_LABELS
+
+
+@pytest.fixture(scope="module")
+def definitions(shipped_definitions):
+    """These tests are about the shipped definitions, not the test copies."""
+    return shipped_definitions
+
 
 REQUIRED = {
     # id: (owed_by, cadence, status)
@@ -47,6 +55,13 @@ REQUIRED = {
     "older-population-plan": (OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY, Cadence.ONCE_PER_TERM,
                               Status.CANDIDATE),
 }
+
+
+def test_every_shipped_definition_loads(shipped_definitions):
+    """Every file in obligations/definitions/ loads and validates, one definition per file."""
+    files = sorted(p.stem for p in default_definitions_folder().glob("*.yaml"))
+    assert files
+    assert sorted(d.id for d in shipped_definitions) == files
 
 
 def test_required_definitions(definitions):

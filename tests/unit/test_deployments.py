@@ -7,6 +7,7 @@ import io
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from obligations.loader import default_definitions_folder
@@ -14,6 +15,12 @@ from yhdyspinta.cli import main
 from yhdyspinta.deployments import active_months, render
 
 ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture(scope="module")
+def definitions(shipped_definitions):
+    """These tests are about the shipped definitions, not the test copies."""
+    return shipped_definitions
 
 
 def test_the_repository_prefect_yaml_is_current(definitions):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import shutil
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -68,13 +70,44 @@ def test_pertunmaa_merged_into_mantyharju(registry):
     assert registry.municipality("507").region_code == "12"
 
 
-def test_shipped_copy_matches_shared_data():
-    """The copy inside the package is byte-identical to the project's shared reference data."""
-    shared = Path(__file__).resolve().parents[3] / "shared" / "data"
-    if not shared.is_dir():
-        pytest.skip("shared/ is not beside this checkout")
-    for name in ("municipalities.csv", "regions.csv"):
-        assert (default_registry_folder() / name).read_bytes() == (shared / name).read_bytes()
+MUNICIPALITY_COLUMNS = ["municipality_code", "municipality_name_fi", "municipality_name_sv",
+                        "region_code", "region_name_fi", "region_name_sv", "language"]
+REGION_COLUMNS = ["region_code", "region_name_fi", "region_name_sv", "region_name_en",
+                  "organiser_type"]
+
+
+def _rows(name: str, columns: list[str]) -> list[dict[str, str]]:
+    """A shipped CSV file read as text, beside the loader: as the README says it is written."""
+    data = (default_registry_folder() / name).read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf"), "UTF-8 without a byte-order mark"
+    assert b"\r" not in data, "LF line endings"
+    assert data.endswith(b"\n")
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8")))
+    assert reader.fieldnames == columns
+    return list(reader)
+
+
+def test_shipped_copy_is_as_its_readme_describes():
+    """The copy in obligations/registry/ keeps the published format and its stated facts.
+
+    (It is a verbatim copy of the project's shared reference data; this checks the copy
+    itself, so it runs wherever the repository does.)
+    """
+    municipalities = _rows("municipalities.csv", MUNICIPALITY_COLUMNS)
+    regions = {row["region_code"]: row for row in _rows("regions.csv", REGION_COLUMNS)}
+    assert len(municipalities) == 292
+    assert all(re.fullmatch(r"\d{3}", m["municipality_code"]) for m in municipalities)
+    assert all(re.fullmatch(r"\d{2}", code) for code in regions)
+    assert {r["organiser_type"] for r in regions.values()} == {"wellbeing_services_county",
+                                                                "city_of_helsinki"}
+    assert [c for c, r in regions.items() if r["organiser_type"] == "city_of_helsinki"] == ["90"]
+    for municipality in municipalities:  # the county names repeated in each row agree
+        region = regions[municipality["region_code"]]
+        assert (municipality["region_name_fi"], municipality["region_name_sv"]) == (
+            region["region_name_fi"], region["region_name_sv"])
+    finnish_only = [m for m in municipalities if m["language"] == "fi"]
+    assert sum(m["municipality_name_sv"] != m["municipality_name_fi"]
+               for m in finnish_only) == 81  # Oulu/Uleåborg, Akaa/Ackas, …
 
 
 def test_another_year_in_the_same_format_loads(tmp_path):

@@ -30,9 +30,9 @@ from calendars.vuosikello import (
     MarkState,
     angle_of,
     render_vuosikello,
-    svg_to_png,
 )
 from obligations.schema import LANGS, Lang
+from web.png import svg_to_png
 
 SVG = "{http://www.w3.org/2000/svg}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -13,11 +13,12 @@ from obligations.loader import load_definitions
 from obligations.parties import load_registry
 from state.models import Lifecycle, OccurrenceRow, StepStatus
 from state.queries import DutyState, StepState
+from tests.conftest import FIXTURE_DEFINITIONS
 from web.views import clock_marks, county_matrix, duty_state, matrix_csv_rows, select_duties
 from web.words import WORDS, negotiate
 
 REGISTRY = load_registry()
-DEFINITIONS = load_definitions()
+DEFINITIONS = load_definitions(FIXTURE_DEFINITIONS)
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 
 

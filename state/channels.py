@@ -1,5 +1,9 @@
 """Channel addresses as apprise URLs: checked when configured or imported, never shown.
 
+In `state/` because a contact's Teams address is checked when it enters the store
+(`state/contacts.py`) and `notify/` sends to what the store holds: both need these rules,
+and `state/` must not import `notify/`.
+
 Email goes through the sending server of `YHDYSPINTA_SMTP_URL` (`mailto://` or
 `mailtos://`); Teams through a workflow address (`workflows://…`, or the https address
 Power Automate gives, which apprise turns into the same). The old `msteams://` connectors
@@ -68,13 +72,3 @@ def parse_teams_url(url: str) -> dict[str, Any]:
     if not parsed:
         raise ChannelConfigError("not a Teams workflow address apprise can use")
     return dict(parsed)
-
-
-def privacy_url(url: str) -> str:
-    """A URL as apprise shows it with its secrets elided (for output and logs)."""
-    from apprise import Apprise
-
-    plugin = Apprise.instantiate(url, suppress_exceptions=True)
-    return str(plugin.url(privacy=True)) if plugin is not None else "(unusable URL)"
-
-

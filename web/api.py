@@ -211,8 +211,8 @@ class Api:
         self.site = site
         self.document_bytes = json.dumps(openapi_document(), ensure_ascii=False).encode()
 
-    def document(self, request: Request) -> Response:
-        """The OpenAPI document."""
+    async def document(self, request: Request) -> Response:
+        """The OpenAPI document (ready-made bytes: no thread needed)."""
         return Response(self.document_bytes, media_type="application/json")
 
     def regions(self, request: Request) -> Response:

@@ -6,27 +6,27 @@ below are what is sent and what the OpenAPI document describes, so the two canno
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 import re
 from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 
 from obligations.lang import LANGS, STEP_STATUS_LABELS, Lang
 from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
 from state.queries import DutyState, evidence_and_audit
 from state.urls import is_http_url
-from web.http import HttpError, Receive, Response, Scope, Send, read_request
+from web.errors import HttpError, allowed_methods
 from web.site import SiteData
 from web.views import cell_of, moved_because, party_of, step_name
 from yhdyspinta import __version__
 
-log = logging.getLogger("yhdyspinta.api")
 PREFIX = "/api/v1"
 STATES = ("complete", "open", "overdue", "cancelled")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -192,45 +192,67 @@ def openapi_document() -> dict[str, Any]:
     }
 
 
-class ApiApp:
-    """The ASGI app under /api/v1."""
+Query = dict[str, list[str]]
+
+
+def _query(request: Request) -> Query:
+    query: Query = {}
+    for name, value in request.query_params.multi_items():
+        query.setdefault(name, []).append(value)
+    return query
+
+
+class Api:
+    """The endpoints under /api/v1, routed by web/server.py.
+
+    Blocking (the store), so Starlette runs them in its thread pool.
+    """
 
     def __init__(self, site: SiteData) -> None:
         self.site = site
-        self.document = json.dumps(openapi_document(), ensure_ascii=False).encode()
+        self.document_bytes = json.dumps(openapi_document(), ensure_ascii=False).encode()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            request = await read_request(scope, receive)
-            if request.method not in ("GET", "HEAD"):
-                raise HttpError(405, "only GET and HEAD")
-            response = await asyncio.to_thread(self.respond, request.path, request.query)
-        except HttpError as error:
-            body = ErrorOut(error=error.message, parameter=error.parameter)
-            response = Response(error.status, body.model_dump_json().encode(),
-                                "application/json",
-                                [(b"allow", b"GET, HEAD")] if error.status == 405 else [])
-        except Exception:  # a bug: logged with its traceback, the client gets a plain 500
-            log.exception("API %s failed", scope.get("path", "")[:200])
-            response = Response(500, ErrorOut(error="internal error").model_dump_json().encode(),
-                                "application/json")
-        await response.send(send, head=scope["method"] == "HEAD")
+    async def document(self, request: Request) -> Response:
+        """The OpenAPI document (ready-made bytes: no thread needed)."""
+        return Response(self.document_bytes, media_type="application/json")
 
-    def respond(self, path: str, query: dict[str, list[str]]) -> Response:
-        """Route an API path (blocking: runs in a worker thread)."""
-        if path == f"{PREFIX}/openapi.json":
-            return Response(200, self.document, "application/json")
-        if path == f"{PREFIX}/regions":
-            self._known(query, set())
-            return _json([self._region(code) for code in
-                          (r.code for r in self.site.registry.regions)])
-        if path == f"{PREFIX}/occurrences":
-            return _json(self.occurrences(query))
-        if path.startswith(f"{PREFIX}/occurrences/"):
-            return _json(self.occurrence(path.removeprefix(f"{PREFIX}/occurrences/"), query))
-        raise HttpError(404, f"no such resource: {path[:200]}")
+    def regions(self, request: Request) -> Response:
+        """Every county and Helsinki."""
+        self._known(_query(request), set())
+        return _json([self._region(code) for code in
+                      (r.code for r in self.site.registry.regions)])
 
-    def occurrences(self, query: dict[str, list[str]]) -> OccurrencePage:
+    def occurrences_endpoint(self, request: Request) -> Response:
+        """A filtered page of occurrences."""
+        return _json(self.occurrences(_query(request)))
+
+    def occurrence_endpoint(self, request: Request) -> Response:
+        """One occurrence with its evidence."""
+        return _json(self.occurrence(request.path_params["occurrence_id"], _query(request)))
+
+    @staticmethod
+    def error(request: Request, error: HTTPException) -> Response:
+        """What was wrong, as an ErrorOut object (the API speaks English)."""
+        headers = {}
+        if isinstance(error, HttpError):
+            body = ErrorOut(error=error.detail, parameter=error.parameter)
+        elif error.status_code == 404:
+            body = ErrorOut(error=f"no such resource: {request.scope['path'][:200]}")
+        elif error.status_code == 405:
+            headers["allow"] = allowed_methods(error)
+            body = ErrorOut(error=f"only {headers['allow']}")
+        else:
+            body = ErrorOut(error=error.detail.lower()[:200])
+        return Response(body.model_dump_json(), error.status_code, headers,
+                        media_type="application/json")
+
+    @staticmethod
+    def server_error(request: Request) -> Response:
+        """A bug (logged by web.middleware.ServerErrors): a plain 500."""
+        return Response(ErrorOut(error="internal error").model_dump_json(), 500,
+                        media_type="application/json")
+
+    def occurrences(self, query: Query) -> OccurrencePage:
         """A filtered page of occurrences."""
         self._known(query, {"region", "municipality", "obligation", "state", "from", "to",
                             "limit", "offset", "lang"})
@@ -270,7 +292,7 @@ class ApiApp:
         items = [self._occurrence(d, lang, today) for d in duties[offset:offset + limit]]
         return OccurrencePage(total=len(duties), limit=limit, offset=offset, items=items)
 
-    def occurrence(self, occurrence_id: str, query: dict[str, list[str]]) -> OccurrenceDetail:
+    def occurrence(self, occurrence_id: str, query: Query) -> OccurrenceDetail:
         """One occurrence, found through its region (the id names its party)."""
         self._known(query, {"lang"})
         lang = self._lang(query)
@@ -337,13 +359,13 @@ class ApiApp:
             steps_done=cell.steps_done, steps_total=cell.steps_total, steps=steps)
 
     @staticmethod
-    def _known(query: dict[str, list[str]], allowed: set[str]) -> None:
+    def _known(query: Query, allowed: set[str]) -> None:
         for name in query:
             if name not in allowed:
                 raise HttpError(400, f"unknown parameter: {name[:40]}", name[:40])
 
     @staticmethod
-    def _lang(query: dict[str, list[str]]) -> Lang:
+    def _lang(query: Query) -> Lang:
         value = _one(query, "lang")
         if value is None:
             return "fi"
@@ -358,11 +380,11 @@ def _json(value: BaseModel | list[RegionOut]) -> Response:
         body = "[" + ",".join(v.model_dump_json() for v in value) + "]"
     else:
         body = value.model_dump_json()
-    return Response(200, body.encode(), "application/json",
-                    [(b"access-control-allow-origin", b"*")])
+    return Response(body, media_type="application/json",
+                    headers={"access-control-allow-origin": "*"})
 
 
-def _one(query: dict[str, list[str]], name: str) -> str | None:
+def _one(query: Query, name: str) -> str | None:
     values = query.get(name)
     if not values:
         return None
@@ -371,7 +393,7 @@ def _one(query: dict[str, list[str]], name: str) -> str | None:
     return values[0]
 
 
-def _date(query: dict[str, list[str]], name: str) -> date | None:
+def _date(query: Query, name: str) -> date | None:
     value = _one(query, name)
     if value is None:
         return None
@@ -383,7 +405,7 @@ def _date(query: dict[str, list[str]], name: str) -> date | None:
         raise HttpError(400, f"{name} must be a date, YYYY-MM-DD", name) from None
 
 
-def _integer(query: dict[str, list[str]], name: str, default: int, low: int, high: int) -> int:
+def _integer(query: Query, name: str, default: int, low: int, high: int) -> int:
     value = _one(query, name)
     if value is None:
         return default

@@ -7,10 +7,9 @@ subscriber, and are then never cached. Bad input is a 4xx page in the reader's l
 
 from __future__ import annotations
 
-import asyncio
 import io
-import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,12 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from calendars.feeds import FeedSpec, is_public
 from calendars.ics import utc
@@ -32,18 +37,7 @@ from state.contacts import list_contacts
 from state.models import AuditRow, EvidenceRow
 from state.queries import DutyState, evidence_and_audit
 from state.urls import is_http_url
-from web.feeds import mask_path
-from web.http import (
-    HttpError,
-    Receive,
-    Request,
-    Response,
-    Scope,
-    Send,
-    cookie_header,
-    read_request,
-    redirect,
-)
+from web.errors import HttpError, allowed_methods
 from web.png import svg_to_png
 from web.site import SiteData, Viewer
 from web.views import (
@@ -65,15 +59,29 @@ from web.words import WORDS, negotiate, w
 from yhdyspinta.csvsafe import formula_safe_writer
 
 HERE = Path(__file__).parent
-log = logging.getLogger("yhdyspinta.web")
 LANG_COOKIE = "yp_lang"
 KEY_COOKIE = "yp_key"
-STATIC = {"site.css": "text/css; charset=utf-8", "site.js": "text/javascript; charset=utf-8"}
-CSP = (b"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
-       b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+STATIC_DIR = HERE / "static"
+CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 _CODE = re.compile(r"^\d{1,3}$")
 _YEARS = (2021, 2045)
 HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def redirect(location: str) -> Response:
+    """See other: after a form, or to a found page."""
+    return RedirectResponse(location, status_code=303)
+
+
+class StaticFilesCached(StaticFiles):
+    """web/static (stylesheet, copy button), cacheable for an hour."""
+
+    def file_response(self, full_path: Any, stat_result: Any, scope: Scope,
+                      status_code: int = 200) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["cache-control"] = "public, max-age=3600"
+        return response
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +92,12 @@ class Page:
     values: dict[str, Any]
 
 
-class PagesApp:
-    """The ASGI app of the pages (the feeds and the API are routed elsewhere)."""
+View = Callable[[Request, Lang, Viewer | None], Page | Response]
+"""A page: the request, the reader's language and who is logged in, to a page or an answer."""
+
+
+class Pages:
+    """The pages' endpoints (routed by web/server.py); the feeds and the API live elsewhere."""
 
     def __init__(self, site: SiteData) -> None:
         self.site = site
@@ -94,72 +106,38 @@ class PagesApp:
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.globals["readable_date"] = finnish_date
         self.env.tests["http_url"] = is_http_url  # only http(s) addresses become links
-        self.static = {name: (HERE / "static" / name).read_bytes() for name in STATIC}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        lang: Lang = "fi"
-        try:
-            request = await read_request(scope, receive)
-            lang = self.language(request)
-            response = await asyncio.to_thread(self.respond, request, lang)
-        except HttpError as error:
-            response = self.error_page(error, lang)
-        except Exception:  # a bug: logged with its traceback, the reader gets a plain page
-            log.exception("page %s failed", mask_path(scope.get("path", "")))
-            response = Response(500, w("server_error", lang).encode(),
-                                "text/plain; charset=utf-8")
-        await response.send(send, head=scope["method"] == "HEAD")
 
     # --- dispatch -------------------------------------------------------------------
 
     def language(self, request: Request) -> Lang:
         """The reader's language: the switch, the remembered choice, the browser."""
-        return negotiate(request.arg("lang"), request.cookies.get(LANG_COOKIE),
+        return negotiate(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
                          request.headers.get("accept-language", ""))
 
-    def respond(self, request: Request, lang: Lang) -> Response:
-        """Route and render (blocking: runs in a worker thread)."""
-        path, method = request.path, request.method
-        if path.startswith("/static/"):
-            return self.static_file(path.removeprefix("/static/"))
-        if method == "POST" and path in ("/login", "/logout"):
-            return self.login(request, lang) if path == "/login" else self.logout()
-        if method not in ("GET", "HEAD"):
-            raise HttpError(405, w("bad_request", lang))
-        viewer = self.site.viewer(request.cookies.get(KEY_COOKIE))
-        page = self.route(request, lang, viewer)
-        if isinstance(page, Response):
-            return page
-        body = self.render(page, request, lang, viewer)
-        headers = [(b"content-security-policy", CSP), (b"content-language", lang.encode()),
-                   (b"vary", b"accept-language, cookie"),
-                   (b"cache-control", b"private, no-store" if viewer else b"no-cache")]
-        if request.arg("lang") in LANGS:  # remember the switch
-            headers.append(cookie_header(LANG_COOKIE, lang, secure=self.secure,
-                                         max_age=365 * 86400, http_only=False))
-        return Response(200, body.encode(), headers=headers)
+    def endpoint(self, view: View) -> Callable[[Request], Response]:
+        """A Starlette endpoint for a view: language, viewer, template, page headers.
 
-    def route(self, request: Request, lang: Lang, viewer: Viewer | None) -> Page | Response:
-        """Which page a path is."""
-        parts = [p for p in request.path.split("/") if p]
-        match parts:
-            case []:
-                return self.home(lang)
-            case ["find"]:
-                return self.find(request, lang)
-            case ["county", code] if code.endswith(".csv"):
-                return self.county_csv(request, code.removesuffix(".csv"), lang)
-            case ["county", code]:
-                return self.county(request, code, lang)
-            case ["municipality", code]:
-                return self.municipality(code, lang, viewer)
-            case ["vuosikello", feed, year]:
-                return self.vuosikello(request, feed, year, lang)
-            case ["party", party]:  # what YHDYSPINTA_STATUS_PAGE_URL can point at
-                return self.party(party, lang)
-            case ["login"]:
-                return Page("login.html", {"failed": False})
-        raise HttpError(404, w("not_found", lang))
+        Blocking (the store, Jinja): Starlette runs it in its thread pool.
+        """
+        def run(request: Request) -> Response:
+            lang = self.language(request)
+            viewer = self.site.viewer(request.cookies.get(KEY_COOKIE))
+            page = view(request, lang, viewer)
+            if isinstance(page, Response):
+                return page
+            response = Response(self.render(page, request, lang, viewer), media_type="text/html",
+                                headers={"content-security-policy": CSP,
+                                         "content-language": lang,
+                                         "vary": "accept-language, cookie",
+                                         "cache-control": "private, no-store" if viewer
+                                         else "no-cache"})
+            if request.query_params.get("lang") in LANGS:  # remember the switch
+                response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, secure=self.secure,
+                                    httponly=False, samesite="strict")
+            return response
+
+        run.__name__ = run.__qualname__ = view.__name__
+        return run
 
     @property
     def secure(self) -> bool:
@@ -168,7 +146,7 @@ class PagesApp:
 
     # --- pages ----------------------------------------------------------------------
 
-    def home(self, lang: Lang) -> Page:
+    def home(self, request: Request, lang: Lang, viewer: Viewer | None) -> Page:
         """The counties and Helsinki, and where the council term stands."""
         registry = self.site.registry
         today = self.site.today()
@@ -185,9 +163,9 @@ class PagesApp:
                               for m in registry.members(r.code)), None),
         })
 
-    def find(self, request: Request, lang: Lang) -> Page | Response:
+    def find(self, request: Request, lang: Lang, viewer: Viewer | None) -> Page | Response:
         """The municipality a name or code names, or the ones it could mean."""
-        query = (request.arg("q") or "").strip()
+        query = (request.query_params.get("q") or "").strip()
         if not query or len(query) > 100:
             raise HttpError(400, w("bad_parameter", lang, name="q", problem=w("find_label",
                                                                               lang)), "q")
@@ -202,9 +180,14 @@ class PagesApp:
         return Page("find.html", {"query": query,
                                   "matches": sorted(matches, key=lambda m: m.name(lang))})
 
-    def county(self, request: Request, code: str, lang: Lang) -> Page:
+    def login_page(self, request: Request, lang: Lang, viewer: Viewer | None) -> Page:
+        """The form for a subscription key."""
+        return Page("login.html", {"failed": False})
+
+    def county(self, request: Request, lang: Lang, viewer: Viewer | None) -> Page:
         """The matrix of duties × municipalities, with filters."""
-        region, selection, matrix = self._county_matrix(request, code, lang)
+        region, selection, matrix = self._county_matrix(request, request.path_params["code"],
+                                                        lang)
         return Page("county.html", {
             "region": region, "matrix": matrix, "today": self.site.today(), **selection,
             "definitions": self.site.definitions,
@@ -213,21 +196,22 @@ class PagesApp:
                  *(("obligation", o) for o in sorted(selection["obligations"] or ()))]),
         })
 
-    def county_csv(self, request: Request, code: str, lang: Lang) -> Response:
+    def county_csv(self, request: Request, lang: Lang, viewer: Viewer | None) -> Response:
         """The county table as CSV (UTF-8 with BOM, so that Excel reads ä and ö)."""
-        region, selection, matrix = self._county_matrix(request, code, lang)
+        region, selection, matrix = self._county_matrix(request, request.path_params["code"],
+                                                        lang)
         out = io.StringIO()
         writer = formula_safe_writer(out, MATRIX_CSV_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(matrix_csv_rows(matrix, region.name(lang), lang))
         name = f"yhdyspinta-{region.code}-{selection['term_year_arg']}.csv"
-        return Response(200, ("\ufeff" + out.getvalue()).encode(), "text/csv; charset=utf-8",
-                        [(b"content-disposition", f'attachment; filename="{name}"'.encode()),
-                         (b"content-language", lang.encode())])
+        return Response("\ufeff" + out.getvalue(), media_type="text/csv",
+                        headers={"content-disposition": f'attachment; filename="{name}"',
+                                 "content-language": lang})
 
-    def municipality(self, code: str, lang: Lang, viewer: Viewer | None) -> Page:
+    def municipality(self, request: Request, lang: Lang, viewer: Viewer | None) -> Page:
         """A municipality with its county: timeline, checklists, feeds, contacts."""
-        municipality = self._municipality(code, lang)
+        municipality = self._municipality(request.path_params["code"], lang)
         region = self.site.registry.region(municipality.region_code)
         today = self.site.today()
         term = current_term(today)
@@ -258,10 +242,10 @@ class PagesApp:
             else f"municipality-{municipality.code}",
         })
 
-    def vuosikello(self, request: Request, feed: str, year_text: str,
-                   lang: Lang) -> Page | Response:
+    def vuosikello(self, request: Request, lang: Lang, viewer: Viewer | None) -> Page | Response:
         """The year clock of a party or pair: a page, or the SVG or PNG itself."""
-        stem, dot, extension = year_text.partition(".")
+        feed: str = request.path_params["feed"]
+        stem, dot, extension = request.path_params["year"].partition(".")
         if dot and extension not in ("svg", "png"):
             raise HttpError(404, w("not_found", lang))
         year = self._year(stem, lang)
@@ -280,11 +264,11 @@ class PagesApp:
                                 series_names=names, today=today)
         filename = f"vuosikello-{feed}-{year}-{lang}"
         if extension == "svg":
-            return Response(200, svg.encode(), "image/svg+xml; charset=utf-8", [
-                (b"content-disposition", f'attachment; filename="{filename}.svg"'.encode())])
+            return Response(svg, media_type="image/svg+xml; charset=utf-8", headers={
+                "content-disposition": f'attachment; filename="{filename}.svg"'})
         if extension == "png":
-            return Response(200, svg_to_png(svg), "image/png", [
-                (b"content-disposition", f'attachment; filename="{filename}.png"'.encode())])
+            return Response(svg_to_png(svg), media_type="image/png", headers={
+                "content-disposition": f'attachment; filename="{filename}.png"'})
         counts = {state: sum(1 for m in marks if m.state is state) for state in MarkState}
         return Page("vuosikello.html", {
             "feed": feed, "year": year, "title": title, "marks": marks,
@@ -293,8 +277,9 @@ class PagesApp:
             "years": [y for y in range(year - 2, year + 3) if _YEARS[0] <= y <= _YEARS[1]],
         })
 
-    def party(self, party: str, lang: Lang) -> Response:
+    def party(self, request: Request, lang: Lang, viewer: Viewer | None) -> Response:
         """A party id of the store (`m205`, `r20`) to its page, for links in messages."""
+        party: str = request.path_params["party"]
         if re.fullmatch(r"m\d{3}", party):
             return redirect(f"/municipality/{self._municipality(party[1:], lang).code}")
         if re.fullmatch(r"r\d{2}", party):
@@ -307,53 +292,79 @@ class PagesApp:
 
     # --- login ----------------------------------------------------------------------
 
-    def login(self, request: Request, lang: Lang) -> Response:
-        """Check a subscription key and keep it in a cookie; a bad key is a 401 page."""
-        token = (request.form().get("token") or [""])[-1].strip()
+    async def login(self, request: Request) -> Response:
+        """The login form (GET), or a subscription key checked and kept in a cookie (POST).
+
+        A bad key is a 401 page.
+        """
+        if request.method != "POST":
+            return await run_in_threadpool(self.endpoint(self.login_page), request)
+        async with request.form(max_files=0, max_fields=8) as form:
+            token = form.get("token")
+        token = token.strip() if isinstance(token, str) else ""
+        return await run_in_threadpool(self._check_key, request, token)
+
+    def _check_key(self, request: Request, token: str) -> Response:
+        lang = self.language(request)
         if self.site.viewer(token) is None:
             body = self.render(Page("login.html", {"failed": True}), request, lang, None)
-            return Response(401, body.encode(), headers=[(b"content-security-policy", CSP),
-                                                          (b"cache-control", b"no-store")])
-        return redirect("/", headers=[cookie_header(KEY_COOKIE, token, secure=self.secure,
-                                                    max_age=8 * 3600)])
+            return Response(body, 401, media_type="text/html",
+                            headers={"content-security-policy": CSP,
+                                     "cache-control": "no-store", "content-language": lang})
+        response = redirect("/")
+        response.set_cookie(KEY_COOKIE, token, max_age=8 * 3600, secure=self.secure,
+                            httponly=True, samesite="strict")
+        return response
 
-    def logout(self) -> Response:
+    def logout(self, request: Request) -> Response:
         """Forget the key."""
-        return redirect("/", headers=[cookie_header(KEY_COOKIE, "", secure=self.secure,
-                                                    max_age=0)])
+        response = redirect("/")
+        response.delete_cookie(KEY_COOKIE, secure=self.secure, httponly=True, samesite="strict")
+        return response
 
     # --- parts ----------------------------------------------------------------------
 
     def render(self, page: Page, request: Request, lang: Lang, viewer: Viewer | None) -> str:
         """A template in the reader's language, with the switch to the other two."""
+        path: str = request.scope["path"]
         switch = []
         for other in LANGS:
-            query = [(k, v) for k, values in request.query.items() if k != "lang"
-                     for v in values]
+            query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
             query.append(("lang", other))
-            switch.append((other, f"{quote(request.path)}?{urlencode(query)}"))
+            switch.append((other, f"{quote(path)}?{urlencode(query)}"))
         return self.env.get_template(page.template).render(
             lang=lang, t=lambda key, **fields: w(key, lang, **fields), switch=switch,
-            viewer=viewer, path=request.path, **page.values)
+            viewer=viewer, path=path, **page.values)
 
-    def error_page(self, error: HttpError, lang: Lang) -> Response:
+    def error(self, request: Request, error: HTTPException) -> Response:
         """A 4xx page that says what was wrong, in the reader's language."""
-        title = w("not_found", lang) if error.status == 404 else w("bad_request", lang)
+        lang = self.language(request)
+        status = error.status_code
+        headers = {"content-security-policy": CSP, "cache-control": "no-store",
+                   "content-language": lang}
+        if isinstance(error, HttpError):
+            message = error.detail
+        elif status == 404:
+            message = w("not_found", lang)
+        elif status == 405:
+            headers["allow"] = allowed_methods(error)
+            message = w("method_not_allowed", lang, method=request.method[:20],
+                        allowed=headers["allow"])
+        elif status == 413:
+            message = w("too_large", lang)
+        else:
+            message = w("bad_request", lang)
+        title = w("not_found", lang) if status == 404 else w("bad_request", lang)
         body = self.env.get_template("error.html").render(
             lang=lang, t=lambda key, **fields: w(key, lang, **fields), viewer=None,
             switch=[(other, f"/?lang={other}") for other in LANGS], path="/",
-            title=title, message=error.message, status=error.status)
-        headers = [(b"content-security-policy", CSP), (b"cache-control", b"no-store")]
-        if error.status == 405:
-            headers.append((b"allow", b"GET, HEAD"))
-        return Response(error.status, body.encode(), headers=headers)
+            title=title, message=message, status=status)
+        return Response(body, status, headers, media_type="text/html")
 
-    def static_file(self, name: str) -> Response:
-        """The stylesheet and the copy button's script."""
-        if name not in STATIC:
-            raise HttpError(404, "not found")
-        return Response(200, self.static[name], STATIC[name],
-                        [(b"cache-control", b"public, max-age=3600")])
+    def server_error(self, request: Request) -> Response:
+        """What a reader sees of a bug (it is logged by web.middleware.ServerErrors)."""
+        return PlainTextResponse(w("server_error", self.language(request)), 500,
+                                 {"cache-control": "no-store"})
 
     def _region(self, code: str, lang: Lang) -> Region:
         if _CODE.match(code):
@@ -380,7 +391,7 @@ class PagesApp:
     def _selection(self, request: Request, lang: Lang) -> dict[str, Any]:
         """The county page's filters, checked: term year (1–4 or all) and obligations."""
         term = current_term(self.site.today())
-        given = request.arg("term_year")
+        given = request.query_params.get("term_year")
         if given in (None, ""):
             term_year = term.term_year(self.site.today()) if term else None
         elif given == "all":
@@ -390,7 +401,7 @@ class PagesApp:
         else:
             raise HttpError(400, w("bad_parameter", lang, name="term_year",
                                    problem=w("bad_term_year", lang)), "term_year")
-        chosen = [o for o in request.query.get("obligation", []) if o]
+        chosen = [o for o in request.query_params.getlist("obligation") if o]
         for obligation in chosen:
             if obligation not in self.site.definitions_by_id:
                 raise HttpError(400, w("unknown_obligation", lang, value=obligation[:80]),

@@ -2,48 +2,138 @@
 
 Granian imports this in its worker process (`factory=True`), so everything the worker
 needs comes from the YHDYSPINTA_* environment that `yhdyspinta serve` passes on.
-One server answers for the feeds, the pages and the API; the path decides which.
+
+One server answers for the feeds, the pages and the API. `SiteApp` looks at the path
+first: feeds (`/feeds/`, `/public/`) and `/healthz` go straight to the raw ASGI `FeedApp`,
+the hot path, which no framework code runs in front of; everything else goes to the
+Starlette app built by `pages_and_api`, whose routes are all declared in `routes` and
+whose middleware stack is `middleware`.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import Receive, Scope, Send
+
 from calendars.feeds import FeedRenderer, FeedSpec
 from obligations.loader import load_definitions
 from obligations.parties import load_registry
 from state.db import make_engine
-from web.api import PREFIX, ApiApp
+from web.api import PREFIX, Api
 from web.feeds import FeedApp
-from web.http import Receive, Scope, Send
-from web.pages import PagesApp
+from web.middleware import BodyLimit, SecurityHeaders, ServerErrors
+from web.pages import STATIC_DIR, Pages, StaticFilesCached
 from web.site import SiteData
 from yhdyspinta import clock
 from yhdyspinta.publish import build_renderer
 from yhdyspinta.settings import Settings
 
+FEED_PREFIXES = ("/feeds/", "/public/")
+"""Paths the feed server answers (with `/healthz`), before any Starlette code runs."""
+
+MAX_BODY = 16 * 1024
+"""Forms here are one field long: a bigger body is refused (413), not read."""
+
+
+def routes(pages: Pages, api: Api) -> list[BaseRoute]:
+    """Every address of the pages and the API, in one place.
+
+    `GET` routes answer `HEAD` too; any other method is a 405 naming the allowed ones.
+    The feeds and `/healthz` are not here: `SiteApp` sends them to `FeedApp` first.
+    """
+    get = ["GET"]
+    return [
+        Route("/", pages.endpoint(pages.home), methods=get, name="home"),
+        Route("/find", pages.endpoint(pages.find), methods=get, name="find"),
+        Route("/county/{code}.csv", pages.endpoint(pages.county_csv), methods=get,
+              name="county_csv"),
+        Route("/county/{code}", pages.endpoint(pages.county), methods=get, name="county"),
+        Route("/municipality/{code}", pages.endpoint(pages.municipality), methods=get,
+              name="municipality"),
+        Route("/vuosikello/{feed}/{year}", pages.endpoint(pages.vuosikello), methods=get,
+              name="vuosikello"),
+        # What YHDYSPINTA_STATUS_PAGE_URL can point at: a party id of the store.
+        Route("/party/{party}", pages.endpoint(pages.party), methods=get, name="party"),
+        Route("/login", pages.login, methods=["GET", "POST"], name="login"),
+        Route("/logout", pages.logout, methods=["POST"], name="logout"),
+        Mount("/static", StaticFilesCached(directory=STATIC_DIR), name="static"),
+        Mount(PREFIX, name="api", routes=[
+            Route("/openapi.json", api.document, methods=get, name="openapi"),
+            Route("/regions", api.regions, methods=get, name="regions"),
+            Route("/occurrences", api.occurrences_endpoint, methods=get, name="occurrences"),
+            Route("/occurrences/{occurrence_id:path}", api.occurrence_endpoint, methods=get,
+                  name="occurrence"),
+        ]),
+    ]
+
+
+def is_api(request: Request) -> bool:
+    """True for the JSON API's addresses (their errors are JSON, not pages)."""
+    path: str = request.scope["path"]
+    return path == PREFIX or path.startswith(f"{PREFIX}/")
+
+
+def middleware(pages: Pages, api: Api) -> list[Middleware]:
+    """The stack every page and API request passes, outermost first.
+
+    Starlette adds its ServerErrorMiddleware outside and its ExceptionMiddleware (which
+    calls `http_error` below) inside. Sign-in goes at the end of this list: a
+    SessionMiddleware (signed cookie, SameSite=Strict), then the CSRF check of POST forms,
+    which reads the form under the body limit. Exceptions raised in middleware do not
+    reach `http_error`, so a CSRF middleware answers a refusal with `pages.error` itself
+    (or the check is a wrapper of the POST endpoints, where raising HttpError suffices).
+    """
+    def server_error(request: Request) -> Response:
+        return api.server_error(request) if is_api(request) else pages.server_error(request)
+
+    return [
+        Middleware(SecurityHeaders),
+        Middleware(ServerErrors, answer=server_error),
+        Middleware(BodyLimit, max_bytes=MAX_BODY),
+    ]
+
+
+def pages_and_api(site: SiteData) -> Starlette:
+    """The Starlette app of the pages and the JSON API."""
+    pages, api = Pages(site), Api(site)
+
+    async def http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        return api.error(request, error) if is_api(request) else pages.error(request, error)
+
+    app = Starlette(routes=routes(pages, api), middleware=middleware(pages, api),
+                    exception_handlers={HTTPException: http_error})
+    app.state.pages, app.state.api = pages, api
+    return app
+
 
 class SiteApp:
-    """Feeds (the hot path, first), the JSON API and the pages, behind one address."""
+    """Feeds (the hot path, first), then the pages and the JSON API, behind one address."""
 
-    def __init__(self, feeds: FeedApp, pages: PagesApp, api: ApiApp) -> None:
+    def __init__(self, feeds: FeedApp, site: Starlette) -> None:
         self.feeds = feeds
-        self.pages = pages
-        self.api = api
+        self.site = site
+        self.pages: Pages = site.state.pages
+        self.api: Api = site.state.api
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
+        if scope["type"] == "lifespan":  # the feed server loads the store at startup
             await self.feeds(scope, receive, send)
             return
         if scope["type"] != "http":
             return
         path: str = scope["path"]
-        if path.startswith(("/feeds/", "/public/")) or path == "/healthz":
+        if path.startswith(FEED_PREFIXES) or path == "/healthz":
             await self.feeds(scope, receive, send)
-        elif path == PREFIX or path.startswith(f"{PREFIX}/"):
-            await self.api(scope, receive, send)
         else:
-            await self.pages(scope, receive, send)
+            await self.site(scope, receive, send)
 
 
 def create() -> SiteApp:
@@ -66,4 +156,4 @@ def create() -> SiteApp:
     site = SiteData(engine=engine, registry=registry, definitions=definitions,
                     public_url=settings.public_url, public_feeds=public_feeds, today=today,
                     poll_seconds=settings.poll_seconds)
-    return SiteApp(feeds, PagesApp(site), ApiApp(site))
+    return SiteApp(feeds, pages_and_api(site))

@@ -182,6 +182,12 @@ WORDS: Mapping[str, Mapping[Lang, str]] = {
     "not_found": {"fi": "Sivua ei löydy", "sv": "Sidan hittas inte", "en": "Page not found"},
     "bad_request": {"fi": "Virheellinen pyyntö", "sv": "Felaktig begäran",
                     "en": "Bad request"},
+    "method_not_allowed": {
+        "fi": "Tähän osoitteeseen ei voi lähettää {method}-pyyntöä. Sallitut: {allowed}.",
+        "sv": "Den här adressen tar inte emot {method}-begäranden. Tillåtna: {allowed}.",
+        "en": "This address does not take {method} requests. Allowed: {allowed}."},
+    "too_large": {"fi": "Pyyntö on liian suuri.", "sv": "Begäran är för stor.",
+                  "en": "The request is too large."},
     "unknown_county": {"fi": "Tuntematon alue: {value}", "sv": "Okänt område: {value}",
                        "en": "Unknown county: {value}"},
     "unknown_municipality": {"fi": "Tuntematon kunta: {value}", "sv": "Okänd kommun: {value}",

@@ -43,3 +43,25 @@ def test_the_document_is_openapi_3_1_with_every_operation():
                                          "/api/v1/regions"]
     schemas = document["components"]["schemas"]
     assert {"OccurrenceOut", "OccurrenceDetail", "StepOut", "ErrorOut"} <= set(schemas)
+
+
+def test_the_document_and_the_routes_name_the_same_operations():
+    """The API's routes (declared in web.server.routes) and its document cannot drift apart."""
+    from unittest.mock import Mock
+
+    from starlette.routing import Mount, Route
+
+    from web.api import PREFIX, Api
+    from web.pages import Pages
+    from web.server import routes
+
+    mounted = [r for r in routes(Mock(spec=Pages), Mock(spec=Api))
+               if isinstance(r, Mount) and r.path == PREFIX]
+    assert len(mounted) == 1
+    served = {(PREFIX + route.path.replace(":path}", "}"), method.lower())
+              for route in mounted[0].routes if isinstance(route, Route)
+              for method in route.methods or () if method != "HEAD"}
+    documented = {(path, method) for path, operations in openapi_document()["paths"].items()
+                  for method in operations}
+    assert served - documented == {(f"{PREFIX}/openapi.json", "get")}
+    assert documented <= served

@@ -12,7 +12,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -205,9 +205,92 @@ def test_other_methods_are_refused_and_head_has_no_body(site):
 
 
 async def _head(app: Any, path: str) -> httpx.Response:
+    return await _send(app, "HEAD", path)
+
+
+async def _send(app: Any, method: str, path: str, **options: Any) -> httpx.Response:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        return await client.head(path)
+        return await client.request(method, path, **options)
+
+
+@pytest.mark.parametrize(("method", "path", "lang", "allowed", "words"), [
+    ("POST", "/county/20", "en", "GET, HEAD", "does not take POST requests. Allowed: GET, HEAD"),
+    ("PUT", "/login", "sv", "GET, HEAD, POST", "tar inte emot PUT-begäranden. Tillåtna: GET, "
+                                               "HEAD, POST"),
+    ("DELETE", "/logout", "fi", "POST", "ei voi lähettää DELETE-pyyntöä. Sallitut: POST"),
+    ("POST", "/static/site.css", "en", "GET, HEAD", "Allowed: GET, HEAD"),
+])
+def test_405_names_the_allowed_methods_in_the_readers_language(site, method, path, lang,
+                                                                allowed, words):
+    refused = asyncio.run(_send(site.app, method, f"{path}?lang={lang}"))
+    assert (refused.status_code, refused.headers["allow"]) == (405, allowed)
+    assert _html_lang(refused) == lang
+    assert words in refused.text
+
+
+def test_every_answer_carries_the_security_headers(site):
+    for path in ("/", "/no/such/page", "/static/site.css", "/api/v1/regions",
+                 "/api/v1/nothing", "/find?q="):
+        answer = site.get(path)
+        assert (answer.headers["x-content-type-options"], answer.headers["referrer-policy"],
+                answer.headers["x-frame-options"]) == ("nosniff", "no-referrer", "DENY"), path
+
+
+def test_static_files(site):
+    css = site.get("/static/site.css")
+    assert (css.status_code, css.headers["content-type"]) == (200, "text/css; charset=utf-8")
+    assert css.headers["cache-control"] == "public, max-age=3600"
+    assert css.content == (Path("web/static/site.css")).read_bytes()
+    script = site.get("/static/site.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    again = asyncio.run(_send(
+        site.app, "GET", "/static/site.css", headers={"if-none-match": css.headers["etag"]}))
+    assert again.status_code == 304
+    for missing in ("/static/nope.css", "/static/../pages.py", "/static/"):
+        answer = site.get(missing, lang="sv")
+        assert answer.status_code == 404, missing
+        assert "Sidan hittas inte" in answer.text
+
+
+async def _chunks() -> AsyncIterator[bytes]:
+    yield b"token="
+    for _ in range(20):
+        yield b"x" * 1000
+
+
+@pytest.mark.parametrize("body", [
+    {"data": {"token": "x" * 20_000}},  # with a Content-Length: refused before reading
+    {"content": "chunks"},  # chunked, no length: refused when the limit is passed
+])
+def test_a_body_over_the_limit_is_refused_unread(site, body):
+    if body.get("content") == "chunks":
+        body = {"content": _chunks(),
+                "headers": {"content-type": "application/x-www-form-urlencoded"}}
+    answer = asyncio.run(_send(site.app, "POST", "/login?lang=en", **body))
+    assert answer.status_code == 413
+    assert "The request is too large." in answer.text
+    assert "set-cookie" not in answer.headers
+
+
+def test_a_bug_is_a_500_in_the_language_logged_without_the_key(site, monkeypatch, caplog):
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(site.app.pages.site, "viewer", broken)
+    page = site.get("/county/20", lang="sv", cookies={"yp_key": site.token})
+    assert page.status_code == 500
+    assert page.text == "Serverfel. Försök igen om en stund."
+    assert page.headers["x-frame-options"] == "DENY"
+    monkeypatch.setattr(site.app.api.site, "duties", broken)
+    api = site.get("/api/v1/occurrences?region=20")
+    assert (api.status_code, api.json()) == (500, {"error": "internal error",
+                                                   "parameter": None})
+    logged = [r for r in caplog.records if r.name == "yhdyspinta.web"]
+    assert [r.getMessage() for r in logged] == ["GET /county/20 failed",
+                                                "GET /api/v1/occurrences failed"]
+    assert all(r.exc_info for r in logged)
+    assert site.token not in caplog.text
 
 
 def test_municipality_page_without_login_shows_no_personal_data(site):
@@ -238,10 +321,11 @@ def test_login_shows_contacts_and_private_links_and_logout_forgets(site):
     assert "set-cookie" not in refused.headers
     accepted = site.post("/login", {"token": site.token})
     assert accepted.status_code == 303
-    cookie = accepted.headers["set-cookie"]
-    assert "HttpOnly" in cookie
-    assert "SameSite=Strict" in cookie
-    assert "Secure" in cookie  # the site is served over https
+    cookie = _cookie(accepted.headers["set-cookie"])
+    assert cookie["yp_key"] == site.token
+    assert {"httponly", "secure"} <= set(cookie)  # Secure: the site is served over https
+    assert (cookie["samesite"].lower(), cookie["path"], cookie["max-age"]) == (
+        "strict", "/", str(8 * 3600))
     page = site.get("/municipality/205", lang="en", cookies={"yp_key": site.token})
     assert "Logged in: Kainuu coordinator" in page.text
     assert "maija.meikalainen@kajaani.fi" in page.text
@@ -253,7 +337,20 @@ def test_login_shows_contacts_and_private_links_and_logout_forgets(site):
     other = site.get("/municipality/564", lang="en", cookies={"yp_key": site.token})
     assert "Maija" not in other.text  # Oulu's page: not this key's party
     out = site.post("/logout", {}, cookies={"yp_key": site.token})
-    assert "Max-Age=0" in out.headers["set-cookie"]
+    forgotten = _cookie(out.headers["set-cookie"])
+    assert (forgotten["yp_key"], forgotten["max-age"]) == ("", "0")
+    assert {"httponly", "secure"} <= set(forgotten)
+
+
+def _cookie(header: str) -> dict[str, str]:
+    """A Set-Cookie header's name=value and attributes (names case-insensitive, RFC 6265)."""
+    first, *attributes = (part.strip() for part in header.split(";"))
+    name, _, value = first.partition("=")
+    parsed = {name: value.strip('"')}
+    for attribute in attributes:
+        key, _, val = attribute.partition("=")
+        parsed[key.strip().lower()] = val.strip()
+    return parsed
 
 
 def test_vuosikello_page_svg_and_png(site):
@@ -306,6 +403,15 @@ def test_api_bad_parameters_are_400_naming_the_parameter(site, query, parameter)
     answer = site.get(f"/api/v1/occurrences?{query}")
     assert answer.status_code == 400
     assert answer.json()["parameter"] == parameter
+
+
+def test_api_refuses_other_methods_in_json_and_head_has_no_body(site):
+    refused = asyncio.run(_send(site.app, "POST", "/api/v1/regions"))
+    assert (refused.status_code, refused.headers["allow"]) == (405, "GET, HEAD")
+    assert refused.json() == {"error": "only GET, HEAD", "parameter": None}
+    head = asyncio.run(_head(site.app, "/api/v1/regions"))
+    assert (head.status_code, head.content) == (200, b"")
+    assert int(head.headers["content-length"]) == len(site.get("/api/v1/regions").content)
 
 
 def test_api_unknown_things_are_404(site):

@@ -1,0 +1,116 @@
+"""The pure-ASGI middleware every page and API answer passes through (see web/server.py).
+
+Pure ASGI rather than Starlette's BaseHTTPMiddleware: no extra task or body copy per request.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from web.feeds import mask_path
+
+log = logging.getLogger("yhdyspinta.web")
+
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+)
+
+
+class SecurityHeaders:
+    """nosniff, no-referrer and DENY on every answer; HEAD answers lose their body.
+
+    Starlette's plain responses send their body to HEAD too (only file and streaming
+    responses leave it out); the length header stays that of the GET.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        head = scope["method"] == "HEAD"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", ()),
+                                                  *SECURITY_HEADERS]}
+            elif head and message["type"] == "http.response.body" and message.get("body"):
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class ServerErrors:
+    """A bug is logged with its traceback (path masked) and answered by `answer`.
+
+    Starlette's own ServerErrorMiddleware re-raises after answering, so the server would
+    log the request again; this one stops it here.
+    """
+
+    def __init__(self, app: ASGIApp, answer: Callable[[Request], Response]) -> None:
+        self.app = app
+        self.answer = answer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            log.exception("%s %s failed", scope.get("method", "")[:10],
+                          mask_path(scope.get("path", ""))[:200])
+            if not started:
+                await self.answer(Request(scope))(scope, receive, send)
+
+
+class BodyLimit:
+    """A request body over `max_bytes` is refused with a 413 as soon as it is read.
+
+    The HTTPException is raised inside the endpoint that reads the body, so the app's
+    exception handler answers it (a page in the reader's language). Starlette's own
+    RequestBodyLimitMiddleware would replace that answer with a plain English one.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        too_large = declared.isdigit() and int(declared) > self.max_bytes
+        size = 0
+
+        async def receive_limited() -> Message:
+            nonlocal size
+            if too_large:
+                raise HTTPException(413)
+            message = await receive()
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                raise HTTPException(413)
+            return message
+
+        await self.app(scope, receive_limited, send)

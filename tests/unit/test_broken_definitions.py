@@ -19,7 +19,7 @@ CORPUS = Path(__file__).parent / "broken_definitions"
 EXPECTED: dict[str, list[str]] = {
     "alias-bomb": ["15: notes_again: YAML anchors and aliases (&, *) are not supported"],
     "bad-date-value": [
-        "19: notes[0]: cannot read the value '2026-02-30': day is out of range for month"],
+        "21: notes[0]: cannot read the value '2026-02-30': day is out of range for month"],
     "date-in-year-per-term": ["16: deadline.rule: date_in_year needs a yearly cadence"],
     "bad-act-number": [
         "7: legal_basis[0].act: '612-2021' must be a statute number like 612/2021"],
@@ -27,14 +27,14 @@ EXPECTED: dict[str, list[str]] = {
         "14: cadence: Input should be 'annual_calendar_year', 'annual_fiscal_year', "
         "'once_per_term' or 'continuous'"],
     "bad-role": [
-        "25: steps[1].role: Input should be 'preparer', 'coordinator', 'responsible_body', "
+        "27: steps[1].role: Input should be 'preparer', 'coordinator', 'responsible_body', "
         "'multisector_group', 'board', 'council', 'auditor', 'audit_committee', "
         "'finance_office', 'council_secretary', 'communications', 'top_management', "
         "'elected_leadership' or 'experts'"],
     "days-before-on-obligation": [
         "16: deadline.rule.kind: days_before_deadline is only for steps"],
-    "duplicate-key": ["19: shift: duplicate key (an earlier line sets it already)"],
-    "duplicate-step-id": ["23: steps[1].id: step id 'first' is used twice"],
+    "duplicate-key": ["21: deadline.kind: duplicate key (an earlier line sets it already)"],
+    "duplicate-step-id": ["25: steps[1].id: step id 'first' is used twice"],
     "end-of-term-year-on-annual": [
         "16: deadline.rule: end_of_term_year needs a per-term cadence"],
     "february-30": ["16: deadline.rule: Value error, 30.2. is not a day of every year"],
@@ -47,16 +47,16 @@ EXPECTED: dict[str, list[str]] = {
     "no-steps": ["1: steps: required field is missing"],
     "not-a-mapping": ["1: (file): the file must hold a mapping of keys to values"],
     "participants-on-single-party": [
-        "19: participants: only negotiations (owed_by pair_jointly or region_convenes) have "
+        "21: participants: only negotiations (owed_by pair_jointly or region_convenes) have "
         "participants"],
     "self-dependency": [
-        "20: depends_on[0].obligation: an obligation cannot depend on itself",
-        "19: depends_on: dependency cycle: self-dependency -> self-dependency"],
-    "step-after-unknown": ["26: steps[1].after[0]: no step 'zeroth' in this definition"],
+        "22: depends_on[0].obligation: an obligation cannot depend on itself",
+        "21: depends_on: dependency cycle: self-dependency -> self-dependency"],
+    "step-after-unknown": ["28: steps[1].after[0]: no step 'zeroth' in this definition"],
     "step-party-on-single-party": [
-        "23: steps[0].party: only duties of both parties name the party of a step"],
+        "25: steps[0].party: only duties of both parties name the party of a step"],
     "term-year-five": ["16: deadline.rule.term_year: Input should be less than or equal to 4"],
-    "unknown-dependency": ["20: depends_on[0].obligation: no obligation 'no-such-duty'"],
+    "unknown-dependency": ["22: depends_on[0].obligation: no obligation 'no-such-duty'"],
     "unknown-field": ["14: cadense: unknown field; did you mean 'cadence'?"],
     "unknown-rule-kind": [
         "16: deadline.rule: Input tag 'someday' found using 'kind' does not match any of the "

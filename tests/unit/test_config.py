@@ -97,7 +97,7 @@ def test_inherited_step_of_a_statutory_duty_takes_a_local_date(definitions, regi
     occurrence = plan(definitions, registry, non_working_days, YEAR_2026, configuration,
                       PlanFilter(obligations=frozenset({"municipal-budget"}),
                                  municipality="205"))[0]
-    proposal = occurrence.steps[0]
+    proposal = next(s for s in occurrence.steps if s.step == "board-proposal")
     assert (proposal.step, proposal.deadline.statutory, proposal.deadline.source) == (
         "board-proposal", date(2026, 12, 1), DeadlineSource.LOCAL)
     assert occurrence.deadline.statutory == date(2026, 12, 31)

@@ -124,7 +124,8 @@ def test_only_filings_with_an_authority_move_later(definitions):
 def test_tax_rates_reach_the_tax_administration_by_17_november(definitions):
     budget = next(d for d in definitions if d.id == "municipal-budget")
     deadline = budget.step("tax-rates-notified").deadline
-    assert deadline is not None and isinstance(deadline.rule, DateInYear)
+    assert deadline is not None
+    assert isinstance(deadline.rule, DateInYear)
     assert (deadline.rule.month, deadline.rule.day, deadline.rule.year_offset) == (11, 17, -1)
     assert {b.act: b.sections for b in budget.legal_basis} == {
         "410/2015": ("110", "111"), "1558/1995": ("91a",), "654/1992": ("11",)}
@@ -136,7 +137,8 @@ def test_steps_the_law_gives_no_date_are_not_statute(definitions):
         budget = next(d for d in definitions if d.id == obligation)
         for step in ("board-proposal", "published"):
             deadline = budget.step(step).deadline
-            assert deadline is not None and deadline.source is not DeadlineSource.STATUTE
+            assert deadline is not None
+            assert deadline.source is not DeadlineSource.STATUTE
 
 
 def test_no_invented_statutory_dates(definitions):

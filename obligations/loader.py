@@ -152,6 +152,7 @@ def _check_definition(
                 and not definition.cadence.per_term:
             problems.append(_problem(source, ("steps", index, "deadline", "rule"),
                                      "end_of_term_year needs a per-term cadence", "rule_cadence"))
+    problems.extend(_steps_within_the_duty(definition, source))
     if definition.deadline.rule.kind == "days_before_deadline":
         problems.append(_problem(source, ("deadline", "rule", "kind"),
                                  "days_before_deadline is only for steps", "rule_kind"))
@@ -185,6 +186,25 @@ def _check_definition(
                                          f"only negotiations (owed_by {OwedBy.PAIR_JOINTLY.value}"
                                          f" or {OwedBy.REGION_CONVENES.value}) have {key}",
                                          "not_negotiation"))
+    return problems
+
+
+def _steps_within_the_duty(definition: ObligationDefinition, source: SourceMap) -> list[Problem]:
+    """A step the law gives no date cannot be due after the duty's own date."""
+    problems: list[Problem] = []
+    rule = definition.deadline.rule
+    if definition.deadline.source is not DeadlineSource.STATUTE or rule.kind != "date_in_year":
+        return problems
+    for index, step in enumerate(definition.steps):
+        own = step.deadline
+        if own is None or own.source is DeadlineSource.STATUTE or \
+                own.rule.kind != "date_in_year":
+            continue
+        if (own.rule.year_offset, own.rule.month, own.rule.day) > \
+                (rule.year_offset, rule.month, rule.day):
+            problems.append(_problem(source, ("steps", index, "deadline", "rule"),
+                                     "a step the law gives no date cannot be due after the "
+                                     "duty's statutory date", "after_legal_limit"))
     return problems
 
 

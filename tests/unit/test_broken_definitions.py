@@ -52,6 +52,12 @@ EXPECTED: dict[str, list[str]] = {
     "self-dependency": [
         "22: depends_on[0].obligation: an obligation cannot depend on itself",
         "21: depends_on: dependency cycle: self-dependency -> self-dependency"],
+    "self-organising-not-county": [
+        "14: self_organising_municipalities: only county duties (owed_by region) can be owed "
+        "by municipalities outside every county as well"],
+    "step-after-duty": [
+        "26: steps[0].deadline.rule: a step the law gives no date cannot be due after the "
+        "duty's statutory date"],
     "step-after-unknown": ["28: steps[1].after[0]: no step 'zeroth' in this definition"],
     "step-party-on-single-party": [
         "25: steps[0].party: only duties of both parties name the party of a step"],

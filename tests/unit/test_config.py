@@ -168,6 +168,12 @@ def _write(tmp_path: Path, text: str) -> Path:
              "date_in_year"],
             id="date-in-year-for-per-term-duty"),
         pytest.param(
+            'region: "20"\npractice_dates:\n  hyte-annual-report-region:\n'
+            '    deadline: {kind: date_in_year, month: 3, day: 31, year_offset: 1}\n',
+            ["4: practice_dates.hyte-annual-report-region.deadline.year_offset: a local date "
+             "cannot fall after the year the duty is for: the law allows it only until 31.12"],
+            id="local-date-after-the-legal-limit"),
+        pytest.param(
             'region: "20"\nnegotiatons: {}\n',
             ["2: negotiatons: unknown field"],
             id="typo"),

@@ -26,12 +26,12 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 def test_validate_shipped():
     assert run("validate", "--lang", "en") == (
-        0, "15 definitions and 0 configuration files are valid.\n", "")
+        0, "17 definitions and 0 configuration files are valid.\n", "")
 
 
 def test_validate_with_configuration():
     code, out, _ = run("--config", str(CONFIG), "validate", "--lang", "sv")
-    assert (code, out) == (0, "15 definitioner och 1 inställningsfiler är giltiga.\n")
+    assert (code, out) == (0, "17 definitioner och 1 inställningsfiler är giltiga.\n")
 
 
 def test_validate_broken_folder_lists_every_problem(tmp_path):

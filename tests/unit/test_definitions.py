@@ -46,6 +46,8 @@ REQUIRED = {
     "regional-student-welfare-plan": (OwedBy.REGION, Cadence.ONCE_PER_TERM, Status.CANDIDATE),
     "older-population-plan": (OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY, Cadence.ONCE_PER_TERM,
                               Status.CANDIDATE),
+    "municipal-strategy": (OwedBy.MUNICIPALITY, Cadence.ONCE_PER_TERM, Status.IN_FORCE),
+    "county-strategy": (OwedBy.REGION, Cadence.ONCE_PER_TERM, Status.IN_FORCE),
 }
 
 

@@ -240,6 +240,11 @@ def test_reversed_window_is_refused():
                      "2026-05-31", "2026-05-29", "2029-05-31", id="welfare-plan-term-end"),
         pytest.param("county-municipality-negotiation-14.r20.2025-2029", "held-minuted",
                      "2026-05-31", "2026-05-29", "2029-05-31", id="section-14-term-end"),
+        # Strategies: reviewed at least once per council term (KL §37, 611/2021 §41).
+        pytest.param("municipal-strategy.m564.2025-2029", "council", "2029-05-31",
+                     "2029-05-31", "2029-05-31", id="municipal-strategy-term-end"),
+        pytest.param("county-strategy.r19.2029-2033", "council", "2033-05-31",
+                     "2033-05-31", "2033-05-31", id="county-strategy-term-end"),
         # A step the law gives no date: the duty's limit.
         pytest.param("municipal-budget.m564.2029", "board-proposal", "2028-12-31",
                      "2028-12-29", "2028-12-31", id="board-proposal-duty-limit"),

@@ -177,9 +177,9 @@ class Shift(StrEnum):
     """What happens when a deadline falls on a non-working day."""
 
     NEXT_WORKING_DAY = "next_working_day"
-    """Act 150/1930 §5: the act may be done on the next working day."""
+    """Act 150/1930 §5: a filing with an authority may be made on the next working day."""
     PREVIOUS_WORKING_DAY = "previous_working_day"
-    """For practice targets: keep the target inside its period, on the last working day."""
+    """A body's own decision (and every target): the last working day before."""
     NONE = "none"
     """Keep the date even on a non-working day."""
 

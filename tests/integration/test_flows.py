@@ -23,7 +23,7 @@ def test_nightly_flow_syncs_and_exports_and_a_rerun_changes_nothing(
     first = sync_obligations(today=date(2026, 11, 28), feeds_dir=str(tmp_path / "out"),
                              feeds_region="20")
     assert first["sync"]["new"] == 10938
-    assert first["feeds"]["feeds"] == 118
+    assert first["feeds"]["feeds"] == 116
     feed = (tmp_path / "out" / "feeds" / "pair-205.ics").read_text(encoding="utf-8")
     assert "UID:hyte-annual-report-municipality.m205.2026@yhdyspinta.fi" in feed
     second = sync_obligations(today=date(2026, 11, 28), feeds_dir=str(tmp_path / "out"),
@@ -200,7 +200,7 @@ def test_the_main_command_runs_the_nightly_job_through_prefect_with_nothing_star
     lines = first.stdout.splitlines()
     assert lines[0] == ("Nightly job done (Prefect, sqlite): new 10938, changed 0, "
                         "cancelled 0, unchanged 0.")
-    assert lines[1].endswith("/var/export/feeds/index.html (118 feeds)")
+    assert lines[1].endswith("/var/export/feeds/index.html (116 feeds)")
     assert lines[2].endswith("/var/export/status.csv")
     report = (tmp_path / "var" / "export" / "status.csv").read_text(encoding="utf-8")
     assert report.startswith("id,name,party_name,due_effective,days_late")

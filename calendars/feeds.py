@@ -22,7 +22,7 @@ from calendars.ics import (
     render_todo,
     utc,
 )
-from calendars.wording import finnish_date, party_display_name, shift_reason, skipped_days
+from calendars.wording import finnish_date, party_display_name, shift_reason
 from calendars.workdays import NonWorkingDays
 from obligations.parties import Registry
 from obligations.schema import Lang, ObligationDefinition, OwedBy, PartyKind, Role
@@ -306,8 +306,7 @@ class FeedRenderer:
         """The statutory date and, if it moves, the effective one and why."""
         lines = [f"{_WORDS['statutory'][lang]}: {finnish_date(statutory)}"]
         if statutory != effective:
-            reason = shift_reason(skipped_days(statutory, effective), self.non_working_days,
-                                  lang)
+            reason = shift_reason(statutory, effective, self.non_working_days, lang)
             lines.append(f"{_WORDS['shifted'][lang]}: {finnish_date(effective)} "
                          f"({_WORDS['because'][lang]} {reason})")
         return lines

@@ -21,13 +21,15 @@ from obligations.schema import (
     Cadence,
     DateRule,
     Deadline,
+    DeadlineKind,
     DeadlineSource,
+    EndOfPeriod,
     ObligationDefinition,
     OwedBy,
     PartyKind,
     Role,
-    Shift,
     Status,
+    Verification,
 )
 
 LATEST_PLANNABLE = date(2199, 12, 31)
@@ -72,13 +74,23 @@ class PlanWindow:
 
 @dataclass(frozen=True, slots=True)
 class PlannedDeadline:
-    """A date with its statutory and effective values and where it comes from."""
+    """A date with its statutory and effective values, where it comes from and its limit.
+
+    `statutory` is the date the rule gives (the law's date, or the practice or local
+    target); `effective` is that date moved off a non-working day (earlier for a body's own
+    decision, later for a filing with an authority); `legal_limit` is the last day the law
+    allows: the law's own date (for a filing, as 150/1930 §5 moves it), else the last day
+    of the period ("every year": 31.12; "once per term": the term's last day).
+    """
 
     statutory: date
     effective: date
     skipped: tuple[date, ...]
     """Non-working days passed over; empty when effective == statutory."""
     source: DeadlineSource
+    kind: DeadlineKind
+    verification: Verification
+    legal_limit: date
 
     @property
     def shifted(self) -> bool:
@@ -203,6 +215,8 @@ def _plan(
 ) -> tuple[Occurrence, ...]:
     by_id = {d.id: d for d in definitions}
     slots = {d_id: _slots(d, registry, configuration) for d_id, d in by_id.items()}
+    outside_county = frozenset(m.code for m in registry.municipalities
+                               if not registry.region(m.region_code).is_county)
     slots_by_party = _index_by_party(slots)
     terms = {body: terms_overlapping(body, window.start - timedelta(days=5 * 366),
                                      window.end + timedelta(days=5 * 366)) for body in Body}
@@ -223,12 +237,14 @@ def _plan(
                        for s in kind_slots]
             for period in _periods(definition.cadence, window, terms[body]):
                 for slot, local in zip(kind_slots, locals_, strict=True):
-                    key = (definition.id, period.key, party_kind, id(local))
+                    in_county = slot.municipality not in outside_county
+                    key = (definition.id, period.key, party_kind, id(local), in_county)
                     if key in cache:
                         dated = cache[key]
                     else:
                         dated = cache[key] = _dated(definition, period, party_kind, local,
-                                                    non_working_days, window, terms[body])
+                                                    non_working_days, window, terms[body],
+                                                    in_county=in_county)
                     if dated is not None:
                         occurrences.append(
                             _occurrence(definition, slot, period, dated, by_id, slots_by_party)
@@ -278,6 +294,15 @@ def _slots(
                   frozenset({f"r{r.code}"}))
             for r in registry.counties
         )
+        if definition.self_organising_municipalities and owed_by is OwedBy.REGION:
+            # A municipality outside every county (Helsinki) owes the county duty itself,
+            # its council acting for a county council: a municipal occurrence.
+            slots.extend(
+                _Slot(f"m{m.code}", m.code, m.region_code, (m.code,), None, None,
+                      PartyKind.MUNICIPALITY, frozenset({f"m{m.code}"}))
+                for m in registry.municipalities
+                if not registry.region(m.region_code).is_county
+            )
     if owed_by.is_negotiation:
         for region in registry.counties:
             members = tuple(m.code for m in registry.members(region.code))
@@ -319,6 +344,9 @@ def _periods(
             yield _Period(str(year), year, None)
 
 
+_END_OF_PERIOD = EndOfPeriod(kind="end_of_period")
+
+
 def _rule_date(rule: DateRule, period: _Period, obligation_due: date | None) -> date:
     if rule.kind == "date_in_year":
         return date(period.year + rule.year_offset, rule.month, rule.day)
@@ -345,10 +373,19 @@ def _effective_rule(
 
 
 def _deadline(
-    statutory: date, source: DeadlineSource, shift: Shift, non_working_days: NonWorkingDays
+    statutory: date,
+    source: DeadlineSource,
+    defined: Deadline,
+    non_working_days: NonWorkingDays,
+    limit: date | None,
 ) -> PlannedDeadline:
-    shifted: ShiftedDate = non_working_days.shift(statutory, shift)
-    return PlannedDeadline(shifted.statutory, shifted.effective, shifted.skipped, source)
+    """Shift by the deadline's kind; `limit` None: the law's own date is the limit."""
+    shifted: ShiftedDate = non_working_days.shift(statutory, defined.kind.shift)
+    if limit is None:
+        limit = (shifted.effective if defined.kind is DeadlineKind.AUTHORITY_FILING
+                 else shifted.statutory)
+    return PlannedDeadline(shifted.statutory, shifted.effective, shifted.skipped, source,
+                           defined.kind, defined.verification, limit)
 
 
 def _reminders(
@@ -371,7 +408,7 @@ class _Dated:
     reminders: tuple[date, ...]
 
 
-_DateCache = dict[tuple[str, str, PartyKind, int], "_Dated | None"]
+_DateCache = dict[tuple[str, str, PartyKind, int, bool], "_Dated | None"]
 
 
 def _dated(
@@ -382,6 +419,8 @@ def _dated(
     non_working_days: NonWorkingDays,
     window: PlanWindow,
     terms: Sequence[CouncilTerm],
+    *,
+    in_county: bool = True,
 ) -> _Dated | None:
     rule, source = _effective_rule(definition.deadline, local.deadline if local else None)
     due = _rule_date(rule, period, None)
@@ -390,19 +429,31 @@ def _dated(
     term = period.term or next((t for t in terms if t.contains(due)), None)
     if term is None:
         return None
-    deadline = _deadline(due, source, definition.shift, non_working_days)
+    # Where the law sets the date, it is the limit; where it sets only a cadence, the
+    # period's last day is (a practice or local target may come earlier, never later).
+    limit = (None if definition.deadline.source is DeadlineSource.STATUTE
+             else _rule_date(_END_OF_PERIOD, period, None))
+    deadline = _deadline(due, source, definition.deadline, non_working_days, limit)
     steps = []
     previous: str | None = None
+    kept = {s.id for s in definition.steps if in_county or not s.only_in_county}
     for step in definition.steps:
+        if step.id not in kept:
+            continue
         local_rule = local.steps.get(step.id) if local is not None else None
         if step.deadline is None and local_rule is None:
             step_deadline = deadline
         else:
-            step_rule, step_source = _effective_rule(step.deadline or definition.deadline,
-                                                     local_rule, inherited=step.deadline is None)
+            defined = step.deadline or definition.deadline
+            step_rule, step_source = _effective_rule(defined, local_rule,
+                                                     inherited=step.deadline is None)
+            own_limit = (step.deadline is not None and
+                         step.deadline.source is DeadlineSource.STATUTE)
             step_deadline = _deadline(_rule_date(step_rule, period, due), step_source,
-                                      definition.shift, non_working_days)
-        after = step.after if step.after is not None else ((previous,) if previous else ())
+                                      defined, non_working_days,
+                                      None if own_limit else deadline.legal_limit)
+        after = tuple(a for a in step.after if a in kept) if step.after is not None else (
+            (previous,) if previous else ())
         steps.append(PlannedStep(
             step=step.id,
             role=step.role,

@@ -12,6 +12,18 @@ from obligations.schema import Lang, OwedBy
 
 _AND: dict[Lang, str] = {"fi": "ja", "sv": "och", "en": "and"}
 _IS: dict[Lang, str] = {"fi": "on", "sv": "är", "en": "is"}
+_EARLIER: dict[Lang, str] = {
+    # A body's own decision: Act 150/1930 does not carry it past its date.
+    "fi": "määräpäivä on edellinen arkipäivä, {weekday} {date}",
+    "sv": "sista dagen är föregående vardag, {weekday} {date}",
+    "en": "the last day is the working day before, {weekday} {date}",
+}
+_LATER: dict[Lang, str] = {
+    # A filing with an authority: Act 150/1930 §5.
+    "fi": "lain 150/1930 5 §:n mukaan määräpäivä on seuraava arkipäivä, {weekday} {date}",
+    "sv": "enligt lag 150/1930 5 § är sista dagen nästa vardag, {weekday} {date}",
+    "en": "under Act 150/1930 §5 the last day is the next working day, {weekday} {date}",
+}
 
 
 def finnish_date(day: date) -> str:
@@ -46,17 +58,23 @@ def skipped_days(statutory: date, effective: date) -> list[date]:
     return skipped
 
 
-def shift_reason(skipped: Sequence[date], non_working_days: NonWorkingDays, lang: Lang) -> str:
-    """Why a deadline moved: "31.3.2029 is a Saturday, 1.4.2029 Easter Sunday and …".
+def shift_reason(
+    statutory: date, effective: date, non_working_days: NonWorkingDays, lang: Lang
+) -> str:
+    """Why a deadline moved, and which way ("31.12.2028 is a Sunday and …; the last day …").
 
-    Empty when nothing was skipped.
+    Earlier for a body's own decision, later (150/1930 §5) for a filing with an authority.
+    Empty when the deadline did not move.
     """
+    skipped = skipped_days(statutory, effective)
     if not skipped:
         return ""
     parts = [f"{finnish_date(d)} {_day_reason(d, non_working_days, lang)}" for d in skipped]
     first_date, _, first_reason = parts[0].partition(" ")
     parts[0] = f"{first_date} {_IS[lang]} {first_reason}"
-    return _join(parts, lang)
+    outcome = (_LATER if effective > statutory else _EARLIER)[lang].format(
+        weekday=non_working_days.day_name(effective, lang), date=finnish_date(effective))
+    return f"{_join(parts, lang)}; {outcome}"
 
 
 def party_display_name(

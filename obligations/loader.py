@@ -188,6 +188,7 @@ def _check_definition(
                 and not definition.cadence.per_term:
             problems.append(_problem(source, ("steps", index, "deadline", "rule"),
                                      "end_of_term_year needs a per-term cadence", "rule_cadence"))
+    problems.extend(_steps_within_the_duty(definition, source))
     if definition.deadline.rule.kind == "days_before_deadline":
         problems.append(_problem(source, ("deadline", "rule", "kind"),
                                  "days_before_deadline is only for steps", "rule_kind"))
@@ -202,6 +203,11 @@ def _check_definition(
     if definition.deadline.rule.kind == "end_of_term_year" and not definition.cadence.per_term:
         problems.append(_problem(source, ("deadline", "rule"),
                                  "end_of_term_year needs a per-term cadence", "rule_cadence"))
+    if definition.self_organising_municipalities and definition.owed_by is not OwedBy.REGION:
+        problems.append(_problem(source, ("self_organising_municipalities",),
+                                 f"only county duties (owed_by {OwedBy.REGION.value}) can be "
+                                 "owed by municipalities outside every county as well",
+                                 "not_county_duty"))
     if definition.owed_by.is_negotiation:
         if definition.default_arrangement is None:
             problems.append(_problem(source, ("default_arrangement",),
@@ -247,6 +253,25 @@ def _step_cycle(definition: ObligationDefinition) -> list[str]:
             if found:
                 return found
     return []
+
+
+def _steps_within_the_duty(definition: ObligationDefinition, source: SourceMap) -> list[Problem]:
+    """A step the law gives no date cannot be due after the duty's own date."""
+    problems: list[Problem] = []
+    rule = definition.deadline.rule
+    if definition.deadline.source is not DeadlineSource.STATUTE or rule.kind != "date_in_year":
+        return problems
+    for index, step in enumerate(definition.steps):
+        own = step.deadline
+        if own is None or own.source is DeadlineSource.STATUTE or \
+                own.rule.kind != "date_in_year":
+            continue
+        if (own.rule.year_offset, own.rule.month, own.rule.day) > \
+                (rule.year_offset, rule.month, rule.day):
+            problems.append(_problem(source, ("steps", index, "deadline", "rule"),
+                                     "a step the law gives no date cannot be due after the "
+                                     "duty's statutory date", "after_legal_limit"))
+    return problems
 
 
 def _check_across(
@@ -460,4 +485,9 @@ def _check_rule(at: tuple[str | int, ...], rule: Any, definition: ObligationDefi
     if rule.kind == "date_in_year" and definition.cadence.per_term:
         return [_problem(source, at, "a per-term duty takes end_of_term_year, end_of_period or "
                          "(for steps) days_before_deadline, not date_in_year", "rule_cadence")]
+    if rule.kind == "date_in_year" and rule.year_offset > 0 \
+            and definition.deadline.source is not DeadlineSource.STATUTE:
+        return [_problem(source, (*at, "year_offset"), "a local date cannot fall after the "
+                         "year the duty is for: the law allows it only until 31.12",
+                         "after_legal_limit")]
     return []

@@ -3,7 +3,8 @@
 Municipalities belong to one organiser: a wellbeing services county (codes 01–21) or the
 City of Helsinki (code 90), which organises its services itself and so is both parties in
 one: it owes municipal duties, but no county duty (612/2021 §7 does not apply to it,
-615/2021 §2) and it has no §14 negotiation (611/2021 does not apply).
+615/2021 §2) unless the county duty's own law reaches it (a definition's
+`self_organising_municipalities`), and it has no §14 negotiation (611/2021 does not apply).
 """
 
 from __future__ import annotations

@@ -177,11 +177,30 @@ class Shift(StrEnum):
     """What happens when a deadline falls on a non-working day."""
 
     NEXT_WORKING_DAY = "next_working_day"
-    """Act 150/1930 §5: the act may be done on the next working day."""
+    """Act 150/1930 §5: a filing with an authority may be made on the next working day."""
     PREVIOUS_WORKING_DAY = "previous_working_day"
-    """For practice targets: keep the target inside its period, on the last working day."""
+    """A body's own decision (and every target): the last working day before."""
     NONE = "none"
     """Keep the date even on a non-working day."""
+
+
+class DeadlineKind(StrEnum):
+    """What a deadline asks for, and so which way it moves off a non-working day."""
+
+    INTERNAL_DECISION = "internal_decision"
+    """A body's own decision or act (council, board, auditor, preparation): on a non-working
+    day the last working day before. Act 150/1930 governs time limits for an action at a
+    court or another authority (§1); it does not carry a body's own decision past its date."""
+    AUTHORITY_FILING = "authority_filing"
+    """Something that must reach an authority (e.g. tax rates to the Tax Administration):
+    on a non-working day it may be done on the next working day (150/1930 §5)."""
+
+    @property
+    def shift(self) -> Shift:
+        """The shift this kind of deadline takes."""
+        if self is DeadlineKind.AUTHORITY_FILING:
+            return Shift.NEXT_WORKING_DAY
+        return Shift.PREVIOUS_WORKING_DAY
 
 
 class Role(StrEnum):
@@ -310,14 +329,18 @@ DateRule = Annotated[
 
 
 class Deadline(Model):
-    """When a duty or a step is due, and on what authority."""
+    """When a duty or a step is due, on what authority, and how sure we are of it."""
 
     rule: DateRule
     """How the date is computed from the period."""
     source: DeadlineSource
     """Statute dates cannot be overridden by configuration; the others can."""
-    note: str | None = None
-    """Why this date (for maintainers; English)."""
+    kind: DeadlineKind
+    """A body's own decision (moves earlier) or a filing with an authority (moves later)."""
+    verification: Verification
+    """How the date was checked ([V] statute text, [S] official summary, [U] unverified)."""
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    """Why this date, with its provision (for maintainers; English)."""
 
 
 class Step(Model):
@@ -339,6 +362,9 @@ class Step(Model):
     """True for steps that apply only in some cases (e.g. only if an agreement is made)."""
     reminders: tuple[Annotated[int, Field(ge=0, le=366)], ...] | None = None
     """Days before the step's effective deadline; defaults to the obligation's."""
+    only_in_county: bool = False
+    """True for steps towards a wellbeing services county (e.g. delivering a plan to it):
+    left out where the owing municipality belongs to no county (Helsinki, 615/2021 §2)."""
 
 
 class Participant(Model):
@@ -373,8 +399,10 @@ class ObligationDefinition(Model):
     owed_by: OwedBy
     cadence: Cadence
     deadline: Deadline
-    shift: Shift
-    """Whether (and which way) deadlines move off non-working days; see OBLIGATIONS.md §3."""
+    """The duty's own deadline; its kind says which way it moves off a non-working day."""
+    self_organising_municipalities: bool = False
+    """For county duties: also owed, as a municipality, by each municipality that organises
+    the services itself outside any county (Helsinki: 615/2021 §2, e.g. 1287/2013 §1(4))."""
     steps: Annotated[tuple[Step, ...], Field(min_length=1)]
     reminders: tuple[Annotated[int, Field(ge=0, le=366)], ...] = (30, 7, 1)
     """Days before each effective deadline when a reminder is due."""

@@ -12,6 +12,7 @@ from obligations.schema import (
     Actor,
     Arrangement,
     Cadence,
+    DeadlineKind,
     DeadlineSource,
     Lang,
     OwedBy,
@@ -19,6 +20,7 @@ from obligations.schema import (
     PartyKind,
     Role,
     Status,
+    Verification,
 )
 
 Labels = Mapping[str, Mapping[Lang, str]]
@@ -127,6 +129,25 @@ ENUM_LABELS: Mapping[type[StrEnum], Labels] = {
                                  "(periodens slut)", "en": "statutory cadence (end of period)"},
         DeadlineSource.PRACTICE: {"fi": "käytäntö", "sv": "praxis", "en": "practice"},
         DeadlineSource.LOCAL: {"fi": "paikallinen", "sv": "lokal", "en": "local"},
+    },
+    DeadlineKind: {
+        DeadlineKind.INTERNAL_DECISION: {
+            "fi": "oma päätös (ei siirry myöhemmäksi)", "sv": "eget beslut (flyttas inte senare)",
+            "en": "own decision (never moves later)"},
+        DeadlineKind.AUTHORITY_FILING: {
+            "fi": "ilmoitus viranomaiselle (150/1930 5 §)",
+            "sv": "anmälan till myndighet (150/1930 5 §)",
+            "en": "filing with an authority (150/1930 §5)"},
+    },
+    Verification: {
+        Verification.STATUTE_TEXT: {"fi": "tarkistettu lakitekstistä",
+                                    "sv": "kontrollerad mot lagtexten",
+                                    "en": "checked against the statute text"},
+        Verification.OFFICIAL_SUMMARY: {"fi": "virallisen yhteenvedon mukaan",
+                                        "sv": "enligt en officiell sammanfattning",
+                                        "en": "from an official summary"},
+        Verification.UNVERIFIED: {"fi": "tarkistamatta", "sv": "ej kontrollerad",
+                                  "en": "unverified"},
     },
     Status: {
         Status.IN_FORCE: {"fi": "voimassa", "sv": "i kraft", "en": "in force"},

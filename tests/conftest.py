@@ -1,9 +1,10 @@
 """Shared fixtures: definitions, the shipped registry, and Finnish non-working days.
 
-`definitions` are the test copies in tests/fixtures/definitions/ (the shipped ones as of
-commit 727a5af): the engine, feed and store tests pin their dates and names, so a change
-of the law in obligations/definitions/ breaks only the tests about the shipped definitions
-(`shipped_definitions`: test_definitions.py, test_deployments.py).
+`definitions` are the test copies in tests/fixtures/definitions/ (frozen copies of the
+shipped ones after the law review of issue 13): the engine, feed and store tests pin their
+dates and names, so a change of the law in obligations/definitions/ breaks only the tests
+about the shipped definitions (`shipped_definitions`: test_definitions.py,
+test_deployments.py).
 """
 
 from __future__ import annotations

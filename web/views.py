@@ -13,7 +13,7 @@ from datetime import date
 
 from calendars.terms import Body, CouncilTerm, term_containing
 from calendars.vuosikello import ClockMark, MarkState
-from calendars.wording import party_display_name, shift_reason, skipped_days
+from calendars.wording import party_display_name, shift_reason
 from calendars.workdays import NonWorkingDays
 from obligations.parties import Municipality, Registry
 from obligations.schema import Lang, ObligationDefinition
@@ -168,4 +168,4 @@ def step_name(definition: ObligationDefinition | None, step_id: str | None, lang
 def moved_because(duty: DutyState, non_working_days: NonWorkingDays, lang: Lang) -> str:
     """Why the effective date differs from the statutory one ("" when it does not)."""
     row = duty.occurrence
-    return shift_reason(skipped_days(row.due, row.due_effective), non_working_days, lang)
+    return shift_reason(row.due, row.due_effective, non_working_days, lang)

@@ -104,10 +104,10 @@ def active_months(definition: ObligationDefinition) -> tuple[int, ...] | None:
     earliest = due
     reminders = set(definition.reminders)
     for step in definition.steps:
-        if step.deadline is not None:
+        # A step the law gives no date of its own (a practice default, like the budget's
+        # board proposal) is treated as an inherited one: it falls by the duty's date.
+        if step.deadline is not None and step.deadline.source is DeadlineSource.STATUTE:
             step_rule = step.deadline.rule
-            if step.deadline.source is not DeadlineSource.STATUTE:
-                return None
             if isinstance(step_rule, DaysBeforeDeadline):
                 earliest = min(earliest, due - timedelta(days=step_rule.days))
             elif isinstance(step_rule, DateInYear):

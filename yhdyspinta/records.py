@@ -18,8 +18,11 @@ def _dates(deadline: PlannedDeadline, nwd: NonWorkingDays, lang: Lang) -> dict[s
     return {
         "due": deadline.statutory.isoformat(),
         "due_effective": deadline.effective.isoformat(),
-        "shift_reason": shift_reason(deadline.skipped, nwd, lang) or None,
+        "shift_reason": shift_reason(deadline.statutory, deadline.effective, nwd, lang) or None,
         "due_source": deadline.source.value,
+        "due_kind": deadline.kind.value,
+        "due_verification": deadline.verification.value,
+        "legal_limit": deadline.legal_limit.isoformat(),
     }
 
 
@@ -89,7 +92,7 @@ def occurrence_record(
 CSV_COLUMNS = (
     "id", "obligation", "name", "status", "owed_by", "municipality", "region", "party_name",
     "participants", "period", "term", "term_year", "due", "due_effective", "shift_reason",
-    "due_source",
+    "due_source", "due_kind", "due_verification", "legal_limit",
 )
 
 

@@ -111,7 +111,7 @@ def test_deploy_from_prefect_yaml_and_run_with_a_process_worker(
     assert isinstance(deployments, list)
     names = {d["name"] for d in deployments}
     assert "sync-obligations-nightly" in names
-    assert len([n for n in names if n.startswith("obligation-")]) == 15
+    assert len([n for n in names if n.startswith("obligation-")]) == 17
     by_name = {d["name"]: d for d in deployments}
     schedule = by_name["obligation-municipal-financial-statements"]["schedules"][0]["schedule"]
     assert schedule["timezone"] == "Europe/Helsinki"
@@ -158,7 +158,7 @@ def test_deploy_from_prefect_yaml_and_run_with_a_process_worker(
     with engine.connect() as connection:
         count = connection.execute(sa.text("SELECT count(*) FROM occurrence")).scalar_one()
     engine.dispose()
-    assert count == 10310  # the nightly run planned the whole country
+    assert count == 10938  # the nightly run planned the whole country
     feeds = home / "var" / "export" / "feeds"
     assert (feeds / "obligation-hyte-annual-report-region.ics").exists()
     assert (feeds / "pair-205.ics").exists()

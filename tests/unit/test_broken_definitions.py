@@ -18,11 +18,11 @@ CORPUS = Path(__file__).parent / "broken_definitions"
 
 EXPECTED: dict[str, list[str]] = {
     "alias-bomb": ["15: notes_again: YAML anchors and aliases (&, *) are not supported"],
-    "billion-laughs": ["19: b[0]: YAML anchors and aliases (&, *) are not supported"],
-    "binary-scalar": ["18: shift: unknown YAML tag '!!binary'"],
+    "billion-laughs": ["21: b[0]: YAML anchors and aliases (&, *) are not supported"],
+    "binary-scalar": ["20: deadline.note: unknown YAML tag '!!binary'"],
     "core-tag-set": ["16: deadline.rule: unknown YAML tag '!!set'"],
     "bad-date-value": [
-        "19: notes[0]: cannot read the value '2026-02-30': day is out of range for month"],
+        "21: notes[0]: cannot read the value '2026-02-30': day is out of range for month"],
     "date-in-year-per-term": ["16: deadline.rule: date_in_year needs a yearly cadence"],
     "bad-act-number": [
         "7: legal_basis[0].act: '612-2021' must be a statute number like 612/2021"],
@@ -30,14 +30,14 @@ EXPECTED: dict[str, list[str]] = {
         "14: cadence: Input should be 'annual_calendar_year', 'annual_fiscal_year', "
         "'once_per_term' or 'continuous'"],
     "bad-role": [
-        "25: steps[1].role: Input should be 'preparer', 'coordinator', 'responsible_body', "
+        "27: steps[1].role: Input should be 'preparer', 'coordinator', 'responsible_body', "
         "'multisector_group', 'board', 'council', 'auditor', 'audit_committee', "
         "'finance_office', 'council_secretary', 'communications', 'top_management', "
         "'elected_leadership' or 'experts'"],
     "days-before-on-obligation": [
         "16: deadline.rule.kind: days_before_deadline is only for steps"],
-    "duplicate-key": ["19: shift: duplicate key (an earlier line sets it already)"],
-    "duplicate-step-id": ["23: steps[1].id: step id 'first' is used twice"],
+    "duplicate-key": ["21: deadline.kind: duplicate key (an earlier line sets it already)"],
+    "duplicate-step-id": ["25: steps[1].id: step id 'first' is used twice"],
     "end-of-term-year-on-annual": [
         "16: deadline.rule: end_of_term_year needs a per-term cadence"],
     "february-30": ["16: deadline.rule: Value error, 30.2. is not a day of every year"],
@@ -50,23 +50,29 @@ EXPECTED: dict[str, list[str]] = {
     "no-steps": ["1: steps: required field is missing"],
     "not-a-mapping": ["1: (file): the file must hold a mapping of keys to values"],
     "participants-on-single-party": [
-        "19: participants: only negotiations (owed_by pair_jointly or region_convenes) have "
+        "21: participants: only negotiations (owed_by pair_jointly or region_convenes) have "
         "participants"],
     "self-dependency": [
-        "20: depends_on[0].obligation: an obligation cannot depend on itself",
-        "19: depends_on: dependency cycle: self-dependency -> self-dependency"],
-    "step-after-itself": ["26: steps[1].after[1]: step 'second' cannot come after itself"],
-    "step-cycle": ["23: steps[0].after: steps come after each other: first -> second -> first"],
+        "22: depends_on[0].obligation: an obligation cannot depend on itself",
+        "21: depends_on: dependency cycle: self-dependency -> self-dependency"],
+    "self-organising-not-county": [
+        "14: self_organising_municipalities: only county duties (owed_by region) can be owed "
+        "by municipalities outside every county as well"],
+    "step-after-duty": [
+        "26: steps[0].deadline.rule: a step the law gives no date cannot be due after the "
+        "duty's statutory date"],
+    "step-after-unknown": ["28: steps[1].after[0]: no step 'zeroth' in this definition"],
+    "step-after-itself": ["28: steps[1].after[1]: step 'second' cannot come after itself"],
+    "step-cycle": ["25: steps[0].after: steps come after each other: first -> second -> first"],
     "step-cycle-three": [
-        "23: steps[0].after: steps come after each other: first -> third -> second -> first"],
+        "25: steps[0].after: steps come after each other: first -> third -> second -> first"],
     "unknown-tag-mapping": ["2: names: unknown YAML tag '!translations'"],
     "unknown-tag-scalar": ["13: owed_by: unknown YAML tag '!env'"],
-    "unknown-tag-sequence": ["19: steps: unknown YAML tag '!ordered'"],
-    "step-after-unknown": ["26: steps[1].after[0]: no step 'zeroth' in this definition"],
+    "unknown-tag-sequence": ["21: steps: unknown YAML tag '!ordered'"],
     "step-party-on-single-party": [
-        "23: steps[0].party: only duties of both parties name the party of a step"],
+        "25: steps[0].party: only duties of both parties name the party of a step"],
     "term-year-five": ["16: deadline.rule.term_year: Input should be less than or equal to 4"],
-    "unknown-dependency": ["20: depends_on[0].obligation: no obligation 'no-such-duty'"],
+    "unknown-dependency": ["22: depends_on[0].obligation: no obligation 'no-such-duty'"],
     "unknown-field": ["14: cadense: unknown field; did you mean 'cadence'?"],
     "unknown-rule-kind": [
         "16: deadline.rule: Input tag 'someday' found using 'kind' does not match any of the "
@@ -191,12 +197,12 @@ def test_an_alias_bomb_takes_no_time(tmp_path):
 
 
 @pytest.mark.parametrize(("defect", "lang", "message"), [
-    ("step-cycle", "fi", "23: steps[0].after: kohdat tulevat toistensa jälkeen: "
+    ("step-cycle", "fi", "25: steps[0].after: kohdat tulevat toistensa jälkeen: "
                          "first -> second -> first"),
-    ("step-after-itself", "sv", "26: steps[1].after[1]: punkten 'second' kan inte komma efter "
+    ("step-after-itself", "sv", "28: steps[1].after[1]: punkten 'second' kan inte komma efter "
                                 "sig själv"),
     ("unknown-tag-mapping", "fi", "2: names: tuntematon YAML-tunniste '!translations'"),
-    ("billion-laughs", "sv", "19: b[0]: YAML-ankare och -alias (&, *) stöds inte"),
+    ("billion-laughs", "sv", "21: b[0]: YAML-ankare och -alias (&, *) stöds inte"),
 ])
 def test_validate_says_it_in_the_readers_language(tmp_path, defect, lang, message):
     import io

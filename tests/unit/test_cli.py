@@ -26,12 +26,12 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 def test_validate_shipped():
     assert run("validate", "--lang", "en") == (
-        0, "15 definitions and 0 configuration files are valid.\n", "")
+        0, "17 definitions and 0 configuration files are valid.\n", "")
 
 
 def test_validate_with_configuration():
     code, out, _ = run("--config", str(CONFIG), "validate", "--lang", "sv")
-    assert (code, out) == (0, "15 definitioner och 1 inställningsfiler är giltiga.\n")
+    assert (code, out) == (0, "17 definitioner och 1 inställningsfiler är giltiga.\n")
 
 
 def test_validate_broken_folder_lists_every_problem(tmp_path):
@@ -40,7 +40,7 @@ def test_validate_broken_folder_lists_every_problem(tmp_path):
     code, out, err = run("validate", str(tmp_path), "--lang", "en")
     assert (code, out) == (1, "")
     assert err.splitlines() == [
-        f"{tmp_path}/bad-role.yaml:25: steps[1].role: Input should be 'preparer', "
+        f"{tmp_path}/bad-role.yaml:27: steps[1].role: Input should be 'preparer', "
         "'coordinator', 'responsible_body', 'multisector_group', 'board', 'council', 'auditor', "
         "'audit_committee', 'finance_office', 'council_secretary', 'communications', "
         "'top_management', 'elected_leadership' or 'experts'",
@@ -67,13 +67,35 @@ def test_plan_json_shape():
     assert {k: record[k] for k in ("obligation", "municipality", "region", "term_year", "due",
                                    "due_effective", "shift_reason")} == {
         "obligation": "municipal-financial-statements", "municipality": "564", "region": "19",
-        "term_year": 1, "due": "2029-06-30", "due_effective": "2029-07-02",
-        "shift_reason": "30.6.2029 is a Saturday and 1.7.2029 a Sunday",
+        "term_year": 1, "due": "2029-06-30", "due_effective": "2029-06-29",
+        "shift_reason": "30.6.2029 is a Saturday; the last day is the working day before, "
+                        "Friday 29.6.2029",
     }
+    assert {k: record[k] for k in ("due_source", "due_kind", "due_verification",
+                                   "legal_limit")} == {
+        "due_source": "statute", "due_kind": "internal_decision",
+        "due_verification": "statute_text", "legal_limit": "2029-06-30"}
     first = record["steps"][0]
-    assert {k: first[k] for k in ("step", "role", "due", "due_effective")} == {
+    assert {k: first[k] for k in ("step", "role", "due", "due_effective", "legal_limit")} == {
         "step": "board-signs", "role": "board", "due": "2029-03-31",
-        "due_effective": "2029-04-03"}
+        "due_effective": "2029-03-29", "legal_limit": "2029-03-31"}
+
+
+def test_plan_json_tax_rates_filing_moves_to_monday():
+    """17.11.2029 is a Saturday: the filing with the Tax Administration is due Monday."""
+    code, out, _ = run("plan", "--from", "2029-12-31", "--to", "2029-12-31",
+                       "--municipality", "564", "--obligation", "municipal-budget",
+                       "--format", "json", "--lang", "en")
+    assert code == 0
+    steps = {s["step"]: s for s in json.loads(out)[0]["steps"]}
+    filing = steps["tax-rates-notified"]
+    assert {k: filing[k] for k in ("due", "due_effective", "due_kind", "legal_limit")} == {
+        "due": "2029-11-17", "due_effective": "2029-11-19", "due_kind": "authority_filing",
+        "legal_limit": "2029-11-19"}
+    assert filing["shift_reason"] == (
+        "17.11.2029 is a Saturday and 18.11.2029 a Sunday; under Act 150/1930 §5 the last day "
+        "is the next working day, Monday 19.11.2029")
+    assert steps["tax-rates"]["due_effective"] == "2029-11-16"
 
 
 def test_plan_json_in_swedish():
@@ -83,7 +105,8 @@ def test_plan_json_in_swedish():
     record = json.loads(out)[0]
     assert record["party_name"] == "Vasa"
     assert record["steps"][0]["role_name"] == "kommunstyrelsen"
-    assert record["shift_reason"] == "30.6.2029 är en lördag och 1.7.2029 en söndag"
+    assert record["shift_reason"] == ("30.6.2029 är en lördag; sista dagen är föregående "
+                                      "vardag, fredag 29.6.2029")
 
 
 def test_plan_csv():

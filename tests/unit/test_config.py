@@ -97,7 +97,7 @@ def test_inherited_step_of_a_statutory_duty_takes_a_local_date(definitions, regi
     occurrence = plan(definitions, registry, non_working_days, YEAR_2026, configuration,
                       PlanFilter(obligations=frozenset({"municipal-budget"}),
                                  municipality="205"))[0]
-    proposal = occurrence.steps[0]
+    proposal = next(s for s in occurrence.steps if s.step == "board-proposal")
     assert (proposal.step, proposal.deadline.statutory, proposal.deadline.source) == (
         "board-proposal", date(2026, 12, 1), DeadlineSource.LOCAL)
     assert occurrence.deadline.statutory == date(2026, 12, 31)
@@ -167,6 +167,12 @@ def _write(tmp_path: Path, text: str) -> Path:
              "end_of_term_year, end_of_period or (for steps) days_before_deadline, not "
              "date_in_year"],
             id="date-in-year-for-per-term-duty"),
+        pytest.param(
+            'region: "20"\npractice_dates:\n  hyte-annual-report-region:\n'
+            '    deadline: {kind: date_in_year, month: 3, day: 31, year_offset: 1}\n',
+            ["4: practice_dates.hyte-annual-report-region.deadline.year_offset: a local date "
+             "cannot fall after the year the duty is for: the law allows it only until 31.12"],
+            id="local-date-after-the-legal-limit"),
         pytest.param(
             'region: "20"\nnegotiatons: {}\n',
             ["2: negotiatons: unknown field"],

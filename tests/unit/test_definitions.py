@@ -10,12 +10,12 @@ from obligations.schema import (
     Arrangement,
     Cadence,
     DateInYear,
+    DeadlineKind,
     DeadlineSource,
     OwedBy,
     Participation,
     PartyKind,
     Role,
-    Shift,
     Status,
     Verification,
 )
@@ -54,6 +54,8 @@ REQUIRED = {
     "regional-student-welfare-plan": (OwedBy.REGION, Cadence.ONCE_PER_TERM, Status.CANDIDATE),
     "older-population-plan": (OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY, Cadence.ONCE_PER_TERM,
                               Status.CANDIDATE),
+    "municipal-strategy": (OwedBy.MUNICIPALITY, Cadence.ONCE_PER_TERM, Status.IN_FORCE),
+    "county-strategy": (OwedBy.REGION, Cadence.ONCE_PER_TERM, Status.IN_FORCE),
 }
 
 
@@ -91,10 +93,69 @@ def test_statutory_dates(definitions, obligation, step, month, day, year_offset)
     assert (rule.month, rule.day, rule.year_offset) == (month, day, year_offset)
 
 
-def test_budgets_and_statements_shift_by_150_1930(definitions):
-    shifting = {d.id for d in definitions if d.shift is Shift.NEXT_WORKING_DAY}
-    assert shifting == {"municipal-budget", "region-budget", "municipal-financial-statements",
-                        "region-financial-statements"}
+# Every dated step of the budgets and financial statements: (source, kind, verification).
+_I, _F = DeadlineKind.INTERNAL_DECISION, DeadlineKind.AUTHORITY_FILING
+_LAW, _PRACTICE = DeadlineSource.STATUTE, DeadlineSource.PRACTICE
+_V, _S, _U = Verification.STATUTE_TEXT, Verification.OFFICIAL_SUMMARY, Verification.UNVERIFIED
+DEADLINE_KINDS = {
+    ("municipal-budget", None): (_LAW, _I, _V),
+    ("municipal-budget", "tax-rates"): (_LAW, _I, _S),
+    ("municipal-budget", "tax-rates-notified"): (_LAW, _F, _S),
+    ("municipal-budget", "board-proposal"): (_PRACTICE, _I, _V),
+    ("municipal-budget", "published"): (_PRACTICE, _I, _U),
+    ("region-budget", None): (_LAW, _I, _S),
+    ("region-budget", "board-proposal"): (_PRACTICE, _I, _S),
+    ("region-budget", "published"): (_PRACTICE, _I, _U),
+    ("municipal-financial-statements", None): (_LAW, _I, _V),
+    ("municipal-financial-statements", "board-signs"): (_LAW, _I, _V),
+    ("municipal-financial-statements", "audit"): (_LAW, _I, _V),
+    ("municipal-financial-statements", "evaluation-report"): (_PRACTICE, _I, _V),
+    ("region-financial-statements", None): (_LAW, _I, _S),
+    ("region-financial-statements", "board-signs"): (_LAW, _I, _S),
+    ("region-financial-statements", "audit"): (_LAW, _I, _S),
+    ("region-financial-statements", "evaluation-report"): (_PRACTICE, _I, _S),
+}
+
+
+@pytest.mark.parametrize(("obligation", "step"), sorted(DEADLINE_KINDS, key=str))
+def test_deadline_kind_source_and_certainty(definitions, obligation, step):
+    definition = next(d for d in definitions if d.id == obligation)
+    deadline = definition.deadline if step is None else definition.step(step).deadline
+    assert deadline is not None
+    assert (deadline.source, deadline.kind, deadline.verification) == \
+        DEADLINE_KINDS[(obligation, step)]
+    assert deadline.note
+
+
+def test_only_filings_with_an_authority_move_later(definitions):
+    """Every deadline declares its kind; the one filing is the tax rates' (17.11)."""
+    filings = set()
+    for d in definitions:
+        for step_id, deadline in ((None, d.deadline),
+                                  *((s.id, s.deadline) for s in d.steps if s.deadline)):
+            if deadline.kind is DeadlineKind.AUTHORITY_FILING:
+                filings.add((d.id, step_id))
+    assert filings == {("municipal-budget", "tax-rates-notified")}
+
+
+def test_tax_rates_reach_the_tax_administration_by_17_november(definitions):
+    budget = next(d for d in definitions if d.id == "municipal-budget")
+    deadline = budget.step("tax-rates-notified").deadline
+    assert deadline is not None
+    assert isinstance(deadline.rule, DateInYear)
+    assert (deadline.rule.month, deadline.rule.day, deadline.rule.year_offset) == (11, 17, -1)
+    assert {b.act: b.sections for b in budget.legal_basis} == {
+        "410/2015": ("110", "111"), "1558/1995": ("91a",), "654/1992": ("11",)}
+
+
+def test_steps_the_law_gives_no_date_are_not_statute(definitions):
+    """The budget's board proposal and publishing, and the evaluation report (issue 13)."""
+    for obligation in ("municipal-budget", "region-budget"):
+        budget = next(d for d in definitions if d.id == obligation)
+        for step in ("board-proposal", "published"):
+            deadline = budget.step(step).deadline
+            assert deadline is not None
+            assert deadline.source is not DeadlineSource.STATUTE
 
 
 def test_no_invented_statutory_dates(definitions):
@@ -108,6 +169,8 @@ def test_unverified_facts_are_marked(definitions):
     """The region budget's section number is unverified (OBLIGATIONS.md 1.10)."""
     region_budget = next(d for d in definitions if d.id == "region-budget")
     assert region_budget.legal_basis[0].verification is Verification.UNVERIFIED
+    # ... but its 31.12 is confirmed by the Ministry of Finance's summary.
+    assert region_budget.deadline.verification is Verification.OFFICIAL_SUMMARY
     negotiation = next(d for d in definitions if d.id == "hyte-negotiation-annual")
     assert "unverified" in (negotiation.deadline.note or "")
 

@@ -104,12 +104,14 @@ def test_feed_content(renderer, specs):
 
 
 def test_shift_is_explained(renderer, specs):
-    """The 2025 financial statements' audit (31.5.2026, a Sunday) moves to Monday 1.6.2026."""
+    """The 2025 audit (31.5.2026, a Sunday) is the auditor's own act: Friday 29.5.2026."""
     text = renderer.render(specs["municipality-205"], "en").decode()
     todo = next(t for t in vobject.readOne(text).vtodo_list
                 if t.uid.value == "municipal-financial-statements.m205.2025.audit@yhdyspinta.fi")
-    assert todo.due.value == date(2026, 6, 1)
-    assert "Moves to: 1.6.2026 (because 31.5.2026 is a Sunday)" in todo.description.value
+    assert todo.due.value == date(2026, 5, 29)
+    assert ("Moves to: 29.5.2026 (because 31.5.2026 is a Sunday and 30.5.2026 a Saturday; "
+            "the last day is the working day before, Friday 29.5.2026)"
+            in todo.description.value.replace("\n", " "))
 
 
 def test_joint_negotiation_appears_once_in_the_county_feed(renderer, specs):

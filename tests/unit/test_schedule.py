@@ -20,10 +20,10 @@ def full_plan(definitions, registry, non_working_days):
 @pytest.mark.parametrize(
     ("occurrence_id", "due", "effective", "term", "term_year"),
     [
-        pytest.param("municipal-financial-statements.m564.2028", "2029-06-30", "2029-07-02",
-                     "2029-2033", 1, id="tp-2028-council-sat"),
-        pytest.param("municipal-budget.m205.2029", "2028-12-31", "2029-01-02", "2025-2029", 4,
-                     id="budget-2029-sun-then-new-year"),
+        pytest.param("municipal-financial-statements.m564.2028", "2029-06-30", "2029-06-29",
+                     "2029-2033", 1, id="tp-2028-council-sat-back-to-friday"),
+        pytest.param("municipal-budget.m205.2029", "2028-12-31", "2028-12-29", "2025-2029", 4,
+                     id="budget-2029-sun-back-to-friday"),
         pytest.param("municipal-budget.m905.2026", "2025-12-31", "2025-12-31", "2025-2029", 1,
                      id="budget-2026"),
         pytest.param("hyte-annual-report-municipality.m205.2026", "2026-12-31", "2026-12-31",
@@ -51,10 +51,19 @@ def test_occurrence_dates(full_plan, occurrence_id, due, effective, term, term_y
 @pytest.mark.parametrize(
     ("occurrence_id", "step", "due", "effective"),
     [
+        # 30.3.2029 is Good Friday: the last working day before Saturday 31.3 is Thursday.
         pytest.param("municipal-financial-statements.m564.2028", "board-signs", "2029-03-31",
-                     "2029-04-03", id="board-31.3.2029-easter"),
+                     "2029-03-29", id="board-31.3.2029-easter-back-to-thursday"),
         pytest.param("municipal-financial-statements.m564.2025", "audit", "2026-05-31",
-                     "2026-06-01", id="audit-31.5.2026-sunday"),
+                     "2026-05-29", id="audit-31.5.2026-sunday-back-to-friday"),
+        pytest.param("municipal-financial-statements.m564.2030", "audit", "2031-05-31",
+                     "2031-05-30", id="audit-31.5.2031-saturday-back-to-friday"),
+        pytest.param("municipal-budget.m564.2030", "tax-rates-notified", "2029-11-17",
+                     "2029-11-19", id="tax-rates-filing-17.11.2029-saturday-to-monday"),
+        pytest.param("municipal-budget.m564.2030", "tax-rates", "2029-11-17",
+                     "2029-11-16", id="tax-rates-decision-back-to-friday"),
+        pytest.param("region-financial-statements.r19.2028", "board-signs", "2029-03-31",
+                     "2029-03-29", id="county-board-31.3.2029"),
         pytest.param("municipal-financial-statements.m564.2025", "council", "2026-06-30",
                      "2026-06-30", id="council-defaults-to-deadline"),
     ],
@@ -68,18 +77,40 @@ def test_step_dates(full_plan, occurrence_id, step, due, effective):
 def test_reminders_fall_on_working_days_before_the_deadline(full_plan, non_working_days):
     occurrence = full_plan["municipal-financial-statements.m564.2028"]
     board = occurrence.steps[0]
-    # Offsets 30, 14, 7, 1 before 3.4.2029; 2.4 (Easter Monday) moves back to 29.3 (Thu).
+    # Offsets 30, 14, 7, 1 before Thursday 29.3.2029 (31.3 is a Saturday, 30.3 Good Friday).
     assert [d.isoformat() for d in board.reminders] == [
-        "2029-03-02", "2029-03-20", "2029-03-27", "2029-03-29"]
+        "2029-02-27", "2029-03-15", "2029-03-22", "2029-03-28"]
     assert all(non_working_days.is_working_day(d) for d in board.reminders)
 
 
 def test_helsinki_owes_municipal_duties_only(full_plan):
     helsinki = [o for o in full_plan.values() if "091" in o.participants]
     assert helsinki, "Helsinki has municipal duties"
-    assert {o.owed_by for o in helsinki} == {OwedBy.MUNICIPALITY,
+    assert {o.owed_by for o in helsinki} == {OwedBy.MUNICIPALITY, OwedBy.REGION,
                                              OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY}
+    # The one county duty it owes, as a municipality: the regional student welfare plan.
+    assert {o.obligation for o in helsinki if o.owed_by is OwedBy.REGION} == {
+        "regional-student-welfare-plan"}
+    assert all(o.municipality == "091" for o in helsinki)
     assert not [o for o in full_plan.values() if o.region == "90" and o.municipality is None]
+
+
+def test_helsinki_makes_the_regional_student_welfare_plan(full_plan):
+    """1287/2013 §1(4), HE 19/2022: the city council acts for the county council."""
+    occurrence = full_plan["regional-student-welfare-plan.m091.2025-2029"]
+    assert [s.step for s in occurrence.steps] == ["drafted-by-cooperation-group", "council"]
+    county = full_plan["regional-student-welfare-plan.r19.2025-2029"]
+    assert [s.step for s in county.steps][-1] == "attached-to-child-plan"
+
+
+def test_helsinki_delivers_its_welfare_plan_to_no_county(full_plan):
+    """615/2021 §2(2): Helsinki belongs to no county; Oulu delivers to its county."""
+    helsinki = full_plan["welfare-report-plan-municipality.m091.2025-2029"]
+    oulu = full_plan["welfare-report-plan-municipality.m564.2025-2029"]
+    assert "sent-to-region" not in [s.step for s in helsinki.steps]
+    assert "sent-to-region" in [s.step for s in oulu.steps]
+    published = next(s for s in helsinki.steps if s.step == "published")
+    assert published.after == ("goals-in-budget",)
 
 
 def test_joint_negotiation_is_one_occurrence_naming_every_municipality(full_plan, registry):
@@ -189,11 +220,48 @@ def test_reversed_window_is_refused():
         PlanWindow(date(2026, 2, 1), date(2026, 1, 1))
 
 
-def test_shift_none_keeps_weekend_dates(definitions, registry, non_working_days):
-    from obligations.schema import Shift
+@pytest.mark.parametrize(
+    ("occurrence_id", "step", "statutory", "effective", "legal_limit"),
+    [
+        # Internal decisions never move later (issue 13): the last working day before.
+        pytest.param("municipal-budget.m564.2029", "council-approval", "2028-12-31",
+                     "2028-12-29", "2028-12-31", id="budget-council-sunday"),
+        pytest.param("region-budget.r19.2029", "council-approval", "2028-12-31", "2028-12-29",
+                     "2028-12-31", id="county-budget-sunday"),
+        pytest.param("municipal-financial-statements.m564.2028", "council", "2029-06-30",
+                     "2029-06-29", "2029-06-30", id="tp-council-saturday"),
+        # A filing with an authority moves to the next working day, which is its limit.
+        pytest.param("municipal-budget.m564.2030", "tax-rates-notified", "2029-11-17",
+                     "2029-11-19", "2029-11-19", id="tax-rates-filing"),
+        # Where the law says only "every year" / "once per term": the period's last day.
+        pytest.param("hyte-annual-report-municipality.m205.2028", "council", "2028-12-31",
+                     "2028-12-29", "2028-12-31", id="annual-report-year-end"),
+        pytest.param("welfare-report-plan-municipality.m205.2025-2029", "council",
+                     "2026-05-31", "2026-05-29", "2029-05-31", id="welfare-plan-term-end"),
+        pytest.param("county-municipality-negotiation-14.r20.2025-2029", "held-minuted",
+                     "2026-05-31", "2026-05-29", "2029-05-31", id="section-14-term-end"),
+        # Strategies: reviewed at least once per council term (KL §37, 611/2021 §41).
+        pytest.param("municipal-strategy.m564.2025-2029", "council", "2029-05-31",
+                     "2029-05-31", "2029-05-31", id="municipal-strategy-term-end"),
+        pytest.param("county-strategy.r19.2029-2033", "council", "2033-05-31",
+                     "2033-05-31", "2033-05-31", id="county-strategy-term-end"),
+        # A step the law gives no date: the duty's limit.
+        pytest.param("municipal-budget.m564.2029", "board-proposal", "2028-12-31",
+                     "2028-12-29", "2028-12-31", id="board-proposal-duty-limit"),
+    ],
+)
+def test_target_and_legal_limit(full_plan, occurrence_id, step, statutory, effective,
+                                legal_limit):
+    planned = next(s for s in full_plan[occurrence_id].steps if s.step == step).deadline
+    assert (planned.statutory.isoformat(), planned.effective.isoformat(),
+            planned.legal_limit.isoformat()) == (statutory, effective, legal_limit)
 
-    budget = next(d for d in definitions if d.id == "municipal-budget")
-    unshifted = budget.model_copy(update={"shift": Shift.NONE})
-    window = PlanWindow(date(2028, 12, 31), date(2028, 12, 31))
-    occurrences = plan([unshifted], registry, non_working_days, window)
-    assert {o.deadline.effective for o in occurrences} == {date(2028, 12, 31)}
+
+def test_occurrence_carries_its_legal_limit(full_plan):
+    plan_ = full_plan["welfare-report-plan-municipality.m205.2025-2029"]
+    assert (plan_.deadline.effective, plan_.deadline.legal_limit) == (
+        date(2026, 5, 29), date(2029, 5, 31))
+    assert plan_.deadline.source is DeadlineSource.PRACTICE
+    budget = full_plan["municipal-budget.m564.2029"]
+    assert (budget.deadline.effective, budget.deadline.legal_limit) == (
+        date(2028, 12, 29), date(2028, 12, 31))

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine.url import make_url
 
 from state.db import make_engine
+from tests.receivers import SmtpServer
 
 ROOT = Path(__file__).parents[2]
 
@@ -85,3 +86,12 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 that keeps what it accepts."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

@@ -27,14 +27,6 @@ OBLIGATIONS = ("hyte-annual-report-municipality", "municipal-budget")
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def teams(tmp_path: Path) -> Iterator[TeamsReceiver]:
     receiver = TeamsReceiver(tmp_path)
     yield receiver

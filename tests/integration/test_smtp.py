@@ -6,26 +6,16 @@ from __future__ import annotations
 import re
 import socket
 import threading
-from collections.abc import Iterator
 from email.header import decode_header, make_header
 
 import pytest
 
 from notify.smtp import SmtpRefusedError, SmtpSender, SmtpServerConfig, build_message
 from state.channels import parse_smtp_url
-from tests.receivers import SmtpServer
 
 LONG_SUBJECT = ("Muistutus: Hyvinvointikertomuksen ja -suunnitelman hyväksyminen "
                 "valtuustossa – Laajan hyvinvointikertomuksen laatiminen ja hyväksyminen "
                 "valtuustossa – Pohjois-Pohjanmaan hyvinvointialue – Oulun seutu (31.5.2029)")
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def _sender(url: str, timeout: float = 15.0) -> SmtpSender:

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine.url import make_url
 
 from state.db import make_engine
-from tests.receivers import SmtpServer
+from tests.receivers import SmtpServer, free_port
 
 ROOT = Path(__file__).parents[2]
 
@@ -36,15 +36,19 @@ def postgres_url() -> Iterator[str]:
     # 'postgres' user, which must be able to enter every folder on the way.
     folder = Path(tempfile.mkdtemp(prefix="yhdyspinta-test-pg."))
     folder.chmod(0o755)
-    port = str(55000 + os.getpid() % 1000)
-    try:
-        started = subprocess.run([str(ROOT / "scripts" / "test-postgres"), "start",
-                                  str(folder / "data"), port], capture_output=True, text=True,
-                                 check=True, timeout=120)
-    except subprocess.CalledProcessError as exc:
-        pytest.fail(f"no PostgreSQL server for the tests: {exc.stderr.strip() or exc}")
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        pytest.fail(f"no PostgreSQL server for the tests: {exc}")
+    started = None
+    for _ in range(3):  # a port free a moment ago may be taken by another run meanwhile
+        try:
+            started = subprocess.run([str(ROOT / "scripts" / "test-postgres"), "start",
+                                      str(folder / "data"), str(free_port())],
+                                     capture_output=True, text=True, check=True, timeout=120)
+            break
+        except subprocess.CalledProcessError as exc:
+            problem = exc.stderr.strip() or str(exc)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            problem = str(exc)
+    if started is None:
+        pytest.fail(f"no PostgreSQL server for the tests: {problem}")
     try:
         yield started.stdout.strip()
     finally:

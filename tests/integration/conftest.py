@@ -1,16 +1,12 @@
 """Real databases for the store tests: a fresh SQLite file and a fresh PostgreSQL database.
 
-PostgreSQL comes from YHDYSPINTA_TEST_POSTGRES_URL when it is set; without it the session
-starts its own server with scripts/test-postgres. Where no server can be had the PostgreSQL
-tests fail, here as in CI: a skipped backend is not a tested one.
+PostgreSQL is the session's one server (`postgres_url` in tests/conftest.py), with a fresh
+database per test.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,40 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine.url import make_url
 
 from state.db import make_engine
-from tests.receivers import SmtpServer, free_port
-
-ROOT = Path(__file__).parents[2]
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    url = os.environ.get("YHDYSPINTA_TEST_POSTGRES_URL")
-    if url:
-        yield url
-        return
-    # Not under pytest's basetemp: that is 0700 and root's, and the server runs as the
-    # 'postgres' user, which must be able to enter every folder on the way.
-    folder = Path(tempfile.mkdtemp(prefix="yhdyspinta-test-pg."))
-    folder.chmod(0o755)
-    started = None
-    for _ in range(3):  # a port free a moment ago may be taken by another run meanwhile
-        try:
-            started = subprocess.run([str(ROOT / "scripts" / "test-postgres"), "start",
-                                      str(folder / "data"), str(free_port())],
-                                     capture_output=True, text=True, check=True, timeout=120)
-            break
-        except subprocess.CalledProcessError as exc:
-            problem = exc.stderr.strip() or str(exc)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            problem = str(exc)
-    if started is None:
-        pytest.fail(f"no PostgreSQL server for the tests: {problem}")
-    try:
-        yield started.stdout.strip()
-    finally:
-        subprocess.run([str(ROOT / "scripts" / "test-postgres"), "stop", str(folder / "data")],
-                       check=False, timeout=60)
-        shutil.rmtree(folder, ignore_errors=True)
+from tests.receivers import SmtpServer
 
 
 def _fresh_postgres(server_url: str) -> str:

@@ -24,14 +24,13 @@ def section_citation(section: str, lang: Lang) -> str:
     121(4)" in English; `ch. 13` is "13 luku", "13 kap.", "chapter 13".
     """
     found = _SECTION.fullmatch(section)
-    if found is None:
-        return f"{section} §"
+    if found is None or (found["chapter"] and (found["letter"] or found["sub"])):
+        return f"{section} §"  # not a form we know: as the definition writes it
+    if found["chapter"]:
+        return gettext("law.chapter", lang, number=found["number"])
     number = found["number"]
     if found["letter"]:
         number += gettext("law.letter", lang, letter=found["letter"])
-    if found["chapter"]:
-        return gettext("law.chapter", lang, number=number) if not found["letter"] and \
-            not found["sub"] else f"{section} §"
     if found["sub"]:
         return gettext("law.subsection", lang, number=number, subsection=found["sub"])
     return gettext("law.section", lang, number=number)

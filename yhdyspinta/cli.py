@@ -118,8 +118,8 @@ def _non_negative(lang: Lang) -> Callable[[str], float]:
 
 
 def _add_common(parser: argparse.ArgumentParser, lang: Lang, default: Any) -> None:
-    parser.add_argument("--lang", choices=LANGS, default=default, help=gettext("cli.help.lang",
-            lang))
+    parser.add_argument("--lang", choices=LANGS, default=default,
+                        help=gettext("cli.help.lang", lang))
     parser.add_argument("--definitions", type=Path, metavar="DIR", default=default,
                         help=gettext("cli.help.definitions", lang))
     parser.add_argument("--config", type=Path, metavar="DIR", default=default,
@@ -228,14 +228,14 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
         description=gettext("cli.help.contacts_import", lang))
     contacts_import.add_argument("file", type=Path, metavar="FILE.csv")
     contacts_import.set_defaults(handler=_store("cmd_contacts_import"))
-    contacts_list = contact_commands.add_parser("list", help=gettext("cli.help.contacts_list",
-            lang),
+    contacts_list = contact_commands.add_parser("list",
+                                                help=gettext("cli.help.contacts_list", lang),
                                                 parents=[common])
     contacts_list.set_defaults(handler=_store("cmd_contacts_list"))
 
     calendars = commands.add_parser("calendars", help=gettext("cli.help.calendars", lang),
-                                    parents=[common], description=gettext("cli.help.calendars",
-                                            lang))
+                                    parents=[common],
+                                    description=gettext("cli.help.calendars", lang))
     calendar_commands = calendars.add_subparsers(dest="calendars_command", required=True,
                                                  metavar="ACTION", parser_class=_Parser)
     calendars_export = calendar_commands.add_parser(
@@ -250,17 +250,17 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help=gettext("cli.help.serve", lang), parents=[common],
                                 description=gettext("cli.help.serve", lang))
     serve.add_argument("--host", default="127.0.0.1", help=gettext("cli.help.host", lang))
-    serve.add_argument("--port", type=_port(lang), default=8080, help=gettext("cli.help.port",
-            lang))
+    serve.add_argument("--port", type=_port(lang), default=8080,
+                       help=gettext("cli.help.port", lang))
     serve.add_argument("--poll", type=_seconds(lang), default=5.0, metavar="SECONDS",
                        help=gettext("cli.help.poll", lang))
-    serve.add_argument("--today", type=parse_today, metavar="DATE", help=gettext("cli.help.today",
-            lang))
+    serve.add_argument("--today", type=parse_today, metavar="DATE",
+                       help=gettext("cli.help.today", lang))
     serve.set_defaults(handler=_store("cmd_serve"))
 
     subscribers = commands.add_parser("subscribers", help=gettext("cli.help.subscribers", lang),
-                                      parents=[common], description=gettext("cli.help.subscribers",
-                                              lang))
+                                      parents=[common],
+                                      description=gettext("cli.help.subscribers", lang))
     subscriber_commands = subscribers.add_subparsers(dest="subscribers_command", required=True,
                                                      metavar="ACTION", parser_class=_Parser)
     subscribers_add = subscriber_commands.add_parser(
@@ -269,8 +269,8 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     subscribers_add.add_argument("name", metavar="NAME")
     subscribers_add.add_argument("--feed", action="append", metavar="FEED",
                                  help=gettext("cli.help.feed", lang))
-    subscribers_add.add_argument("--all", action="store_true", help=gettext("cli.help.all_feeds",
-            lang))
+    subscribers_add.add_argument("--all", action="store_true",
+                                 help=gettext("cli.help.all_feeds", lang))
     subscribers_add.set_defaults(handler=_store("cmd_subscribers_add"))
     subscriber_commands.add_parser(
         "list", help=gettext("cli.help.subscribers_list", lang), parents=[common]
@@ -291,8 +291,8 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     remind = commands.add_parser("remind", help=gettext("cli.help.remind", lang), parents=[common],
                                  description=gettext("cli.help.remind", lang))
     remind.add_argument("--dry-run", action="store_true", help=gettext("cli.help.dry_run", lang))
-    remind.add_argument("--today", type=parse_today, metavar="DATE", help=gettext("cli.help.today",
-            lang))
+    remind.add_argument("--today", type=parse_today, metavar="DATE",
+                        help=gettext("cli.help.today", lang))
     remind.add_argument("--workers", type=_positive(lang), metavar="N",
                         help=gettext("cli.help.workers", lang))
     remind.add_argument("--wait", type=_non_negative(lang), metavar="SECONDS",
@@ -315,8 +315,8 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     ).set_defaults(handler=_store("cmd_outbox_retry", "reminders"))
 
     deployments = commands.add_parser("deployments", help=gettext("cli.help.deployments", lang),
-                                      parents=[common], description=gettext("cli.help.deployments",
-                                              lang))
+                                      parents=[common],
+                                      description=gettext("cli.help.deployments", lang))
     deployment_commands = deployments.add_subparsers(dest="deployments_command", required=True,
                                                      metavar="ACTION", parser_class=_Parser)
     generate = deployment_commands.add_parser(
@@ -361,8 +361,12 @@ def cmd_validate(args: argparse.Namespace, ctx: Context) -> int:
     definitions = ctx.definitions(args.folder)
     registry = ctx.registry()
     configuration = ctx.configuration(definitions, registry)
-    print(gettext("cli.ok.valid", ctx.lang, definitions=len(definitions),
-            configs=len(configuration.regions)), file=ctx.out)
+    counted, configs = len(definitions), len(configuration.regions)
+    print(gettext("cli.ok.valid", ctx.lang,
+                  definitions=ngettext("cli.ok.definitions", "cli.ok.definitions.n", counted,
+                                       ctx.lang, count=counted),
+                  configs=ngettext("cli.ok.configs", "cli.ok.configs.n", configs, ctx.lang,
+                                   count=configs)), file=ctx.out)
     return EXIT_OK
 
 

@@ -17,9 +17,11 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from calendars.wording import legal_citation, legal_url, section_citation
 from obligations import catalogue
 from obligations.catalogue import LOCALE_DIR, gettext, ngettext
 from obligations.lang import LANGS
+from obligations.schema import LegalBasis
 
 ROOT = Path(__file__).parents[2]
 PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
@@ -97,3 +99,27 @@ def test_plurals_follow_the_count():
     assert [reminder(n, "fi") for n in (1, 2)] == ["määräpäivään 1 päivä",
                                                     "määräpäivään 2 päivää"]
     assert gettext("web.find_none", "en", query="x") == "No municipality matches “x”."
+
+
+@pytest.mark.parametrize(("section", "fi", "sv", "en"), [
+    ("12", "12 §", "12 §", "section 12"),
+    ("13a", "13 a §", "13 a §", "section 13a"),
+    ("121(4)", "121 §:n 4 momentti", "121 § 4 mom.", "section 121(4)"),
+    ("ch. 13", "13 luku", "13 kap.", "chapter 13"),
+    ("liite 2", "liite 2 §", "liite 2 §", "liite 2 §"),
+])
+def test_sections_are_cited_as_each_language_cites_them(section, fi, sv, en):
+    assert [section_citation(section, lang) for lang in LANGS] == [fi, sv, en]
+
+
+def test_swedish_readers_get_finlex_in_swedish():
+    basis = LegalBasis.model_validate({
+        "act": "612/2021", "title": {"fi": "Laki", "sv": "Lag", "en": "Act"}, "sections": ["6"],
+        "url": "https://finlex.fi/fi/laki/ajantasa/2021/20210612", "kind": "statute",
+        "verification": "statute_text"})
+    assert legal_url(basis, "sv") == "https://finlex.fi/sv/lag/ajantasa/2021/20210612"
+    assert legal_url(basis, "fi") == legal_url(basis, "en") == \
+        "https://finlex.fi/fi/laki/ajantasa/2021/20210612"
+    assert legal_citation(basis, "fi") == "Laki 612/2021 6 §"
+    other = basis.model_copy(update={"url": "https://example.fi/laki"})
+    assert legal_url(other, "sv") == "https://example.fi/laki"

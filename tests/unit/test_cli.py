@@ -31,7 +31,7 @@ def test_validate_shipped():
 
 def test_validate_with_configuration():
     code, out, _ = run("--config", str(CONFIG), "validate", "--lang", "sv")
-    assert (code, out) == (0, "17 definitioner och 1 inställningsfiler är giltiga.\n")
+    assert (code, out) == (0, "17 definitioner och 1 inställningsfil är giltiga.\n")
 
 
 def test_validate_broken_folder_lists_every_problem(tmp_path):

@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run nightly test lint typecheck unit bench clean
+.PHONY: install run nightly test lint typecheck unit bench clean messages
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -55,3 +55,13 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+## The words: extract every message id from the code and the templates (babel.cfg), bring
+## the fi, sv and en catalogues up to date (new ids get an empty text, which
+## tests/unit/test_catalogue.py refuses until it is written) and compile the .mo files.
+LOCALE := obligations/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --no-wrap --sort-output -o $(LOCALE)/yhdyspinta.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/yhdyspinta.pot -d $(LOCALE) -D yhdyspinta --no-wrap --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALE) -D yhdyspinta
+	rm $(LOCALE)/yhdyspinta.pot

@@ -22,8 +22,15 @@ from calendars.ics import (
     render_todo,
     utc,
 )
-from calendars.wording import finnish_date, party_display_name, shift_reason
+from calendars.wording import (
+    finnish_date,
+    legal_citation,
+    legal_url,
+    party_display_name,
+    shift_reason,
+)
 from calendars.workdays import NonWorkingDays
+from obligations.catalogue import gettext
 from obligations.parties import Registry
 from obligations.schema import Lang, ObligationDefinition, OwedBy, PartyKind, Role
 from obligations.vocabulary import label, role_label
@@ -177,33 +184,6 @@ def _region_lang(registry: Registry, region_code: str) -> Lang:
     return "sv" if swedish * 2 > len(members) else "fi"
 
 
-_WORDS: Mapping[str, Mapping[Lang, str]] = {
-    "statutory": {"fi": "Lakisääteinen päivä", "sv": "Lagstadgad dag", "en": "Statutory date"},
-    "shifted": {"fi": "Siirtyy", "sv": "Flyttas till", "en": "Moves to"},
-    "because": {"fi": "koska", "sv": "eftersom", "en": "because"},
-    "basis": {"fi": "Peruste", "sv": "Grund", "en": "Legal basis"},
-    "term_year": {"fi": "Valtuustokauden {term} vuosi {year}/4",
-                  "sv": "År {year}/4 av fullmäktigeperioden {term}",
-                  "en": "Year {year}/4 of council term {term}"},
-    "steps": {"fi": "Tarkistuslista", "sv": "Checklista", "en": "Checklist"},
-    "role": {"fi": "Vastuu", "sv": "Ansvar", "en": "Responsible"},
-    "due": {"fi": "Määräpäivä", "sv": "Sista dag", "en": "Due"},
-    "cancelled": {"fi": "PERUTTU", "sv": "INSTÄLLD", "en": "CANCELLED"},
-    "source": {"fi": "Päivän peruste", "sv": "Datumets grund", "en": "Date from"},
-    "candidate": {"fi": "Ehdokas: velvoitetta ei ole vielä vahvistettu.",
-                  "sv": "Kandidat: förpliktelsen är ännu inte bekräftad.",
-                  "en": "Candidate: this duty is not yet confirmed."},
-    "feed.pair": {"fi": "{municipality} ja {region}", "sv": "{municipality} och {region}",
-                  "en": "{municipality} and {region}"},
-    "feed.role": {"fi": "{party}: {role}", "sv": "{party}: {role}", "en": "{party}: {role}"},
-    "feed.description": {
-        "fi": "Kuntien ja hyvinvointialueiden lakisääteiset yhteistyövelvoitteet (Yhdyspinta)",
-        "sv": "Kommunernas och välfärdsområdenas lagstadgade samarbete (Yhdyspinta)",
-        "en": "Statutory cooperation of municipalities and wellbeing services counties "
-              "(Yhdyspinta)"},
-}
-
-
 @dataclass
 class FeedRenderer:
     """Renders feeds from the store's view, each component once per language.
@@ -256,13 +236,13 @@ class FeedRenderer:
             name = municipality.name(lang)
             if spec.kind == "pair":
                 region = registry.region(municipality.region_code).name(lang)
-                name = _WORDS["feed.pair"][lang].format(municipality=name, region=region)
+                name = gettext("feed.name.pair", lang, municipality=name, region=region)
             kind = PartyKind.MUNICIPALITY
         else:
             name = registry.region(party[1:]).name(lang)
             kind = PartyKind.REGION
         if spec.kind == "role" and spec.role:
-            name = _WORDS["feed.role"][lang].format(party=name,
+            name = gettext("feed.name.role", lang, party=name,
                                                     role=role_label(Role(spec.role), kind, lang))
         return f"Yhdyspinta: {name}"
 
@@ -270,7 +250,7 @@ class FeedRenderer:
         """The feed's bytes: the same store view gives the same bytes."""
         meta = CalendarMeta(
             name=self.feed_name(spec, lang),
-            description=_WORDS["feed.description"][lang],
+            description=gettext("feed.description", lang),
             prodid=self.prodid,
             color=_COLORS[spec.kind],
             refresh=self.refresh,
@@ -298,17 +278,18 @@ class FeedRenderer:
 
     def _summary(self, occurrence: FeedOccurrence, lang: Lang) -> str:
         definition = self.definitions[occurrence.obligation]
-        prefix = f"{_WORDS['cancelled'][lang]}: " if occurrence.cancelled else ""
+        prefix = gettext("feed.cancelled", lang) + ": " if occurrence.cancelled else ""
         return (f"{prefix}{definition.names.get(lang)} {occurrence.period} – "
                 f"{self.party_name(occurrence, lang)}")
 
     def date_lines(self, statutory: date, effective: date, lang: Lang) -> list[str]:
         """The statutory date and, if it moves, the effective one and why."""
-        lines = [f"{_WORDS['statutory'][lang]}: {finnish_date(statutory)}"]
+        lines = [gettext("feed.statutory", lang) + f": {finnish_date(statutory)}"]
         if statutory != effective:
             reason = shift_reason(statutory, effective, self.non_working_days, lang)
-            lines.append(f"{_WORDS['shifted'][lang]}: {finnish_date(effective)} "
-                         f"({_WORDS['because'][lang]} {reason})")
+            because = gettext("feed.because", lang)
+            lines.append(gettext("feed.shifted", lang) + f": {finnish_date(effective)} "
+                         f"({because} {reason})")
         return lines
 
     def _event(self, occurrence: FeedOccurrence, lang: Lang) -> bytes:
@@ -322,16 +303,15 @@ class FeedRenderer:
         """What the VEVENT of an occurrence says, in one language."""
         definition = self.definitions[occurrence.obligation]
         lines = self.date_lines(occurrence.due, occurrence.due_effective, lang)
-        lines.append(_WORDS["term_year"][lang].format(term=occurrence.term,
+        lines.append(gettext("feed.term_year", lang, term=occurrence.term,
                                                       year=occurrence.term_year))
         for basis in definition.legal_basis:
-            sections = ", ".join(f"{s} §" for s in basis.sections)
-            lines.append(f"{_WORDS['basis'][lang]}: {basis.title.get(lang)} {basis.act} "
-                         f"{sections} {basis.url}".rstrip())
+            lines.append(gettext("feed.basis", lang) + f": {legal_citation(basis, lang)} "
+                         f"{legal_url(basis, lang)}")
         if definition.status.value == "candidate":
-            lines.append(_WORDS["candidate"][lang])
+            lines.append(gettext("feed.candidate", lang))
         lines.append("")
-        lines.append(f"{_WORDS['steps'][lang]}:")
+        lines.append(gettext("feed.steps", lang) + ":")
         for step in occurrence.steps:
             marker = "[x]" if step.status in ("done", "waived", "not_applicable") else "[ ]"
             role = role_label(Role(step.role), PartyKind(step.party), lang)
@@ -345,7 +325,7 @@ class FeedRenderer:
             url=str(definition.legal_basis[0].url),
             categories=("Yhdyspinta", definition.names.get(lang),
                         label(OwedBy(occurrence.owed_by), lang),
-                        _WORDS["term_year"][lang].format(term=occurrence.term,
+                        gettext("feed.term_year", lang, term=occurrence.term,
                                                          year=occurrence.term_year)),
             # The description lists the steps' states: their revisions count too.
             sequence=occurrence.revision + sum(s.revision for s in occurrence.steps),
@@ -371,13 +351,13 @@ class FeedRenderer:
         if occurrence.cancelled and status not in ("COMPLETED", "CANCELLED"):
             status = "CANCELLED"
         role = role_label(Role(step.role), PartyKind(step.party), lang)
-        lines = [f"{_WORDS['role'][lang]}: {role}",
+        lines = [gettext("feed.role", lang) + f": {role}",
                  *self.date_lines(step.due, step.due_effective, lang)]
         stamps = [occurrence.changed_at] + ([step.changed_at] if step.changed_at else [])
         return TodoData(
             uid=f"{occurrence.id}.{step.step}@{UID_DOMAIN}",
             due=step.due_effective,
-            summary=(f"{_WORDS['cancelled'][lang]}: " if occurrence.cancelled else "")
+            summary=(gettext("feed.cancelled", lang) + ": " if occurrence.cancelled else "")
             + f"{definition.step(step.step).names.get(lang)} – "
               f"{self.party_name(occurrence, lang)}",
             description="\n".join(lines),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -22,6 +22,7 @@ from html import escape
 
 from calendars.ics import one_line
 from calendars.wording import finnish_date
+from obligations.catalogue import N_, gettext, ngettext
 from obligations.schema import Lang
 
 
@@ -73,49 +74,36 @@ HAND = "#111827"
 LEGEND_SHAPE = "#374151"
 """State symbols in the legend are neutral: there the shape, not the colour, is the key."""
 
-MONTHS: dict[Lang, tuple[str, ...]] = {
-    "fi": ("tammikuu", "helmikuu", "maaliskuu", "huhtikuu", "toukokuu", "kesäkuu",
-           "heinäkuu", "elokuu", "syyskuu", "lokakuu", "marraskuu", "joulukuu"),
-    "sv": ("januari", "februari", "mars", "april", "maj", "juni",
-           "juli", "augusti", "september", "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June",
-           "July", "August", "September", "October", "November", "December"),
+MONTH_KEYS: tuple[str, ...] = (
+    N_("clock.month.1"), N_("clock.month.2"), N_("clock.month.3"), N_("clock.month.4"),
+    N_("clock.month.5"), N_("clock.month.6"), N_("clock.month.7"), N_("clock.month.8"),
+    N_("clock.month.9"), N_("clock.month.10"), N_("clock.month.11"), N_("clock.month.12"))
+STATE_KEYS: dict[MarkState, str] = {
+    MarkState.COMPLETE: N_("clock.state.complete"),
+    MarkState.OPEN: N_("clock.state.open"),
+    MarkState.OVERDUE: N_("clock.state.overdue"),
+    MarkState.CANCELLED: N_("clock.state.cancelled"),
 }
-STATE_WORDS: dict[MarkState, dict[Lang, str]] = {
-    MarkState.COMPLETE: {"fi": "valmis", "sv": "klar", "en": "complete"},
-    MarkState.OPEN: {"fi": "kesken", "sv": "pågår", "en": "open"},
-    MarkState.OVERDUE: {"fi": "myöhässä", "sv": "försenad", "en": "overdue"},
-    MarkState.CANCELLED: {"fi": "peruttu", "sv": "inställd", "en": "cancelled"},
-}
-_STATE_COUNTED: dict[MarkState, dict[Lang, tuple[str, str]]] = {
-    # (one, many): "1 försenad", "2 försenade".
-    MarkState.COMPLETE: {"fi": ("valmiina", "valmiina"), "sv": ("klar", "klara"),
-                         "en": ("complete", "complete")},
-    MarkState.OPEN: {"fi": ("kesken", "kesken"), "sv": ("pågår", "pågår"),
-                     "en": ("open", "open")},
-    MarkState.OVERDUE: {"fi": ("myöhässä", "myöhässä"), "sv": ("försenad", "försenade"),
-                        "en": ("overdue", "overdue")},
-    MarkState.CANCELLED: {"fi": ("peruttuna", "peruttuna"), "sv": ("inställd", "inställda"),
-                          "en": ("cancelled", "cancelled")},
+_STATE_COUNTED: dict[MarkState, Callable[[int, Lang], str]] = {
+    # Plural forms: "1 försenad", "2 försenade".
+    MarkState.COMPLETE: lambda n, lang: ngettext(
+        "clock.counted.complete", "clock.counted.complete.n", n, lang, count=n),
+    MarkState.OPEN: lambda n, lang: ngettext(
+        "clock.counted.open", "clock.counted.open.n", n, lang, count=n),
+    MarkState.OVERDUE: lambda n, lang: ngettext(
+        "clock.counted.overdue", "clock.counted.overdue.n", n, lang, count=n),
+    MarkState.CANCELLED: lambda n, lang: ngettext(
+        "clock.counted.cancelled", "clock.counted.cancelled.n", n, lang, count=n),
 }
 STATE_ORDER = (MarkState.OVERDUE, MarkState.OPEN, MarkState.COMPLETE, MarkState.CANCELLED)
 """Most urgent first, in the legend and in the description."""
-_DUTIES: dict[Lang, tuple[str, str]] = {
-    "fi": ("velvoite", "velvoitetta"), "sv": ("skyldighet", "skyldigheter"),
-    "en": ("duty", "duties"),
-}
-_NO_DUTIES: dict[Lang, str] = {
-    "fi": "Ei velvoitteita vuonna {year}.", "sv": "Inga skyldigheter år {year}.",
-    "en": "No duties in {year}.",
-}
-_TODAY: dict[Lang, str] = {"fi": "Tänään", "sv": "I dag", "en": "Today"}
-_TODAY_IS: dict[Lang, str] = {
-    "fi": "Tänään on {date}.", "sv": "I dag är det {date}.", "en": "Today is {date}.",
-}
-LEGEND_HEADINGS: dict[str, dict[Lang, str]] = {
-    "series": {"fi": "Velvoitteet", "sv": "Skyldigheter", "en": "Duties"},
-    "state": {"fi": "Tila", "sv": "Status", "en": "Status"},
-}
+LEGEND_KEYS: tuple[str, ...] = (N_("clock.legend.series"), N_("clock.legend.state"))
+
+
+def state_word(state: MarkState, lang: Lang) -> str:
+    """A mark's state in words ("myöhässä")."""
+    return gettext(STATE_KEYS[state], lang)
+
 
 # Geometry, in viewBox units; `size` only scales the whole picture (the clock is 720 high).
 _CLOCK_W = 800.0
@@ -281,18 +269,17 @@ def _check_href(href: str) -> str:
 def _summary(year: int, lang: Lang, marks: Sequence[ClockMark], today: date | None) -> str:
     """The <desc>: the counts a sighted reader takes in at a glance."""
     if not marks:
-        text = _NO_DUTIES[lang].format(year=year)
+        text = gettext("clock.no_duties", lang, year=year)
     else:
-        one, many = _DUTIES[lang]
         parts = []
         for state in STATE_ORDER:
             count = sum(1 for mark in marks if mark.state is state)
             if count:
-                word = _STATE_COUNTED[state][lang][0 if count == 1 else 1]
-                parts.append(f"{count} {word}")
-        text = f"{len(marks)} {one if len(marks) == 1 else many}: {', '.join(parts)}."
+                parts.append(_STATE_COUNTED[state](count, lang))
+        duties = ngettext("clock.duties", "clock.duties.n", len(marks), lang, count=len(marks))
+        text = f"{duties}: {', '.join(parts)}."
     if today is not None and today.year == year:
-        text += " " + _TODAY_IS[lang].format(date=finnish_date(today))
+        text += " " + gettext("clock.today_is", lang, date=finnish_date(today))
     return text
 
 
@@ -333,7 +320,7 @@ def _month_ring(year: int, lang: Lang, prefix: str) -> list[str]:
         names.append(
             f'<text class="month" font-size="{_num(_MONTH_FONT)}" text-anchor="middle" '
             f'fill="{TEXT}"><textPath href="#{path_id}" startOffset="50%">'
-            f'{escape(MONTHS[lang][index])}</textPath></text>')
+            f'{escape(gettext(MONTH_KEYS[index], lang))}</textPath></text>')
     out.append(f'<defs>{"".join(paths)}</defs>')
     for angle in bounds[:12]:
         x1, y1 = _point(angle, _R_HUB)
@@ -360,13 +347,14 @@ def _today_hand(today: date, lang: Lang) -> str:
     sin, cos = math.sin(math.radians(angle)), math.cos(math.radians(angle))
     anchor = "start" if sin > 0.35 else "end" if sin < -0.35 else "middle"
     ly += -2 if cos > 0.35 else 14 if cos < -0.35 else 5
-    return (f'<g class="today" data-day="{today.isoformat()}"><title>{_TODAY[lang]} '
+    today_word = gettext("clock.today", lang)
+    return (f'<g class="today" data-day="{today.isoformat()}"><title>{today_word} '
             f'{finnish_date(today)}</title>'
             f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}" '
             f'stroke="{HAND}" stroke-width="3" stroke-linecap="round"/>'
             f'<polygon points="{pointer}" fill="{HAND}"/>'
             f'<text x="{_num(lx)}" y="{_num(ly)}" font-size="14" font-weight="bold" '
-            f'text-anchor="{anchor}" fill="{HAND}">{_TODAY[lang]}</text></g>')
+            f'text-anchor="{anchor}" fill="{HAND}">{today_word}</text></g>')
 
 
 def _legend(lang: Lang, series: Sequence[str], colours: Mapping[str, str],
@@ -376,7 +364,7 @@ def _legend(lang: Lang, series: Sequence[str], colours: Mapping[str, str],
     x = _CLOCK_W
     y = _HEADER + 28
     rows: list[str] = []
-    widths = [_text_width(LEGEND_HEADINGS[key][lang], 16) for key in LEGEND_HEADINGS]
+    widths = [_text_width(gettext(key, lang), 16) for key in LEGEND_KEYS]
 
     def heading(text: str) -> None:
         nonlocal y
@@ -395,7 +383,7 @@ def _legend(lang: Lang, series: Sequence[str], colours: Mapping[str, str],
         y += _LEGEND_ROW
 
     if series:
-        heading(LEGEND_HEADINGS["series"][lang])
+        heading(gettext("clock.legend.series", lang))
         for key in series:
             name = _clean(series_names.get(key, key)) or _clean(key)
             swatch = (f'<rect x="{_num(x)}" y="{_num(y - 13)}" width="16" height="16" rx="3" '
@@ -403,11 +391,11 @@ def _legend(lang: Lang, series: Sequence[str], colours: Mapping[str, str],
             entry("series", key, swatch, name, name)
         y += 12
     if states:
-        heading(LEGEND_HEADINGS["state"][lang])
+        heading(gettext("clock.legend.state", lang))
         for state in states:
             symbol = (f'<g transform="translate({_num(x + 8)} {_num(y - 5)}) scale(0.9)">'
                       f'{_shape(state, LEGEND_SHAPE)}</g>')
-            word = STATE_WORDS[state][lang]
+            word = state_word(state, lang)
             entry("state", state.value, symbol, word, word)
     return "".join(rows), max([200.0, *widths]), y - _HEADER
 
@@ -478,7 +466,7 @@ def render_vuosikello(
         shape = _shape(mark.state, colour)
         if href is not None:
             shape = f'<a href="{escape(href, quote=True)}">{shape}</a>'
-        label = f"{_clean(mark.label)}, {finnish_date(mark.day)}: {STATE_WORDS[mark.state][lang]}"
+        label = f"{_clean(mark.label)}, {finnish_date(mark.day)}: {state_word(mark.state, lang)}"
         parts.append(
             f'<g class="mark" data-series="{_esc(mark.series)}" data-state="{mark.state.value}" '
             f'data-day="{mark.day.isoformat()}" '

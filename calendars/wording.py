@@ -2,28 +2,56 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
 from calendars.workdays import NonWorkingDays
+from obligations.catalogue import gettext
 from obligations.config import EMPTY_CONFIGURATION, Configuration
 from obligations.parties import Registry
-from obligations.schema import Lang, OwedBy
+from obligations.schema import Lang, LegalBasis, OwedBy
 
-_AND: dict[Lang, str] = {"fi": "ja", "sv": "och", "en": "and"}
-_IS: dict[Lang, str] = {"fi": "on", "sv": "är", "en": "is"}
-_EARLIER: dict[Lang, str] = {
-    # A body's own decision: Act 150/1930 does not carry it past its date.
-    "fi": "määräpäivä on edellinen arkipäivä, {weekday} {date}",
-    "sv": "sista dagen är föregående vardag, {weekday} {date}",
-    "en": "the last day is the working day before, {weekday} {date}",
-}
-_LATER: dict[Lang, str] = {
-    # A filing with an authority: Act 150/1930 §5.
-    "fi": "lain 150/1930 5 §:n mukaan määräpäivä on seuraava arkipäivä, {weekday} {date}",
-    "sv": "enligt lag 150/1930 5 § är sista dagen nästa vardag, {weekday} {date}",
-    "en": "under Act 150/1930 §5 the last day is the next working day, {weekday} {date}",
-}
+_SECTION = re.compile(r"(?P<chapter>ch\. )?(?P<number>\d+)(?P<letter>[a-z]?)(?:\((?P<sub>\d+)\))?")
+_FINLEX_FI = "https://finlex.fi/fi/laki/"
+_FINLEX_SV = "https://finlex.fi/sv/lag/"
+
+
+def section_citation(section: str, lang: Lang) -> str:
+    """A section as the language cites it.
+
+    `121(4)` is "121 §:n 4 momentti" in Finnish, "121 § 4 mom." in Swedish, "section
+    121(4)" in English; `ch. 13` is "13 luku", "13 kap.", "chapter 13".
+    """
+    found = _SECTION.fullmatch(section)
+    if found is None or (found["chapter"] and (found["letter"] or found["sub"])):
+        return f"{section} §"  # not a form we know: as the definition writes it
+    if found["chapter"]:
+        return gettext("law.chapter", lang, number=found["number"])
+    number = found["number"]
+    if found["letter"]:
+        number += gettext("law.letter", lang, letter=found["letter"])
+    if found["sub"]:
+        return gettext("law.subsection", lang, number=number, subsection=found["sub"])
+    return gettext("law.section", lang, number=number)
+
+
+def legal_citation(basis: LegalBasis, lang: Lang) -> str:
+    """`Laki sosiaali- ja terveydenhuollon järjestämisestä 612/2021 6 §, 7 §`."""
+    sections = ", ".join(section_citation(s, lang) for s in basis.sections)
+    return f"{basis.title.get(lang)} {basis.act} {sections}".strip()
+
+
+def legal_url(basis: LegalBasis, lang: Lang) -> str:
+    """The provision's address for a reader of `lang`.
+
+    Finlex's Swedish page for Swedish, derived from the Finnish address; any other address
+    is kept as it is.
+    """
+    url = str(basis.url)
+    if lang == "sv" and url.startswith(_FINLEX_FI):
+        return _FINLEX_SV + url.removeprefix(_FINLEX_FI)
+    return url
 
 
 def finnish_date(day: date) -> str:
@@ -34,7 +62,7 @@ def finnish_date(day: date) -> str:
 def _join(parts: Sequence[str], lang: Lang) -> str:
     if len(parts) == 1:
         return parts[0]
-    return ", ".join(parts[:-1]) + f" {_AND[lang]} " + parts[-1]
+    return ", ".join(parts[:-1]) + " " + gettext("date.and", lang) + " " + parts[-1]
 
 
 def _day_reason(day: date, non_working_days: NonWorkingDays, lang: Lang) -> str:
@@ -71,9 +99,13 @@ def shift_reason(
         return ""
     parts = [f"{finnish_date(d)} {_day_reason(d, non_working_days, lang)}" for d in skipped]
     first_date, _, first_reason = parts[0].partition(" ")
-    parts[0] = f"{first_date} {_IS[lang]} {first_reason}"
-    outcome = (_LATER if effective > statutory else _EARLIER)[lang].format(
-        weekday=non_working_days.day_name(effective, lang), date=finnish_date(effective))
+    is_ = gettext("date.is", lang)
+    parts[0] = f"{first_date} {is_} {first_reason}"
+    # Later for a filing with an authority (Act 150/1930 §5), earlier for a body's own
+    # decision (the Act does not carry it past its date).
+    weekday, day = non_working_days.day_name(effective, lang), finnish_date(effective)
+    outcome = (gettext("date.later", lang, weekday=weekday, date=day) if effective > statutory
+               else gettext("date.earlier", lang, weekday=weekday, date=day))
     return f"{_join(parts, lang)}; {outcome}"
 
 

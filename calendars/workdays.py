@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
 
+from obligations.catalogue import N_, gettext
 from obligations.schema import LANGS, Lang, Shift
 
 _HOLIDAY_LANGUAGES: Mapping[Lang, str] = {"fi": "fi", "sv": "sv_FI", "en": "en_US"}
-_WEEKDAY_NAMES: Mapping[Lang, tuple[str, ...]] = {
-    "fi": ("maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai", "sunnuntai"),
-    "sv": ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
+_WEEKDAY_KEYS: tuple[str, ...] = (
+    N_("date.weekday.0"), N_("date.weekday.1"), N_("date.weekday.2"), N_("date.weekday.3"),
+    N_("date.weekday.4"), N_("date.weekday.5"), N_("date.weekday.6"))
+"""Monday first, as `date.weekday()` counts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ class NonWorkingDays:
         names = self.holidays.get(day)
         if names is not None:
             return names[lang]
-        return _WEEKDAY_NAMES[lang][day.weekday()]
+        return gettext(_WEEKDAY_KEYS[day.weekday()], lang)
 
 
 def finnish_non_working_days(first_year: int, last_year: int) -> NonWorkingDays:

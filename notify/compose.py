@@ -21,11 +21,13 @@ import jinja2
 
 from calendars.feeds import FeedOccurrence, FeedRenderer, FeedStep, is_public
 from calendars.ics import CalendarMeta, render_calendar, render_event, render_todo
-from calendars.wording import finnish_date
+from calendars.wording import finnish_date, legal_citation, legal_url
 from notify.plan import CLOSED, Channel, Contact, Kind, Notice, owner_parties
-from obligations.lang import STEP_STATUS_LABELS
+from obligations.catalogue import N_, gettext, ngettext
+from obligations.lang import step_status_label
 from obligations.schema import Lang, PartyKind, Role
 from obligations.vocabulary import role_label
+from yhdyspinta.templating import environment
 
 COMING_DAYS = 30
 """A digest also lists the contact's other open steps due within this many days."""
@@ -38,64 +40,9 @@ DAILY_CAP = 3
 """At most this many messages a day to one contact on one channel (the default of
 `YHDYSPINTA_NOTIFY_DAILY_CAP`): a `single` contact's further notices go into one digest."""
 
-WORDS: Mapping[str, Mapping[Lang, str]] = {
-    "subject.reminder": {"fi": "Muistutus: {step} – {duty} ({date})",
-                         "sv": "Påminnelse: {step} – {duty} ({date})",
-                         "en": "Reminder: {step} – {duty} ({date})"},
-    "subject.escalation": {"fi": "Myöhässä: {step} – {duty} ({date})",
-                           "sv": "Försenad: {step} – {duty} ({date})",
-                           "en": "Overdue: {step} – {duty} ({date})"},
-    "subject.digest": {"fi": "Yhdyspinta {date}: {count} ajankohtaista tehtävää",
-                       "sv": "Yhdyspinta {date}: {count} aktuella uppgifter",
-                       "en": "Yhdyspinta {date}: {count} tasks to attend to"},
-    "greeting": {"fi": "Hei {name},", "sv": "Hej {name},", "en": "Hello {name},"},
-    "intro.digest": {"fi": "tässä päivän kooste lakisääteisistä yhteistyötehtävistäsi.",
-                     "sv": "här är dagens sammandrag av dina lagstadgade samarbetsuppgifter.",
-                     "en": "here is today's digest of your statutory cooperation tasks."},
-    "intro.single": {"fi": "tämä tehtävä vaatii huomiotasi.",
-                     "sv": "den här uppgiften behöver din uppmärksamhet.",
-                     "en": "this task needs your attention."},
-    "section.now": {"fi": "Muistutukset", "sv": "Påminnelser", "en": "Reminders"},
-    "section.overdue": {"fi": "Myöhässä", "sv": "Försenade", "en": "Overdue"},
-    "section.long_overdue": {"fi": "Yli {days} päivää myöhässä (viikkokooste maanantaisin)",
-                             "sv": "Över {days} dagar försenade (veckosammandrag på måndagar)",
-                             "en": "Over {days} days overdue (weekly summary on Mondays)"},
-    "section.coming": {"fi": "Tulossa {days} päivän sisällä",
-                       "sv": "Kommande inom {days} dagar",
-                       "en": "Coming within {days} days"},
-    "when.reminder": {"fi": "määräpäivään {days} pv", "sv": "{days} dagar kvar",
-                      "en": "{days} days to go"},
-    "when.today": {"fi": "määräpäivä tänään", "sv": "sista dag i dag", "en": "due today"},
-    "when.overdue": {"fi": "myöhässä {days} pv", "sv": "{days} dagar försenad",
-                     "en": "{days} days overdue"},
-    "escalated": {"fi": "Eskalointi, taso {level}: asiasta kerrotaan myös vastuuketjulle.",
-                  "sv": "Eskalering, nivå {level}: ansvarskedjan informeras också.",
-                  "en": "Escalation, level {level}: the chain of responsibility is told too."},
-    "step": {"fi": "Tehtävä", "sv": "Uppgift", "en": "Task"},
-    "role": {"fi": "Vastuu", "sv": "Ansvar", "en": "Responsible"},
-    "due": {"fi": "Määräpäivä", "sv": "Sista dag", "en": "Due"},
-    "statutory": {"fi": "Lakisääteinen päivä", "sv": "Lagstadgad dag", "en": "Statutory date"},
-    "why": {"fi": "Miksi eri päivä", "sv": "Varför en annan dag", "en": "Why it differs"},
-    "basis": {"fi": "Peruste", "sv": "Grund", "en": "Legal basis"},
-    "checklist": {"fi": "Tarkistuslista", "sv": "Checklista", "en": "Checklist"},
-    "feed": {"fi": "Kalenterisyöte", "sv": "Kalenderflöde", "en": "Calendar feed"},
-    "status_page": {"fi": "Tilannesivu", "sv": "Statussida", "en": "Status page"},
-    "more": {"fi": "… ja {count} muuta: katso tilannesivulta.",
-             "sv": "… och {count} till: se statussidan.",
-             "en": "… and {count} more: see the status page."},
-    "more.no_link": {"fi": "… ja {count} muuta: katso sähköpostin kooste tai kalenterisyöte.",
-                     "sv": "… och {count} till: se sammandraget i e-posten eller "
-                           "kalenderflödet.",
-                     "en": "… and {count} more: see the email digest or the calendar feed."},
-    "footer": {"fi": "Yhdyspinta – kuntien ja hyvinvointialueiden lakisääteinen yhteistyö. "
-                     "Merkitse tehtävä tehdyksi, niin muistutukset loppuvat.",
-               "sv": "Yhdyspinta – kommunernas och välfärdsområdenas lagstadgade samarbete. "
-                     "Markera uppgiften som klar så upphör påminnelserna.",
-               "en": "Yhdyspinta – statutory cooperation of municipalities and wellbeing "
-                     "services counties. Mark the task done and the reminders stop."},
-    "calendar.name": {"fi": "Yhdyspinta: muistutuksen tehtävät",
-                      "sv": "Yhdyspinta: påminnelsens uppgifter",
-                      "en": "Yhdyspinta: the reminder's duties"},
+_SUBJECTS: Mapping[Kind, str] = {
+    Kind.REMINDER: N_("mail.subject.reminder"),
+    Kind.ESCALATION: N_("mail.subject.escalation"),
 }
 
 
@@ -190,7 +137,7 @@ class Message:
 
 @cache
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
+    return environment(
         loader=jinja2.PackageLoader("notify", "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
@@ -258,12 +205,13 @@ class Composer:
         (item,) = self._items([(trigger.occurrence_id, trigger.step, trigger.level)], lang,
                               notice.contact)
         line = item.steps[0]
-        subject = WORDS[f"subject.{trigger.kind.value}"][lang].format(
-            step=line.step, duty=item.duty, date=line.due)
-        heading = WORDS["section.overdue" if trigger.kind is Kind.ESCALATION
-                        else "section.now"][lang]
+        subject = gettext(_SUBJECTS[trigger.kind], lang, step=line.step, duty=item.duty,
+                          date=line.due)
+        heading = (gettext("mail.section.overdue", lang) if trigger.kind is Kind.ESCALATION
+                   else gettext("mail.section.now", lang))
         return self._message(notice.key, notice.contact, notice.channel, (notice,), subject,
-                             WORDS["intro.single"][lang], [Section(heading, (item,))], lang)
+                             gettext("mail.intro.single", lang), [Section(heading, (item,))],
+                             lang)
 
     def _digest(self, contact: Contact, channel: Channel, notices: list[Notice]) -> Message:
         lang = _lang(contact)
@@ -288,19 +236,22 @@ class Composer:
                 overdue.append((occurrence.id, step.step, 0))
             elif step.due_effective <= self.today + timedelta(days=COMING_DAYS):
                 coming.append((occurrence.id, step.step, 0))
-        sections = [Section(WORDS["section.now"][lang], self._items(now, lang, contact)),
-                    Section(WORDS["section.overdue"][lang], self._items(overdue, lang, contact)),
-                    Section(WORDS["section.coming"][lang].format(days=COMING_DAYS),
+        sections = [Section(gettext("mail.section.now", lang), self._items(now, lang, contact)),
+                    Section(gettext("mail.section.overdue", lang),
+                            self._items(overdue, lang, contact)),
+                    Section(gettext("mail.section.coming", lang, days=COMING_DAYS),
                             self._items(coming, lang, contact)),
-                    Section(WORDS["section.long_overdue"][lang].format(days=LONG_OVERDUE_DAYS),
+                    Section(gettext("mail.section.long_overdue", lang, days=LONG_OVERDUE_DAYS),
                             self._items(long_overdue, lang, contact))]
         keys = sorted(n.key for n in notices)
         digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
         key = f"digest|c{contact.id}|{channel.value}|{self.today.isoformat()}|{digest}"
-        subject = WORDS["subject.digest"][lang].format(date=finnish_date(self.today),
-                                                       count=len(now) + len(overdue))
+        count = len(now) + len(overdue)
+        subject = ngettext("mail.subject.digest", "mail.subject.digest.n", count, lang,
+                           date=finnish_date(self.today), count=count)
         return self._message(key, contact, channel, tuple(notices), subject,
-                             WORDS["intro.digest"][lang], [s for s in sections if s.items], lang)
+                             gettext("mail.intro.digest", lang),
+                             [s for s in sections if s.items], lang)
 
     def _contact_steps(self, contact: Contact) -> list[tuple[FeedOccurrence, FeedStep]]:
         """Open steps of the contact's party that are theirs (a coordinator sees them all)."""
@@ -336,11 +287,11 @@ class Composer:
         step = next(s for s in occurrence.steps if s.step == step_id)
         days = (step.due_effective - self.today).days
         if days > 0:
-            when = WORDS["when.reminder"][lang].format(days=days)
+            when = ngettext("mail.when.reminder", "mail.when.reminder.n", days, lang, days=days)
         elif days == 0:
-            when = WORDS["when.today"][lang]
+            when = gettext("mail.when.today", lang)
         else:
-            when = WORDS["when.overdue"][lang].format(days=-days)
+            when = ngettext("mail.when.overdue", "mail.when.overdue.n", -days, lang, days=-days)
         why = None
         if step.due != step.due_effective:
             # The renderer's second line reads "Moves to <date> (because <reason>)".
@@ -358,17 +309,15 @@ class Composer:
               contact: Contact) -> Item:
         occurrence = self._by_id[occurrence_id]
         definition = self.renderer.definitions[occurrence.obligation]
-        basis = tuple(
-            (f"{b.title.get(lang)} {b.act} {', '.join(f'{s} §' for s in b.sections)}".strip(),
-             str(b.url))
-            for b in definition.legal_basis)
+        basis = tuple((legal_citation(b, lang), legal_url(b, lang))
+                      for b in definition.legal_basis)
         checklist = tuple(
             ChecklistLine(
                 done=s.status in CLOSED,
                 name=definition.step(s.step).names.get(lang),
                 role=role_label(Role(s.role), PartyKind(s.party), lang),
                 due=finnish_date(s.due_effective),
-                status=STEP_STATUS_LABELS[s.status][lang],
+                status=step_status_label(s.status, lang),
             )
             for s in occurrence.steps)
         return Item(
@@ -387,10 +336,10 @@ class Composer:
         feed = f"pair-{contact.party[1:]}" if contact.party.startswith("m") else \
             f"region-{contact.party[1:]}"
         if self.links.public_url and is_public(feed, self.links.public_feeds):
-            links.append((WORDS["feed"][lang],
+            links.append((gettext("mail.feed", lang),
                           f"{self.links.public_url.rstrip('/')}/public/{feed}.{lang}.ics"))
         if self.links.status_page:
-            links.append((WORDS["status_page"][lang], self.links.status_page.format(
+            links.append((gettext("mail.status_page", lang), self.links.status_page.format(
                 party=contact.party, occurrence=occurrence.id)))
         return tuple(links)
 
@@ -405,10 +354,9 @@ class Composer:
     def _message(self, key: str, contact: Contact, channel: Channel,
                  notices: tuple[Notice, ...], subject: str, intro: str,
                  sections: list[Section], lang: Lang) -> Message:
-        words = {name: text[lang] for name, text in WORDS.items()}
         context = {"contact": contact, "subject": subject, "intro": intro,
-                   "sections": sections, "w": words,
-                   "greeting": WORDS["greeting"][lang].format(name=contact.name), "lang": lang}
+                   "sections": sections,
+                   "greeting": gettext("mail.greeting", lang, name=contact.name), "lang": lang}
         env = _templates()
         text = env.get_template("message.txt").render(context)
         html = env.get_template("message.html").render(context)
@@ -417,7 +365,7 @@ class Composer:
             key=key, contact=contact, channel=channel,
             notice_keys=tuple(n.key for n in notices), occurrence_ids=occurrence_ids,
             subject=subject, text=text, html=html,
-            card=_card(subject, intro, sections, words, self._status_page(contact)),
+            card=_card(subject, intro, sections, lang, self._status_page(contact)),
             ics=self._ics(occurrence_ids, lang) if channel is Channel.EMAIL else None,
             lang=lang,
             summary=tuple(f"{section.heading}: {item.duty} / {line.step} ({line.due}, "
@@ -435,8 +383,8 @@ class Composer:
             components.append(render_event(renderer.event_data(occurrence, lang)))
             components.extend(render_todo(renderer.todo_data(occurrence, step, lang))
                               for step in occurrence.steps)
-        meta = CalendarMeta(name=WORDS["calendar.name"][lang],
-                            description=WORDS["footer"][lang], prodid=renderer.prodid,
+        meta = CalendarMeta(name=gettext("mail.calendar.name", lang),
+                            description=gettext("mail.footer", lang), prodid=renderer.prodid,
                             color="#1f6f8b", refresh=renderer.refresh, language=lang)
         return render_calendar(meta, components)
 
@@ -458,25 +406,27 @@ def _size(value: object) -> int:
     return len(json.dumps(value))
 
 
-def _card_item(item: Item, words: Mapping[str, str]) -> list[dict[str, Any]]:
+def _card_item(item: Item, lang: Lang) -> list[dict[str, Any]]:
     """A duty's elements: its name, the steps that need attention, basis and checklist."""
     elements: list[dict[str, Any]] = [{"type": "TextBlock", "text": item.duty,
                                        "weight": "Bolder", "wrap": True, "spacing": "Medium"}]
     for line in item.steps:
         if line.escalation_level:
             elements.append({"type": "TextBlock", "color": "Attention", "wrap": True,
-                             "text": words["escalated"].format(level=line.escalation_level)})
-        facts = [{"title": words["step"], "value": line.step},
-                 {"title": words["role"], "value": line.role},
-                 {"title": words["due"], "value": f"{line.due} ({line.when})"}]
+                             "text": gettext("mail.escalated", lang,
+                                             level=line.escalation_level)})
+        facts = [{"title": gettext("mail.step", lang), "value": line.step},
+                 {"title": gettext("mail.role", lang), "value": line.role},
+                 {"title": gettext("mail.due", lang), "value": f"{line.due} ({line.when})"}]
         if line.statutory:
-            facts.append({"title": words["statutory"], "value": line.statutory})
-            facts.append({"title": words["why"], "value": line.why or ""})
+            facts.append({"title": gettext("mail.statutory", lang), "value": line.statutory})
+            facts.append({"title": gettext("mail.why", lang), "value": line.why or ""})
         elements.append({"type": "FactSet", "facts": facts})
     elements.append({"type": "FactSet", "facts": [
-        {"title": words["basis"], "value": f"[{text}]({url})"} for text, url in item.basis]})
-    elements.append({"type": "TextBlock", "text": words["checklist"], "weight": "Bolder",
-                     "wrap": True})
+        {"title": gettext("mail.basis", lang), "value": f"[{text}]({url})"}
+        for text, url in item.basis]})
+    elements.append({"type": "TextBlock", "text": gettext("mail.checklist", lang),
+                     "weight": "Bolder", "wrap": True})
     # A FactSet lines the values up in a column, which TextBlocks cannot.
     elements.append({"type": "FactSet", "spacing": "None", "facts": [
         {"title": f"{'☑' if line.done else '☐'} {line.name}",
@@ -484,8 +434,8 @@ def _card_item(item: Item, words: Mapping[str, str]) -> list[dict[str, Any]]:
     return elements
 
 
-def _card(subject: str, intro: str, sections: list[Section],
-          words: Mapping[str, str], more_url: str | None = None) -> dict[str, Any]:
+def _card(subject: str, intro: str, sections: list[Section], lang: Lang,
+          more_url: str | None = None) -> dict[str, Any]:
     """An Adaptive Card that fits one Teams post.
 
     The most urgent items come first (sections are in that order), then as many as fit,
@@ -502,14 +452,14 @@ def _card(subject: str, intro: str, sections: list[Section],
     body: list[dict[str, Any]] = card["body"]
     actions: dict[str, str] = {}
     if more_url:
-        actions[more_url] = words["status_page"]
+        actions[more_url] = gettext("mail.status_page", lang)
     queue = [(section, index == 0, item) for section in sections
              for index, item in enumerate(section.items)]
     # Room kept for the "more" line, the actions' brackets and the envelope.
     used = _size(card) + _ENVELOPE + 1024
     shown = 0
     for section, first, item in queue:
-        elements = _card_item(item, words)
+        elements = _card_item(item, lang)
         if first:
             elements.insert(0, {"type": "TextBlock", "text": section.heading,
                                 "weight": "Bolder", "size": "Medium", "separator": True,
@@ -526,8 +476,10 @@ def _card(subject: str, intro: str, sections: list[Section],
     total = len(queue)
     if shown < total:
         body.append({"type": "TextBlock", "wrap": True, "separator": True, "weight": "Bolder",
-                     "text": words["more" if more_url else "more.no_link"].format(
-                         count=total - shown)})
+                     "text": ngettext("mail.more", "mail.more.n", total - shown, lang,
+                                      count=total - shown) if more_url else
+                     ngettext("mail.more.no_link", "mail.more.no_link.n", total - shown, lang,
+                              count=total - shown)})
     if actions:
         card["actions"] = [{"type": "Action.OpenUrl", "title": title, "url": url}
                            for url, title in actions.items()]

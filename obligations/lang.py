@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from typing import Literal
 
+from obligations.catalogue import N_, gettext
+
 Lang = Literal["fi", "sv", "en"]
 LANGS: tuple[Lang, ...] = ("fi", "sv", "en")
 
-STEP_STATUS_LABELS: dict[str, dict[Lang, str]] = {
-    "not_started": {"fi": "ei aloitettu", "sv": "ej påbörjad", "en": "not started"},
-    "in_progress": {"fi": "kesken", "sv": "pågår", "en": "in progress"},
-    "done": {"fi": "valmis", "sv": "klar", "en": "done"},
-    "waived": {"fi": "ohitettu", "sv": "avstådd", "en": "waived"},
-    "not_applicable": {"fi": "ei koske", "sv": "ej tillämplig", "en": "not applicable"},
+STEP_STATUS_KEYS: dict[str, str] = {
+    "not_started": N_("step_status.not_started"),
+    "in_progress": N_("step_status.in_progress"),
+    "done": N_("step_status.done"),
+    "waived": N_("step_status.waived"),
+    "not_applicable": N_("step_status.not_applicable"),
 }
-"""A checklist step's status as people read it (here, not in vocabulary.py, because the
+"""The catalogue's id of a checklist step's status (here, not in vocabulary.py, because the
 CLI's help must not import pydantic)."""
+
+
+def step_status_label(status: str, lang: Lang) -> str:
+    """A checklist step's status as people read it."""
+    return gettext(STEP_STATUS_KEYS[status], lang)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from obligations.catalogue import N_
+
 
 class StateError(Exception):
     """Base of the status store's errors; the CLI prints the message as one line.
 
-    With a `key`, the CLI prints `yhdyspinta.i18n`'s words for it in the reader's language
-    (filled in with `values`) instead of the English message.
+    With a `key` (a catalogue id), the CLI prints the catalogue's words for it in the reader's
+    language (filled in with `values`) instead of the English message.
     """
 
     def __init__(self, message: str, key: str | None = None, **values: object) -> None:
@@ -44,7 +46,9 @@ class UnsafeUrlError(StateError):
                  "malformed": "not a valid http(s) address",
                  "password": "an address with a password is not kept (it would be shown)",
                  "long": "longer than 2000 characters"}
-        super().__init__(f"{field}: {words[reason]}", f"error.url_{reason}", field=field)
+        keys = {"scheme": N_("cli.error.url_scheme"), "malformed": N_("cli.error.url_malformed"),
+                "password": N_("cli.error.url_password"), "long": N_("cli.error.url_long")}
+        super().__init__(f"{field}: {words[reason]}", keys[reason], field=field)
 
 
 class SchemaError(StateError):

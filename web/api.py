@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from obligations.lang import LANGS, STEP_STATUS_LABELS, Lang
+from obligations.lang import LANGS, Lang, step_status_label
 from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
 from state.queries import DutyState, evidence_and_audit
@@ -346,7 +346,7 @@ class Api:
                 party=PartyKind(step.party).value,
                 optional=step.optional, due=step.due, due_effective=step.due_effective,
                 status=step.status.value,
-                status_name=STEP_STATUS_LABELS[step.status.value][lang]))
+                status_name=step_status_label(step.status.value, lang)))
         return OccurrenceOut(
             id=row.id, obligation=row.obligation,
             name=definition.names.get(lang) if definition else row.obligation,

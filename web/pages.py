@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -27,9 +27,10 @@ from starlette.types import Scope
 from calendars.feeds import FeedSpec, is_public
 from calendars.ics import utc
 from calendars.vuosikello import MarkState, render_vuosikello
-from calendars.wording import finnish_date
+from calendars.wording import finnish_date, legal_url, section_citation
+from obligations.catalogue import N_, gettext
 from obligations.errors import UnknownPartyError
-from obligations.lang import LANGS, STEP_STATUS_LABELS, Lang
+from obligations.lang import LANGS, STEP_STATUS_KEYS, Lang, step_status_label
 from obligations.parties import Municipality, Region
 from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
@@ -55,8 +56,19 @@ from web.views import (
     select_duties,
     step_name,
 )
-from web.words import WORDS, negotiate, w
+from web.words import negotiate
 from yhdyspinta.csvsafe import formula_safe_writer
+from yhdyspinta.templating import environment
+
+_PHASES = (N_("web.phase.1"), N_("web.phase.2"), N_("web.phase.3"), N_("web.phase.4"))
+"""Where the council term stands, by its year 1–4."""
+_FEED_KINDS = {"pair": N_("web.feed.pair"), "municipality": N_("web.feed.municipality"),
+               "region": N_("web.feed.region")}
+_AUDIT_ACTIONS = {"status": N_("web.audit.status"), "status_forced": N_("web.audit.status_forced"),
+                  "evidence": N_("web.audit.evidence")}
+_STATES = {MarkState.COMPLETE: N_("web.state.complete"), MarkState.OPEN: N_("web.state.open"),
+           MarkState.OVERDUE: N_("web.state.overdue"),
+           MarkState.CANCELLED: N_("web.state.cancelled")}
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "yp_lang"
@@ -101,7 +113,7 @@ class Pages:
 
     def __init__(self, site: SiteData) -> None:
         self.site = site
-        self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
+        self.env = environment(loader=FileSystemLoader(HERE / "templates"),
                                autoescape=select_autoescape(default=True),
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.globals["readable_date"] = finnish_date
@@ -156,7 +168,7 @@ class Pages:
         municipalities = sorted(registry.municipalities, key=lambda m: m.name(lang))
         return Page("home.html", {
             "term": term, "term_year": year,
-            "phase": w(f"phase.{year}", lang) if year else "",
+            "phase": gettext(_PHASES[year - 1], lang) if year else "",
             "regions": [(r, len(registry.members(r.code))) for r in regions],
             "municipalities": municipalities,
             "helsinki": next((m for r in registry.regions if not r.is_county
@@ -167,8 +179,8 @@ class Pages:
         """The municipality a name or code names, or the ones it could mean."""
         query = (request.query_params.get("q") or "").strip()
         if not query or len(query) > 100:
-            raise HttpError(400, w("bad_parameter", lang, name="q", problem=w("find_label",
-                                                                              lang)), "q")
+            raise HttpError(400, gettext("web.bad_parameter", lang, name="q",
+                                         problem=gettext("web.find_label", lang)), "q")
         needle = query.casefold()
         matches = [m for m in self.site.registry.municipalities
                    if needle in (m.code, m.name_fi.casefold(), m.name_sv.casefold())]
@@ -247,16 +259,16 @@ class Pages:
         feed: str = request.path_params["feed"]
         stem, dot, extension = request.path_params["year"].partition(".")
         if dot and extension not in ("svg", "png"):
-            raise HttpError(404, w("not_found", lang))
+            raise HttpError(404, gettext("web.not_found", lang))
         year = self._year(stem, lang)
         spec = self.site.feeds_by_id.get(feed)
         if spec is None or spec.kind not in ("pair", "municipality", "region"):
-            raise HttpError(404, w("unknown_party", lang, value=feed))
+            raise HttpError(404, gettext("web.unknown_party", lang, value=feed))
         name, duties, href = self._party_duties(spec, lang)
         today = self.site.today()
         names = {d.id: d.names.get(lang) for d in self.site.definitions}
         marks = clock_marks(duties, year, today, names, self.site.registry, lang, href)
-        title = w("vuosikello_title", lang, party=name)
+        title = gettext("web.vuosikello_title", lang, party=name)
         # No links inside the picture: an image is one thing to a screen reader, and the
         # table under it links each duty instead.
         svg = render_vuosikello(year=year, title=title, lang=lang,
@@ -288,7 +300,7 @@ class Pages:
                 return redirect(f"/county/{region.code}")
             members = self.site.registry.members(region.code)
             return redirect(f"/municipality/{members[0].code}")
-        raise HttpError(404, w("unknown_party", lang, value=party[:40]))
+        raise HttpError(404, gettext("web.unknown_party", lang, value=party[:40]))
 
     # --- login ----------------------------------------------------------------------
 
@@ -333,7 +345,7 @@ class Pages:
             query.append(("lang", other))
             switch.append((other, f"{quote(path)}?{urlencode(query)}"))
         return self.env.get_template(page.template).render(
-            lang=lang, t=lambda key, **fields: w(key, lang, **fields), switch=switch,
+            lang=lang, switch=switch, state_word=lambda state: gettext(_STATES[state], lang),
             viewer=viewer, path=path, **page.values)
 
     def error(self, request: Request, error: HTTPException) -> Response:
@@ -345,25 +357,26 @@ class Pages:
         if isinstance(error, HttpError):
             message = error.detail
         elif status == 404:
-            message = w("not_found", lang)
+            message = gettext("web.not_found", lang)
         elif status == 405:
             headers["allow"] = allowed_methods(error)
-            message = w("method_not_allowed", lang, method=request.method[:20],
+            message = gettext("web.method_not_allowed", lang, method=request.method[:20],
                         allowed=headers["allow"])
         elif status == 413:
-            message = w("too_large", lang)
+            message = gettext("web.too_large", lang)
         else:
-            message = w("bad_request", lang)
-        title = w("not_found", lang) if status == 404 else w("bad_request", lang)
+            message = gettext("web.bad_request", lang)
+        title = (gettext("web.not_found", lang) if status == 404
+                 else gettext("web.bad_request", lang))
         body = self.env.get_template("error.html").render(
-            lang=lang, t=lambda key, **fields: w(key, lang, **fields), viewer=None,
+            lang=lang, viewer=None,
             switch=[(other, f"/?lang={other}") for other in LANGS], path="/",
             title=title, message=message, status=status)
         return Response(body, status, headers, media_type="text/html")
 
     def server_error(self, request: Request) -> Response:
         """What a reader sees of a bug (it is logged by web.middleware.ServerErrors)."""
-        return PlainTextResponse(w("server_error", self.language(request)), 500,
+        return PlainTextResponse(gettext("web.server_error", self.language(request)), 500,
                                  {"cache-control": "no-store"})
 
     def _region(self, code: str, lang: Lang) -> Region:
@@ -371,7 +384,7 @@ class Pages:
             for region in self.site.registry.regions:
                 if region.code == code.zfill(2):
                     return region
-        raise HttpError(404, w("unknown_county", lang, value=code[:40]))
+        raise HttpError(404, gettext("web.unknown_county", lang, value=code[:40]))
 
     def _municipality(self, code: str, lang: Lang) -> Municipality:
         if _CODE.match(code):
@@ -379,13 +392,14 @@ class Pages:
                 return self.site.registry.municipality(code.zfill(3))
             except UnknownPartyError:
                 pass
-        raise HttpError(404, w("unknown_municipality", lang, value=code[:40]))
+        raise HttpError(404, gettext("web.unknown_municipality", lang, value=code[:40]))
 
     def _year(self, text: str, lang: Lang) -> int:
         low, high = _YEARS
         if not re.fullmatch(r"\d{4}", text) or not low <= int(text) <= high:
-            raise HttpError(400, w("bad_parameter", lang, name="year",
-                                   problem=w("bad_year", lang, low=low, high=high)), "year")
+            problem = gettext("web.bad_year", lang, low=low, high=high)
+            raise HttpError(400, gettext("web.bad_parameter", lang, name="year",
+                                         problem=problem), "year")
         return int(text)
 
     def _selection(self, request: Request, lang: Lang) -> dict[str, Any]:
@@ -399,12 +413,13 @@ class Pages:
         elif given in ("1", "2", "3", "4"):
             term_year = int(given)
         else:
-            raise HttpError(400, w("bad_parameter", lang, name="term_year",
-                                   problem=w("bad_term_year", lang)), "term_year")
+            raise HttpError(400, gettext("web.bad_parameter", lang, name="term_year",
+                                         problem=gettext("web.bad_term_year", lang)),
+                            "term_year")
         chosen = [o for o in request.query_params.getlist("obligation") if o]
         for obligation in chosen:
             if obligation not in self.site.definitions_by_id:
-                raise HttpError(400, w("unknown_obligation", lang, value=obligation[:80]),
+                raise HttpError(400, gettext("web.unknown_obligation", lang, value=obligation[:80]),
                                 "obligation")
         return {"term": term, "term_year": term_year,
                 "term_year_arg": str(term_year) if term_year else "all",
@@ -454,10 +469,10 @@ class Pages:
             if spec is None:
                 continue
             if spec.kind == "role" and spec.role:
-                label = w("feed.role", lang, role=role_label(Role(spec.role),
+                label = gettext("web.feed.role", lang, role=role_label(Role(spec.role),
                                                              PartyKind.MUNICIPALITY, lang))
             else:
-                label = w(f"feed.{spec.kind}", lang)
+                label = gettext(_FEED_KINDS[spec.kind], lang)
             url = None
             if is_public(feed_id, self.site.public_feeds):
                 url = f"{base}/public/{feed_id}.{lang}.ics"
@@ -474,8 +489,9 @@ class Pages:
         definition = self.site.definitions_by_id.get(row.obligation)
 
         def value(text: str | None) -> str:
-            labels = STEP_STATUS_LABELS.get(text or "")
-            return labels[lang] if labels else (text or "–")
+            if text in STEP_STATUS_KEYS:
+                return step_status_label(text, lang)
+            return text or "–"
 
         today = self.site.today()
         cell = cell_of(duty, today)
@@ -486,7 +502,7 @@ class Pages:
                 "name": step_name(definition, step.step, lang),
                 "role": role_label(Role(step.role), PartyKind(step.party), lang),
                 "due": step.due_effective, "optional": step.optional,
-                "status": STEP_STATUS_LABELS[step.status.value][lang],
+                "status": step_status_label(step.status.value, lang),
                 "status_key": step.status.value, "closed": step.status.closed,
                 "late": step in overdue,
             })
@@ -503,12 +519,13 @@ class Pages:
                           "section": e.section} for e in evidence],
             "audit": [{"at": utc(a.at).astimezone(HELSINKI), "actor": a.actor,
                        "step": step_name(definition, a.step, lang),
-                       "action": w(f"audit.{a.action}", lang) if f"audit.{a.action}" in WORDS
-                       else a.action,
+                       "action": gettext(_AUDIT_ACTIONS[a.action], lang)
+                       if a.action in _AUDIT_ACTIONS else a.action,
                        "change": f"{value(a.old_value)} → {value(a.new_value)}"
                        if a.action.startswith("status") else (a.new_value or ""),
                        "reason": a.reason} for a in audit],
             "basis": [{"title": b.title.get(lang), "act": b.act,
-                       "sections": ", ".join(f"{s} §" for s in b.sections), "url": str(b.url)}
+                       "sections": ", ".join(section_citation(s, lang) for s in b.sections),
+                       "url": legal_url(b, lang)}
                       for b in definition.legal_basis] if definition else [],
         }

@@ -14,9 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
+from obligations.catalogue import N_, gettext, ngettext
 from obligations.lang import LANGS, Lang
 from yhdyspinta.commands import Context, PlannedRun, UserError, compute_plan, print_table
-from yhdyspinta.i18n import choose_lang, problem_line, setting_reason, t
+from yhdyspinta.i18n import choose_lang, problem_line, setting_reason
 
 if TYPE_CHECKING:
     from calendars.schedule import Occurrence, PlanWindow
@@ -42,7 +43,8 @@ def _iso_date(lang: Lang) -> Callable[[str], date]:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise argparse.ArgumentTypeError(t("error.bad_date", lang, value=value)) from None
+            raise argparse.ArgumentTypeError(gettext("cli.error.bad_date", lang,
+                                                     value=value)) from None
 
     return parse
 
@@ -56,7 +58,7 @@ def _today(lang: Lang) -> Callable[[str], date]:
 
         day = parse_date(value)
         if not EARLIEST_TODAY <= day <= LATEST_TODAY:
-            raise argparse.ArgumentTypeError(t("error.today_range", lang, value=value,
+            raise argparse.ArgumentTypeError(gettext("cli.error.today_range", lang, value=value,
                                                first=EARLIEST_TODAY.isoformat(),
                                                last=LATEST_TODAY.isoformat()))
         return day
@@ -73,7 +75,7 @@ def _seconds(lang: Lang) -> Callable[[str], float]:
         except ValueError:
             number = -1.0
         if not 0 <= number <= 3600:
-            raise argparse.ArgumentTypeError(t("error.bad_seconds", lang, value=value))
+            raise argparse.ArgumentTypeError(gettext("cli.error.bad_seconds", lang, value=value))
         return number
 
     return parse
@@ -86,7 +88,7 @@ def _positive(lang: Lang) -> Callable[[str], int]:
         except ValueError:
             number = 0
         if number < 1:
-            raise argparse.ArgumentTypeError(t("error.not_positive", lang, value=value))
+            raise argparse.ArgumentTypeError(gettext("cli.error.not_positive", lang, value=value))
         return number
 
     return parse
@@ -95,7 +97,7 @@ def _positive(lang: Lang) -> Callable[[str], int]:
 def _port(lang: Lang) -> Callable[[str], int]:
     def parse(value: str) -> int:
         if not value.isdigit() or not 1 <= int(value) <= 65535:
-            raise argparse.ArgumentTypeError(t("error.bad_port", lang, value=value))
+            raise argparse.ArgumentTypeError(gettext("cli.error.bad_port", lang, value=value))
         return int(value)
 
     return parse
@@ -108,27 +110,29 @@ def _non_negative(lang: Lang) -> Callable[[str], float]:
         except ValueError:
             number = -1.0
         if not number >= 0 or number == float("inf"):
-            raise argparse.ArgumentTypeError(t("error.not_non_negative", lang, value=value))
+            raise argparse.ArgumentTypeError(gettext("cli.error.not_non_negative", lang,
+                                                     value=value))
         return number
 
     return parse
 
 
 def _add_common(parser: argparse.ArgumentParser, lang: Lang, default: Any) -> None:
-    parser.add_argument("--lang", choices=LANGS, default=default, help=t("help.lang", lang))
+    parser.add_argument("--lang", choices=LANGS, default=default,
+                        help=gettext("cli.help.lang", lang))
     parser.add_argument("--definitions", type=Path, metavar="DIR", default=default,
-                        help=t("help.definitions", lang))
+                        help=gettext("cli.help.definitions", lang))
     parser.add_argument("--config", type=Path, metavar="DIR", default=default,
-                        help=t("help.config", lang))
+                        help=gettext("cli.help.config", lang))
     parser.add_argument("--registry", type=Path, metavar="DIR", default=default,
-                        help=t("help.registry", lang))
+                        help=gettext("cli.help.registry", lang))
     parser.add_argument("--registry-year", type=int, metavar="YEAR", default=default,
-                        help=t("help.registry_year", lang))
+                        help=gettext("cli.help.registry_year", lang))
 
 
 def build_parser(lang: Lang) -> argparse.ArgumentParser:
     """The command line, with help in `lang`."""
-    parser = _Parser(prog="yhdyspinta", description=t("prog", lang))
+    parser = _Parser(prog="yhdyspinta", description=gettext("cli.prog", lang))
     _add_common(parser, lang, argparse.SUPPRESS)
     # The same options are accepted after the command too (`yhdyspinta plan --lang sv`).
     common = _Parser(add_help=False)
@@ -136,16 +140,18 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      parser_class=_Parser)
 
-    validate = commands.add_parser("validate", help=t("help.validate", lang), parents=[common],
-                                   description=t("help.validate", lang))
+    validate = commands.add_parser("validate", help=gettext("cli.help.validate", lang),
+                                   parents=[common],
+                                   description=gettext("cli.help.validate", lang))
     validate.add_argument("folder", nargs="?", type=Path, metavar="FOLDER",
-                          help=t("help.validate_folder", lang))
+                          help=gettext("cli.help.validate_folder", lang))
     validate.set_defaults(handler=cmd_validate)
 
-    parties = commands.add_parser("parties", help=t("help.parties", lang), parents=[common],
-                                  description=t("help.parties", lang))
+    parties = commands.add_parser("parties", help=gettext("cli.help.parties", lang),
+                                  parents=[common],
+                                  description=gettext("cli.help.parties", lang))
     parties.add_argument("--format", choices=("table", "json"), default="table",
-                         help=t("help.format", lang))
+                         help=gettext("cli.help.format", lang))
     parties.set_defaults(handler=cmd_parties)
 
     parse_date = _iso_date(lang)
@@ -153,169 +159,182 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
 
     def window_options(command: argparse.ArgumentParser, *, filters: bool = True) -> None:
         command.add_argument("--from", dest="start", type=parse_date, metavar="DATE",
-                             help=t("help.from", lang))
+                             help=gettext("cli.help.from", lang))
         command.add_argument("--to", dest="end", type=parse_date, metavar="DATE",
-                             help=t("help.to", lang))
+                             help=gettext("cli.help.to", lang))
         command.add_argument("--today", type=parse_today, metavar="DATE",
-                             help=t("help.today", lang))
+                             help=gettext("cli.help.today", lang))
         if filters:
-            command.add_argument("--region", metavar="CODE", help=t("help.region", lang))
+            command.add_argument("--region", metavar="CODE", help=gettext("cli.help.region", lang))
             command.add_argument("--municipality", metavar="CODE",
-                                 help=t("help.municipality", lang))
+                                 help=gettext("cli.help.municipality", lang))
         command.add_argument("--obligation", action="append", metavar="ID",
-                             help=t("help.obligation", lang))
+                             help=gettext("cli.help.obligation", lang))
 
-    plan = commands.add_parser("plan", help=t("help.plan", lang), parents=[common],
-                               description=t("help.plan", lang))
+    plan = commands.add_parser("plan", help=gettext("cli.help.plan", lang), parents=[common],
+                               description=gettext("cli.help.plan", lang))
     window_options(plan)
     plan.add_argument("--format", choices=("table", "json", "csv", "summary"), default="table",
-                      help=t("help.format", lang))
+                      help=gettext("cli.help.format", lang))
     plan.set_defaults(handler=cmd_plan)
 
-    sync = commands.add_parser("sync", help=t("help.sync", lang), parents=[common],
-                               description=t("help.sync", lang))
+    sync = commands.add_parser("sync", help=gettext("cli.help.sync", lang), parents=[common],
+                               description=gettext("cli.help.sync", lang))
     window_options(sync, filters=False)
     sync.set_defaults(handler=_store("cmd_sync"))
 
-    status = commands.add_parser("status", help=t("help.status", lang), parents=[common],
-                                 description=t("help.status", lang))
+    status = commands.add_parser("status", help=gettext("cli.help.status", lang), parents=[common],
+                                 description=gettext("cli.help.status", lang))
     window_options(status)
-    status.add_argument("--overdue", action="store_true", help=t("help.overdue", lang))
+    status.add_argument("--overdue", action="store_true", help=gettext("cli.help.overdue", lang))
     status.add_argument("--format", choices=("table", "json", "csv"), default="table",
-                        help=t("help.format", lang))
+                        help=gettext("cli.help.format", lang))
     status.set_defaults(handler=_store("cmd_status"))
 
-    step = commands.add_parser("step", help=t("help.step", lang), parents=[common],
-                               description=t("help.step", lang))
+    step = commands.add_parser("step", help=gettext("cli.help.step", lang), parents=[common],
+                               description=gettext("cli.help.step", lang))
     step_commands = step.add_subparsers(dest="step_command", required=True, metavar="ACTION",
                                         parser_class=_Parser)
-    step_set = step_commands.add_parser("set", help=t("help.step_set", lang), parents=[common],
-                                        description=t("help.step_set", lang))
+    step_set = step_commands.add_parser("set", help=gettext("cli.help.step_set", lang),
+                                        parents=[common],
+                                        description=gettext("cli.help.step_set", lang))
     step_set.add_argument("occurrence", metavar="OCCURRENCE")
     step_set.add_argument("step", metavar="STEP")
     step_set.add_argument("status", metavar="STATUS", choices=STEP_STATUSES)
-    step_set.add_argument("--evidence", metavar="URL", help=t("help.evidence", lang))
-    step_set.add_argument("--decided-by", metavar="BODY", help=t("help.decided_by", lang))
+    step_set.add_argument("--evidence", metavar="URL", help=gettext("cli.help.evidence", lang))
+    step_set.add_argument("--decided-by", metavar="BODY", help=gettext("cli.help.decided_by", lang))
     step_set.add_argument("--decided-on", type=parse_date, metavar="DATE",
-                          help=t("help.decided_on", lang))
-    step_set.add_argument("--section", metavar="N", help=t("help.section", lang))
-    step_set.add_argument("--note", metavar="TEXT", help=t("help.note", lang))
-    step_set.add_argument("--force", action="store_true", help=t("help.force", lang))
-    step_set.add_argument("--by", required=True, metavar="NAME", help=t("help.by", lang))
+                          help=gettext("cli.help.decided_on", lang))
+    step_set.add_argument("--section", metavar="N", help=gettext("cli.help.section", lang))
+    step_set.add_argument("--note", metavar="TEXT", help=gettext("cli.help.note", lang))
+    step_set.add_argument("--force", action="store_true", help=gettext("cli.help.force", lang))
+    step_set.add_argument("--by", required=True, metavar="NAME", help=gettext("cli.help.by", lang))
     step_set.set_defaults(handler=_store("cmd_step_set"))
 
-    audit = commands.add_parser("audit", help=t("help.audit", lang), parents=[common],
-                                description=t("help.audit", lang))
+    audit = commands.add_parser("audit", help=gettext("cli.help.audit", lang), parents=[common],
+                                description=gettext("cli.help.audit", lang))
     audit.add_argument("occurrence", nargs="?", metavar="OCCURRENCE")
     audit.add_argument("--format", choices=("table", "json"), default="table",
-                       help=t("help.format", lang))
+                       help=gettext("cli.help.format", lang))
     audit.set_defaults(handler=_store("cmd_audit"))
 
-    contacts = commands.add_parser("contacts", help=t("help.contacts", lang), parents=[common],
-                                   description=t("help.contacts", lang))
+    contacts = commands.add_parser("contacts", help=gettext("cli.help.contacts", lang),
+                                   parents=[common],
+                                   description=gettext("cli.help.contacts", lang))
     contact_commands = contacts.add_subparsers(dest="contacts_command", required=True,
                                                metavar="ACTION", parser_class=_Parser)
     contacts_import = contact_commands.add_parser(
-        "import", help=t("help.contacts_import", lang), parents=[common],
-        description=t("help.contacts_import", lang))
+        "import", help=gettext("cli.help.contacts_import", lang), parents=[common],
+        description=gettext("cli.help.contacts_import", lang))
     contacts_import.add_argument("file", type=Path, metavar="FILE.csv")
     contacts_import.set_defaults(handler=_store("cmd_contacts_import"))
-    contacts_list = contact_commands.add_parser("list", help=t("help.contacts_list", lang),
+    contacts_list = contact_commands.add_parser("list",
+                                                help=gettext("cli.help.contacts_list", lang),
                                                 parents=[common])
     contacts_list.set_defaults(handler=_store("cmd_contacts_list"))
 
-    calendars = commands.add_parser("calendars", help=t("help.calendars", lang),
-                                    parents=[common], description=t("help.calendars", lang))
+    calendars = commands.add_parser("calendars", help=gettext("cli.help.calendars", lang),
+                                    parents=[common],
+                                    description=gettext("cli.help.calendars", lang))
     calendar_commands = calendars.add_subparsers(dest="calendars_command", required=True,
                                                  metavar="ACTION", parser_class=_Parser)
     calendars_export = calendar_commands.add_parser(
-        "export", help=t("help.calendars_export", lang), parents=[common],
-        description=t("help.calendars_export", lang))
+        "export", help=gettext("cli.help.calendars_export", lang), parents=[common],
+        description=gettext("cli.help.calendars_export", lang))
     calendars_export.add_argument("outdir", type=Path, metavar="OUTDIR")
     calendars_export.add_argument("--today", type=parse_today, metavar="DATE",
-                                  help=t("help.today", lang))
-    calendars_export.add_argument("--region", metavar="CODE", help=t("help.region", lang))
+                                  help=gettext("cli.help.today", lang))
+    calendars_export.add_argument("--region", metavar="CODE", help=gettext("cli.help.region", lang))
     calendars_export.set_defaults(handler=_store("cmd_calendars_export"))
 
-    serve = commands.add_parser("serve", help=t("help.serve", lang), parents=[common],
-                                description=t("help.serve", lang))
-    serve.add_argument("--host", default="127.0.0.1", help=t("help.host", lang))
-    serve.add_argument("--port", type=_port(lang), default=8080, help=t("help.port", lang))
+    serve = commands.add_parser("serve", help=gettext("cli.help.serve", lang), parents=[common],
+                                description=gettext("cli.help.serve", lang))
+    serve.add_argument("--host", default="127.0.0.1", help=gettext("cli.help.host", lang))
+    serve.add_argument("--port", type=_port(lang), default=8080,
+                       help=gettext("cli.help.port", lang))
     serve.add_argument("--poll", type=_seconds(lang), default=5.0, metavar="SECONDS",
-                       help=t("help.poll", lang))
-    serve.add_argument("--today", type=parse_today, metavar="DATE", help=t("help.today", lang))
+                       help=gettext("cli.help.poll", lang))
+    serve.add_argument("--today", type=parse_today, metavar="DATE",
+                       help=gettext("cli.help.today", lang))
     serve.set_defaults(handler=_store("cmd_serve"))
 
-    subscribers = commands.add_parser("subscribers", help=t("help.subscribers", lang),
-                                      parents=[common], description=t("help.subscribers", lang))
+    subscribers = commands.add_parser("subscribers", help=gettext("cli.help.subscribers", lang),
+                                      parents=[common],
+                                      description=gettext("cli.help.subscribers", lang))
     subscriber_commands = subscribers.add_subparsers(dest="subscribers_command", required=True,
                                                      metavar="ACTION", parser_class=_Parser)
     subscribers_add = subscriber_commands.add_parser(
-        "add", help=t("help.subscribers_add", lang), parents=[common],
-        description=t("help.subscribers_add", lang))
+        "add", help=gettext("cli.help.subscribers_add", lang), parents=[common],
+        description=gettext("cli.help.subscribers_add", lang))
     subscribers_add.add_argument("name", metavar="NAME")
     subscribers_add.add_argument("--feed", action="append", metavar="FEED",
-                                 help=t("help.feed", lang))
-    subscribers_add.add_argument("--all", action="store_true", help=t("help.all_feeds", lang))
+                                 help=gettext("cli.help.feed", lang))
+    subscribers_add.add_argument("--all", action="store_true",
+                                 help=gettext("cli.help.all_feeds", lang))
     subscribers_add.set_defaults(handler=_store("cmd_subscribers_add"))
     subscriber_commands.add_parser(
-        "list", help=t("help.subscribers_list", lang), parents=[common]
+        "list", help=gettext("cli.help.subscribers_list", lang), parents=[common]
     ).set_defaults(handler=_store("cmd_subscribers_list"))
     subscribers_revoke = subscriber_commands.add_parser(
-        "revoke", help=t("help.subscribers_revoke", lang), parents=[common])
+        "revoke", help=gettext("cli.help.subscribers_revoke", lang), parents=[common])
     subscribers_revoke.add_argument("id", type=int, metavar="ID")
     subscribers_revoke.set_defaults(handler=_store("cmd_subscribers_revoke"))
 
-    nightly = commands.add_parser("nightly", help=t("help.nightly", lang), parents=[common],
-                                  description=t("help.nightly", lang))
-    nightly.add_argument("--today", type=parse_today, metavar="DATE", help=t("help.today", lang))
-    nightly.add_argument("--region", metavar="CODE", help=t("help.nightly_region", lang))
+    nightly = commands.add_parser("nightly", help=gettext("cli.help.nightly", lang),
+                                  parents=[common],
+                                  description=gettext("cli.help.nightly", lang))
+    nightly.add_argument("--today", type=parse_today, metavar="DATE",
+                         help=gettext("cli.help.today", lang))
+    nightly.add_argument("--region", metavar="CODE", help=gettext("cli.help.nightly_region", lang))
     nightly.set_defaults(handler=_store("cmd_nightly", "nightly"))
 
-    remind = commands.add_parser("remind", help=t("help.remind", lang), parents=[common],
-                                 description=t("help.remind", lang))
-    remind.add_argument("--dry-run", action="store_true", help=t("help.dry_run", lang))
-    remind.add_argument("--today", type=parse_today, metavar="DATE", help=t("help.today", lang))
+    remind = commands.add_parser("remind", help=gettext("cli.help.remind", lang), parents=[common],
+                                 description=gettext("cli.help.remind", lang))
+    remind.add_argument("--dry-run", action="store_true", help=gettext("cli.help.dry_run", lang))
+    remind.add_argument("--today", type=parse_today, metavar="DATE",
+                        help=gettext("cli.help.today", lang))
     remind.add_argument("--workers", type=_positive(lang), metavar="N",
-                        help=t("help.workers", lang))
+                        help=gettext("cli.help.workers", lang))
     remind.add_argument("--wait", type=_non_negative(lang), metavar="SECONDS",
-                        help=t("help.wait", lang))
+                        help=gettext("cli.help.wait", lang))
     remind.set_defaults(handler=_store("cmd_remind", "reminders"))
 
-    outbox = commands.add_parser("outbox", help=t("help.outbox", lang), parents=[common],
-                                 description=t("help.outbox", lang))
+    outbox = commands.add_parser("outbox", help=gettext("cli.help.outbox", lang), parents=[common],
+                                 description=gettext("cli.help.outbox", lang))
     outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True,
                                             metavar="ACTION", parser_class=_Parser)
-    outbox_list = outbox_commands.add_parser("list", help=t("help.outbox_list", lang),
+    outbox_list = outbox_commands.add_parser("list", help=gettext("cli.help.outbox_list", lang),
                                              parents=[common])
     outbox_list.add_argument("--state", choices=("pending", "sending", "sent", "failed"),
-                             help=t("help.outbox_state", lang))
+                             help=gettext("cli.help.outbox_state", lang))
     outbox_list.add_argument("--limit", type=_positive(lang), default=50, metavar="N",
-                             help=t("help.limit", lang))
+                             help=gettext("cli.help.limit", lang))
     outbox_list.set_defaults(handler=_store("cmd_outbox_list", "reminders"))
     outbox_commands.add_parser(
-        "retry", help=t("help.outbox_retry", lang), parents=[common]
+        "retry", help=gettext("cli.help.outbox_retry", lang), parents=[common]
     ).set_defaults(handler=_store("cmd_outbox_retry", "reminders"))
 
-    deployments = commands.add_parser("deployments", help=t("help.deployments", lang),
-                                      parents=[common], description=t("help.deployments", lang))
+    deployments = commands.add_parser("deployments", help=gettext("cli.help.deployments", lang),
+                                      parents=[common],
+                                      description=gettext("cli.help.deployments", lang))
     deployment_commands = deployments.add_subparsers(dest="deployments_command", required=True,
                                                      metavar="ACTION", parser_class=_Parser)
     generate = deployment_commands.add_parser(
-        "generate", help=t("help.deployments_generate", lang), parents=[common],
-        description=t("help.deployments_generate", lang))
+        "generate", help=gettext("cli.help.deployments_generate", lang), parents=[common],
+        description=gettext("cli.help.deployments_generate", lang))
     generate.add_argument("--output", type=Path, default=Path("prefect.yaml"), metavar="FILE",
-                          help=t("help.deployments_output", lang))
-    generate.add_argument("--check", action="store_true", help=t("help.deployments_check", lang))
+                          help=gettext("cli.help.deployments_output", lang))
+    generate.add_argument("--check", action="store_true",
+                          help=gettext("cli.help.deployments_check", lang))
     generate.set_defaults(handler=_store("cmd_deployments_generate", "deployments"))
 
-    db = commands.add_parser("db", help=t("help.db", lang), parents=[common],
-                             description=t("help.db", lang))
+    db = commands.add_parser("db", help=gettext("cli.help.db", lang), parents=[common],
+                             description=gettext("cli.help.db", lang))
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION",
                                     parser_class=_Parser)
-    db_commands.add_parser("upgrade", help=t("help.db_upgrade", lang),
+    db_commands.add_parser("upgrade", help=gettext("cli.help.db_upgrade", lang),
                            parents=[common]).set_defaults(handler=_store("cmd_db_upgrade"))
-    db_commands.add_parser("status", help=t("help.db_status", lang),
+    db_commands.add_parser("status", help=gettext("cli.help.db_status", lang),
                            parents=[common]).set_defaults(handler=_store("cmd_db_status"))
     return parser
 
@@ -342,8 +361,12 @@ def cmd_validate(args: argparse.Namespace, ctx: Context) -> int:
     definitions = ctx.definitions(args.folder)
     registry = ctx.registry()
     configuration = ctx.configuration(definitions, registry)
-    print(t("ok.valid", ctx.lang, definitions=len(definitions),
-            configs=len(configuration.regions)), file=ctx.out)
+    counted, configs = len(definitions), len(configuration.regions)
+    print(gettext("cli.ok.valid", ctx.lang,
+                  definitions=ngettext("cli.ok.definitions", "cli.ok.definitions.n", counted,
+                                       ctx.lang, count=counted),
+                  configs=ngettext("cli.ok.configs", "cli.ok.configs.n", configs, ctx.lang,
+                                   count=configs)), file=ctx.out)
     return EXIT_OK
 
 
@@ -375,8 +398,8 @@ def cmd_parties(args: argparse.Namespace, ctx: Context) -> int:
          f"{m.region_code} {registry.region(m.region_code).name(ctx.lang)}", m.language)
         for m in registry.municipalities
     ]
-    headers = tuple(t(k, ctx.lang) for k in ("col.code", "col.name", "col.organiser",
-                                             "col.language"))
+    headers = tuple(gettext(k, ctx.lang) for k in (
+        N_("cli.col.code"), N_("cli.col.name"), N_("cli.col.organiser"), N_("cli.col.language")))
     print_table(headers, rows, ctx.out)
     return EXIT_OK
 
@@ -411,8 +434,9 @@ def _print_plan(output_format: str, run: PlannedRun, ctx: Context) -> None:
         writer.writeheader()
         writer.writerows(csv_row(r) for r in records)
     else:
-        headers = tuple(t(k, lang) for k in ("col.effective", "col.due", "col.obligation",
-                                             "col.party", "col.term_year", "col.shift"))
+        headers = tuple(gettext(k, lang) for k in (
+            N_("cli.col.effective"), N_("cli.col.due"), N_("cli.col.obligation"),
+            N_("cli.col.party"), N_("cli.col.term_year"), N_("cli.col.shift")))
         rows = [(r["due_effective"], r["due"], r["name"], r["party_name"], str(r["term_year"]),
                  r["shift_reason"] or "") for r in records]
         print_table(headers, rows, ctx.out)
@@ -433,24 +457,25 @@ def _print_summary(
     from yhdyspinta.records import party_name
 
     lang, out = ctx.lang, ctx.out
-    print(t("summary.title", lang, start=finnish_date(window.start),
+    print(gettext("cli.summary.title", lang, start=finnish_date(window.start),
             end=finnish_date(window.end)), file=out)
-    print(t("summary.registry", lang, year=registry.year,
+    print(gettext("cli.summary.registry", lang, year=registry.year,
             municipalities=len(registry.municipalities), counties=len(registry.counties)),
           file=out)
     steps = sum(len(o.steps) for o in occurrences)
     shifted = sum(o.deadline.shifted for o in occurrences)
-    print(t("summary.total", lang, count=len(occurrences), steps=steps, shifted=shifted),
+    print(gettext("cli.summary.total", lang, count=len(occurrences), steps=steps, shifted=shifted),
           file=out)
     print(file=out)
-    print(t("summary.by_obligation", lang), file=out)
+    print(gettext("cli.summary.by_obligation", lang), file=out)
     counts = Counter(o.obligation for o in occurrences)
     for obligation_id, count in sorted(counts.items()):
         definition = definitions[obligation_id]
-        candidate = f" {t('summary.candidate', lang)}" if definition.status == "candidate" else ""
+        candidate = (" " + gettext("cli.summary.candidate", lang)
+                     if definition.status == "candidate" else "")
         print(f"  {count:6d}  {definition.names.get(lang)}{candidate}", file=out)
     print(file=out)
-    print(t("summary.by_term_year", lang), file=out)
+    print(gettext("cli.summary.by_term_year", lang), file=out)
     years = Counter(o.term_year for o in occurrences)
     for year in sorted(years):
         print(f"  {year}: {years[year]}", file=out)
@@ -461,11 +486,12 @@ def _print_summary(
                                 []).append(occurrence)
     if upcoming:
         print(file=out)
-        print(t("summary.next", lang, today=finnish_date(today)), file=out)
+        print(gettext("cli.summary.next", lang, today=finnish_date(today)), file=out)
         for (due, obligation_id), group in sorted(upcoming.items())[:8]:
             name = definitions[obligation_id].names.get(lang)
             who = (party_name(group[0], registry, lang, configuration) if len(group) == 1
-                   else t("summary.parties", lang, count=len(group)))
+                   else ngettext("cli.summary.parties", "cli.summary.parties.n", len(group), lang,
+                                 count=len(group)))
             print(f"  {finnish_date(due):>10}  {name} – {who}", file=out)
 
 
@@ -490,7 +516,7 @@ def _settings(args: argparse.Namespace, lang: Lang) -> Settings:
         for error in exc.errors(include_url=False, include_input=False):
             name = "YHDYSPINTA_" + str(error["loc"][0]).upper() if error["loc"] else \
                 "YHDYSPINTA_*"
-            lines.append(t("error.settings", lang, name=name,
+            lines.append(gettext("cli.error.settings", lang, name=name,
                            reason=setting_reason(error["type"], error.get("ctx") or {},
                                                  error["msg"], lang)))
         raise UserError(*dict.fromkeys(lines)) from None
@@ -498,8 +524,8 @@ def _settings(args: argparse.Namespace, lang: Lang) -> Settings:
         # A list setting that is not JSON, e.g. YHDYSPINTA_PUBLIC_FEEDS=pair-205.
         field = re.search(r'field "([a-z_]+)"', str(exc))
         name = "YHDYSPINTA_" + field.group(1).upper() if field else "YHDYSPINTA_*"
-        raise UserError(t("error.settings", lang, name=name,
-                          reason=t("error.settings_json", lang))) from None
+        raise UserError(gettext("cli.error.settings", lang, name=name,
+                          reason=gettext("cli.error.settings_json", lang))) from None
 
 
 def main(argv: Sequence[str] | None = None, out: IO[str] | None = None,
@@ -525,15 +551,19 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None,
     except InputError as exc:
         for problem in exc.problems:
             print(problem_line(problem, lang), file=err)
-        print(t("error.problems", lang, count=len(exc.problems)), file=err)
+        print(ngettext("cli.error.problems", "cli.error.problems.n", len(exc.problems), lang,
+                       count=len(exc.problems)), file=err)
         return EXIT_INPUT
     except UnknownPartyError as exc:
-        key = "error.unknown_region" if exc.kind == "region" else "error.unknown_municipality"
-        print(f"yhdyspinta: {t('error.prefix', lang)}: {t(key, lang, code=exc.code)}", file=err)
+        key = (N_("cli.error.unknown_region") if exc.kind == "region"
+               else N_("cli.error.unknown_municipality"))
+        prefix = gettext("cli.error.prefix", lang)
+        print(f"yhdyspinta: {prefix}: {gettext(key, lang, code=exc.code)}", file=err)
         return EXIT_INPUT
     except UserError as exc:
+        prefix = gettext("cli.error.prefix", lang)
         for line in exc.lines:
-            print(f"yhdyspinta: {t('error.prefix', lang)}: {line}", file=err)
+            print(f"yhdyspinta: {prefix}: {line}", file=err)
         return EXIT_INPUT
     except BrokenPipeError:
         # The reader (e.g. `head`) went away: not an error of ours. Silence the final flush.
@@ -556,17 +586,17 @@ def _run(args: argparse.Namespace, lang: Lang, out: IO[str], err: IO[str]) -> in
         result: int = args.handler(args, ctx)
         return result
     except StateError as exc:
-        from yhdyspinta.i18n import MESSAGES
-
-        if exc.key is not None and exc.key in MESSAGES:
-            raise UserError(t(exc.key, lang, **exc.values)) from None
+        if exc.key is not None:
+            raise UserError(gettext(exc.key, lang, **exc.values)) from None
         raise UserError(str(exc)) from None
     except ContactImportError as exc:
         raise UserError(*(f"{exc.source}:{p}" for p in exc.problems),
-                        t("error.problems", lang, count=len(exc.problems))) from None
+                        ngettext("cli.error.problems", "cli.error.problems.n", len(exc.problems),
+                                 lang, count=len(exc.problems))) from None
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise UserError(t("error.database", lang, url=_safe_url(ctx.settings), reason=reason)
+        raise UserError(gettext("cli.error.database", lang, url=_safe_url(ctx.settings),
+                                reason=reason)
                         ) from None
     finally:
         for close in ctx.cleanup:

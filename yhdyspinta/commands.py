@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from obligations.catalogue import gettext
 from obligations.lang import Lang
 from yhdyspinta import clock
-from yhdyspinta.i18n import t
 
 if TYPE_CHECKING:
     from calendars.schedule import Occurrence, PlanWindow
@@ -90,14 +90,14 @@ def check_filters(
     registry = ctx.registry()
     region, municipality = getattr(args, "region", None), getattr(args, "municipality", None)
     if region is not None and region not in {r.code for r in registry.regions}:
-        raise UserError(t("error.unknown_region", ctx.lang, code=region))
+        raise UserError(gettext("cli.error.unknown_region", ctx.lang, code=region))
     if municipality is not None and municipality not in {m.code for m in registry.municipalities}:
-        raise UserError(t("error.unknown_municipality", ctx.lang, code=municipality))
+        raise UserError(gettext("cli.error.unknown_municipality", ctx.lang, code=municipality))
     definitions = ctx.definitions()
     known = {d.id for d in definitions}
     for obligation in args.obligation or ():
         if obligation not in known:
-            raise UserError(t("error.unknown_obligation", ctx.lang, code=obligation,
+            raise UserError(gettext("cli.error.unknown_obligation", ctx.lang, code=obligation,
                               known=", ".join(sorted(known))))
     return registry, definitions
 
@@ -130,7 +130,7 @@ def compute_plan(ctx: Context, args: argparse.Namespace, *, terms: int = 1) -> P
             ),
         )
     except PlanningError as exc:
-        raise UserError(t("error.planning", ctx.lang, reason=exc)) from None
+        raise UserError(gettext("cli.error.planning", ctx.lang, reason=exc)) from None
     return PlannedRun(definitions, registry, configuration, non_working_days, window, today,
                       occurrences)
 

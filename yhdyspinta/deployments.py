@@ -162,8 +162,8 @@ def render(definitions: Sequence[ObligationDefinition]) -> str:
 
 def cmd_deployments_generate(args: argparse.Namespace, ctx: Context) -> int:
     """Write prefect.yaml from the definitions, or with --check say whether it is stale."""
+    from obligations.catalogue import gettext, ngettext
     from yhdyspinta.commands import UserError
-    from yhdyspinta.i18n import t
 
     definitions = ctx.definitions()
     text = render(definitions)
@@ -174,8 +174,9 @@ def cmd_deployments_generate(args: argparse.Namespace, ctx: Context) -> int:
         raise UserError(f"{path}: {error.strerror}") from None
     if args.check:
         if current != text:
-            raise UserError(t("deployments.stale", ctx.lang, path=path))
-        print(t("deployments.current", ctx.lang, path=path, count=len(definitions)),
+            raise UserError(gettext("cli.deployments.stale", ctx.lang, path=path))
+        print(ngettext("cli.deployments.current", "cli.deployments.current.n", len(definitions),
+                       ctx.lang, path=path, count=len(definitions)),
               file=ctx.out)
         return 0
     if current != text:
@@ -185,5 +186,6 @@ def cmd_deployments_generate(args: argparse.Namespace, ctx: Context) -> int:
             temporary.replace(path)
         except OSError as error:
             raise UserError(f"{path}: {error.strerror}") from None
-    print(t("deployments.written", ctx.lang, path=path, count=len(definitions)), file=ctx.out)
+    print(ngettext("cli.deployments.written", "cli.deployments.written.n", len(definitions),
+                   ctx.lang, path=path, count=len(definitions)), file=ctx.out)
     return 0

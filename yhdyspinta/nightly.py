@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from yhdyspinta.i18n import t
+from obligations.catalogue import gettext
 
 if TYPE_CHECKING:
     from yhdyspinta.commands import Context
@@ -57,13 +57,13 @@ def cmd_nightly(args: argparse.Namespace, ctx: Context) -> int:
     result = sync_obligations(today=today, feeds_dir=str(outdir), feeds_region=args.region)
     synced, feeds = result["sync"], result["feeds"]
     database = make_url(settings.effective_database_url).get_backend_name()
-    print(t("nightly.done", ctx.lang, database=database, **synced), file=ctx.out)
+    print(gettext("cli.nightly.done", ctx.lang, database=database, **synced), file=ctx.out)
     report = outdir / "status.csv"
     _write_status(ctx, args.region, today, report)
-    print(t("nightly.feeds", ctx.lang, path=outdir / "feeds" / "index.html",
+    print(gettext("cli.nightly.feeds", ctx.lang, path=outdir / "feeds" / "index.html",
             feeds=feeds["feeds"]), file=ctx.out)
-    print(t("nightly.report", ctx.lang, path=report), file=ctx.out)
-    print(t("nightly.serve", ctx.lang, command=".venv/bin/yhdyspinta serve",
+    print(gettext("cli.nightly.report", ctx.lang, path=report), file=ctx.out)
+    print(gettext("cli.nightly.serve", ctx.lang, command=".venv/bin/yhdyspinta serve",
             url=settings.public_url), file=ctx.out)
     return 0
 

@@ -28,12 +28,12 @@ from notify.outbox import (
     retry_failed,
 )
 from notify.plan import Channel, Contact, Unaddressed, plan_notices
+from obligations.catalogue import N_, gettext, ngettext
 from obligations.config import Configuration
 from obligations.parties import Registry
 from obligations.schema import ObligationDefinition
 from state.contacts import list_contacts
 from state.queries import feed_view
-from yhdyspinta.i18n import t
 from yhdyspinta.publish import PRODID
 from yhdyspinta.settings import Settings
 
@@ -190,36 +190,39 @@ def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
         expire_stale(engine, today)
     plan = plan_reminders(engine, ctx.settings, definitions, registry, configuration, today)
     if not plan.working_day:
-        print(t("remind.non_working_day", lang, today=today.isoformat()), file=out)
+        print(gettext("cli.remind.non_working_day", lang, today=today.isoformat()), file=out)
         return EXIT_OK
     if smtp_problem is None:
         for name in plan.email_without_server:
-            print(t("remind.no_smtp", lang, name=name), file=out)
+            print(gettext("cli.remind.no_smtp", lang, name=name), file=out)
     if plan.no_email_server:
-        print(t("remind.no_email_server", lang, count=plan.no_email_server), file=out)
+        print(ngettext("cli.remind.no_email_server", "cli.remind.no_email_server.n",
+                       plan.no_email_server, lang, count=plan.no_email_server), file=out)
     if plan.unaddressed:
         parties = sorted({p for missing in plan.unaddressed for p in missing.parties})
         shown = " ".join(parties[:12]) + (" …" if len(parties) > 12 else "")
-        print(t("remind.unaddressed", lang, count=len(plan.unaddressed), parties=len(parties),
+        print(ngettext("cli.remind.unaddressed", "cli.remind.unaddressed.n", len(plan.unaddressed),
+                       lang, count=len(plan.unaddressed), parties=len(parties),
                 shown=shown), file=out)
     if args.dry_run:
         for message in plan.messages:
             print(f"→ {_recipient(message)}: {message.subject}", file=out)
             for line in message.summary:
                 print(f"    {line}", file=out)
-        print(t("remind.dry_run", lang, count=len(plan.messages)), file=out)
+        print(ngettext("cli.remind.dry_run", "cli.remind.dry_run.n", len(plan.messages), lang,
+                       count=len(plan.messages)), file=out)
         return EXIT_OK
     queued = queue(engine, plan)
-    print(t("remind.queued", lang, messages=queued.messages, notices=queued.notices,
+    print(gettext("cli.remind.queued", lang, messages=queued.messages, notices=queued.notices,
             already=plan.already_queued + queued.already_queued), file=out)
     report = send(engine, ctx.settings, today, workers=args.workers, wait_seconds=args.wait)
     for message_key, problem in report.errors:
-        print(t("remind.error", lang, message=message_key, error=problem), file=out)
-    print(t("remind.sent", lang, sent=report.sent, retrying=report.retrying,
+        print(gettext("cli.remind.error", lang, message=message_key, error=problem), file=out)
+    print(gettext("cli.remind.sent", lang, sent=report.sent, retrying=report.retrying,
             failed=report.failed), file=out)
     unsent = len(outbox_rows(engine, "pending")) + len(outbox_rows(engine, "sending"))
     if report.failed or unsent:
-        print(t("remind.unsent", lang, pending=unsent, failed=report.failed), file=out)
+        print(gettext("cli.remind.unsent", lang, pending=unsent, failed=report.failed), file=out)
     if smtp_problem is not None:
         # Teams went out; email waits until the server's URL is fixed.
         raise UserError(f"YHDYSPINTA_SMTP_URL: {smtp_problem}")
@@ -238,8 +241,9 @@ def cmd_outbox_list(args: argparse.Namespace, ctx: Context) -> int:
          row.key, (row.last_error or "")[:120])
         for row, name in rows[:args.limit]
     ]
-    headers = tuple(t(f"col.{c}", ctx.lang) for c in (
-        "id", "state", "channel", "recipient", "attempts", "when", "key", "error"))
+    headers = tuple(gettext(c, ctx.lang) for c in (
+        N_("cli.col.id"), N_("cli.col.state"), N_("cli.col.channel"), N_("cli.col.recipient"),
+        N_("cli.col.attempts"), N_("cli.col.when"), N_("cli.col.key"), N_("cli.col.error")))
     print_table(headers, table, ctx.out)
     return EXIT_OK
 
@@ -249,5 +253,6 @@ def cmd_outbox_retry(args: argparse.Namespace, ctx: Context) -> int:
     from yhdyspinta.store_commands import engine_for
 
     count = retry_failed(engine_for(ctx))
-    print(t("outbox.retried", ctx.lang, count=count), file=ctx.out)
+    print(ngettext("cli.outbox.retried", "cli.outbox.retried.n", count, ctx.lang, count=count),
+          file=ctx.out)
     return EXIT_OK

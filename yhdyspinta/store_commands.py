@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
+from obligations.catalogue import N_, gettext
+from obligations.lang import step_status_label
 from state.db import ensure_schema, make_engine, write_session
 from yhdyspinta import clock
 from yhdyspinta.csvsafe import formula_safe_writer
-from yhdyspinta.i18n import t
 
 if TYPE_CHECKING:
     from state.queries import DutyState
@@ -48,9 +49,9 @@ def cmd_db_upgrade(args: argparse.Namespace, ctx: Context) -> int:
 
     before, after = upgrade(engine_for(ctx, check_schema=False))
     if before == after:
-        print(t("db.current", ctx.lang, revision=after), file=ctx.out)
+        print(gettext("cli.db.current", ctx.lang, revision=after), file=ctx.out)
     else:
-        print(t("db.upgraded", ctx.lang, before=before or "-", after=after), file=ctx.out)
+        print(gettext("cli.db.upgraded", ctx.lang, before=before or "-", after=after), file=ctx.out)
     return EXIT_OK
 
 
@@ -59,7 +60,7 @@ def cmd_db_status(args: argparse.Namespace, ctx: Context) -> int:
     from state.db import current_revision, head_revision
 
     engine = engine_for(ctx, check_schema=False)
-    print(t("db.status", ctx.lang, current=current_revision(engine) or "-",
+    print(gettext("cli.db.status", ctx.lang, current=current_revision(engine) or "-",
             head=head_revision()), file=ctx.out)
     return EXIT_OK
 
@@ -77,7 +78,7 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
         obligations=frozenset(args.obligation) if args.obligation else None,
         now=clock.now(), today=planned.today,
     )
-    print(t("sync.report", ctx.lang, new=report.new, changed=report.changed,
+    print(gettext("cli.sync.report", ctx.lang, new=report.new, changed=report.changed,
             cancelled=report.cancelled, unchanged=report.unchanged), file=ctx.out)
     return EXIT_OK
 
@@ -147,8 +148,9 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         return EXIT_OK
     from yhdyspinta.commands import print_table
 
-    headers = tuple(t(f"col.{c}", ctx.lang) for c in ("id", "obligation", "party", "effective",
-                                                       "days_late", "progress", "next_step"))
+    headers = tuple(gettext(c, ctx.lang) for c in (
+        N_("cli.col.id"), N_("cli.col.obligation"), N_("cli.col.party"), N_("cli.col.effective"),
+        N_("cli.col.days_late"), N_("cli.col.progress"), N_("cli.col.next_step")))
     rows = [(r["id"], r["name"], r["party_name"], r["due_effective"],
              str(r["days_late"]) if r["days_late"] else "",
              f"{r['steps_done']}/{r['steps_total']}", r["next_step"] or "✓")
@@ -178,10 +180,10 @@ def cmd_step_set(args: argparse.Namespace, ctx: Context) -> int:
         evidence=Evidence(url=args.evidence, decided_by=args.decided_by,
                           decided_on=args.decided_on, section=args.section),
     )
-    key = "step.changed" if change.changed else "step.unchanged"
-    print(t(key, ctx.lang, occurrence=change.occurrence_id, step=change.step,
-            old=t(f"status.{change.old.value}", ctx.lang),
-            new=t(f"status.{change.new.value}", ctx.lang)), file=ctx.out)
+    key = N_("cli.step.changed") if change.changed else N_("cli.step.unchanged")
+    print(gettext(key, ctx.lang, occurrence=change.occurrence_id, step=change.step,
+            old=step_status_label(change.old.value, ctx.lang),
+            new=step_status_label(change.new.value, ctx.lang)), file=ctx.out)
     return EXIT_OK
 
 
@@ -206,8 +208,9 @@ def cmd_audit(args: argparse.Namespace, ctx: Context) -> int:
         return EXIT_OK
     from yhdyspinta.commands import print_table
 
-    headers = tuple(t(f"col.{c}", ctx.lang) for c in ("at", "actor", "id", "step", "action",
-                                                       "change", "reason"))
+    headers = tuple(gettext(c, ctx.lang) for c in (
+        N_("cli.col.at"), N_("cli.col.actor"), N_("cli.col.id"), N_("cli.col.step"),
+        N_("cli.col.action"), N_("cli.col.change"), N_("cli.col.reason")))
     print_table(headers, [
         (r["at"] or "", r["actor"], r["occurrence"], r["step"] or "", r["action"],
          f"{r['old'] or ''} → {r['new'] or ''}", r["reason"] or "") for r in records
@@ -229,7 +232,7 @@ def cmd_contacts_import(args: argparse.Namespace, ctx: Context) -> int:
         raise UserError(f"{path}: {reason}") from None
     contacts = parse_contacts(text, str(path), ctx.registry())
     report = import_contacts(engine_for(ctx), contacts)
-    print(t("contacts.imported", ctx.lang, added=report.added, updated=report.updated,
+    print(gettext("cli.contacts.imported", ctx.lang, added=report.added, updated=report.updated,
             unchanged=report.unchanged),
           file=ctx.out)
     return EXIT_OK
@@ -252,8 +255,9 @@ def cmd_contacts_list(args: argparse.Namespace, ctx: Context) -> int:
          c.delivery)
         for c in list_contacts(engine_for(ctx))
     ]
-    headers = tuple(t(f"col.{c}", ctx.lang) for c in ("party", "role", "name", "email", "teams",
-                                                       "language", "delivery"))
+    headers = tuple(gettext(c, ctx.lang) for c in (
+        N_("cli.col.party"), N_("cli.col.role"), N_("cli.col.name"), N_("cli.col.email"),
+        N_("cli.col.teams"), N_("cli.col.language"), N_("cli.col.delivery")))
     print_table(headers, rows, ctx.out)
     return EXIT_OK
 
@@ -287,13 +291,13 @@ def cmd_calendars_export(args: argparse.Namespace, ctx: Context) -> int:
                                          planned.registry, planned.today)
     if args.region is not None:
         if args.region not in {r.code for r in planned.registry.regions}:
-            raise UserError(t("error.unknown_region", ctx.lang, code=args.region))
+            raise UserError(gettext("cli.error.unknown_region", ctx.lang, code=args.region))
         catalogue = feeds_of_region(catalogue, planned.registry, args.region)
     try:
         report = export(args.outdir, renderer, catalogue, ctx.settings.public_url)
     except OSError as error:
         raise UserError(f"{args.outdir}: {error.strerror}") from None
-    print(t("calendars.exported", ctx.lang, feeds=report.feeds, files=report.files,
+    print(gettext("cli.calendars.exported", ctx.lang, feeds=report.feeds, files=report.files,
             folder=args.outdir / "feeds"), file=ctx.out)
     return EXIT_OK
 
@@ -312,7 +316,7 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
         with socket.create_server((args.host, args.port)):
             pass
     except OSError as error:
-        raise UserError(t("error.listen", ctx.lang, address=f"{args.host}:{args.port}",
+        raise UserError(gettext("cli.error.listen", ctx.lang, address=f"{args.host}:{args.port}",
                           reason=(error.strerror or str(error)).split(" (while")[0])) from None
     _sync_default(ctx, args)
     # The worker process reads its settings from the environment: pass ours on.
@@ -331,7 +335,7 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
                         ("TODAY", args.today.isoformat() if args.today else None)):
         if value is not None:
             os.environ[f"YHDYSPINTA_{name}"] = str(value)
-    print(t("serve.listening", ctx.lang, url=url), file=ctx.out, flush=True)
+    print(gettext("cli.serve.listening", ctx.lang, url=url), file=ctx.out, flush=True)
     # No access log: it would write request paths, and with them the feed tokens.
     Granian("web.server:create", address=args.host, port=args.port,
             interface=Interfaces.ASGI, factory=True, websockets=False, log_access=False,
@@ -353,10 +357,10 @@ def cmd_subscribers_add(args: argparse.Namespace, ctx: Context) -> int:
     known = {spec.id for spec in feed_catalogue(registry, definitions)}
     feeds = [ALL_FEEDS] if args.all else list(dict.fromkeys(args.feed or []))
     if not feeds:
-        raise UserError(t("error.no_feeds", ctx.lang))
+        raise UserError(gettext("cli.error.no_feeds", ctx.lang))
     unknown = [f for f in feeds if f != ALL_FEEDS and f not in known]
     if unknown:
-        raise UserError(t("error.unknown_feed", ctx.lang, feeds=", ".join(unknown)))
+        raise UserError(gettext("cli.error.unknown_feed", ctx.lang, feeds=", ".join(unknown)))
     token = secrets.token_urlsafe(32)  # 256 bits
     engine = engine_for(ctx)
     with write_session(engine) as session:
@@ -365,7 +369,8 @@ def cmd_subscribers_add(args: argparse.Namespace, ctx: Context) -> int:
         session.add(row)
         session.flush()
         subscriber_id = row.id
-    print(t("subscribers.added", ctx.lang, id=subscriber_id, name=args.name), file=ctx.out)
+    print(gettext("cli.subscribers.added", ctx.lang, id=subscriber_id, name=args.name),
+          file=ctx.out)
     base = ctx.settings.public_url.rstrip("/")
     for feed in (sorted(known) if args.all else feeds)[:50 if args.all else None]:
         https = f"{base}/feeds/{token}/{feed}.ics"
@@ -384,8 +389,9 @@ def cmd_subscribers_list(args: argparse.Namespace, ctx: Context) -> int:
 
     with Session(engine_for(ctx)) as session:
         rows = session.exec(select(SubscriberRow).order_by(SubscriberRow.id)).all()  # type: ignore[arg-type]
-    headers = tuple(t(f"col.{c}", ctx.lang) for c in ("id", "name", "feeds", "created",
-                                                       "revoked"))
+    headers = tuple(gettext(c, ctx.lang) for c in (
+        N_("cli.col.id"), N_("cli.col.name"), N_("cli.col.feeds"), N_("cli.col.created"),
+        N_("cli.col.revoked")))
     print_table(headers, [
         (str(r.id), r.name, r.feeds, _local(r.created_at),
          _local(r.revoked_at) if r.revoked_at else "") for r in rows
@@ -401,8 +407,8 @@ def cmd_subscribers_revoke(args: argparse.Namespace, ctx: Context) -> int:
     with write_session(engine_for(ctx)) as session:
         row = session.get(SubscriberRow, args.id)
         if row is None:
-            raise UserError(t("error.unknown_subscriber", ctx.lang, id=args.id))
+            raise UserError(gettext("cli.error.unknown_subscriber", ctx.lang, id=args.id))
         if row.revoked_at is None:
             row.revoked_at = clock.now()
-    print(t("subscribers.revoked", ctx.lang, id=args.id), file=ctx.out)
+    print(gettext("cli.subscribers.revoked", ctx.lang, id=args.id), file=ctx.out)
     return EXIT_OK

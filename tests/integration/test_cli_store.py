@@ -102,7 +102,7 @@ def test_bad_contacts_file_imports_nothing(cli, tmp_path):
     assert code == 1
     assert err.splitlines() == [
         f"yhdyspinta: error: {path}:3: email: 'bad-address' is not an email address",
-        "yhdyspinta: error: 1 problem(s); nothing was used.",
+        "yhdyspinta: error: 1 problem; nothing was used.",
     ]
     code, out, _ = cli("contacts", "list")
     assert (code, len(out.splitlines())) == (0, 2)  # header and rule only

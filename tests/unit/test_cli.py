@@ -31,7 +31,7 @@ def test_validate_shipped():
 
 def test_validate_with_configuration():
     code, out, _ = run("--config", str(CONFIG), "validate", "--lang", "sv")
-    assert (code, out) == (0, "17 definitioner och 1 inställningsfiler är giltiga.\n")
+    assert (code, out) == (0, "17 definitioner och 1 inställningsfil är giltiga.\n")
 
 
 def test_validate_broken_folder_lists_every_problem(tmp_path):
@@ -45,7 +45,7 @@ def test_validate_broken_folder_lists_every_problem(tmp_path):
         "'audit_committee', 'finance_office', 'council_secretary', 'communications', "
         "'top_management', 'elected_leadership' or 'experts'",
         f"{tmp_path}/unknown-field.yaml:14: cadense: unknown field; did you mean 'cadence'?",
-        "2 problem(s); nothing was used.",
+        "2 problems; nothing was used.",
     ]
 
 
@@ -53,7 +53,7 @@ def test_validate_missing_folder(tmp_path):
     code, _, err = run("validate", str(tmp_path / "nowhere"), "--lang", "fi")
     assert code == 1
     assert err.splitlines() == [f"{tmp_path / 'nowhere'}: (file): is not a folder",
-                                "1 virhettä; mitään ei otettu käyttöön."]
+                                "1 virhe; mitään ei otettu käyttöön."]
 
 
 def test_plan_json_shape():

@@ -65,7 +65,7 @@ def test_through_the_command_nothing_is_imported(tmp_path, monkeypatch):
     assert (code, out.getvalue()) == (1, "")
     assert err.getvalue().splitlines() == [
         f"yhdyspinta: error: {path}:4: name: holds a NUL byte (is this a CSV text file?)",
-        "yhdyspinta: error: 1 problem(s); nothing was used."]
+        "yhdyspinta: error: 1 problem; nothing was used."]
     out = io.StringIO()
     assert main(["contacts", "list", "--lang", "en"], out=out, err=err) == 0
     assert len(out.getvalue().splitlines()) == 2  # header and rule: nothing imported

@@ -22,15 +22,16 @@ from calendars.vuosikello import (
     BACKGROUND,
     BAND,
     MARK_EXTENT,
-    MONTHS,
+    MONTH_KEYS,
     PALETTE,
     SHADE,
-    STATE_WORDS,
     ClockMark,
     MarkState,
     angle_of,
     render_vuosikello,
+    state_word,
 )
+from obligations.catalogue import gettext
 from obligations.schema import LANGS, Lang
 from web.png import svg_to_png
 
@@ -210,10 +211,10 @@ def test_empty_year_is_still_a_clock(lang, expected):
 def test_month_names_in_the_page_language(lang):
     root = _parse(_render(lang=lang))
     months = [t for t in root.iter(f"{SVG}text") if t.get("class") == "month"]
-    assert ["".join(t.itertext()) for t in months] == list(MONTHS[lang])
-    assert MONTHS["fi"][0] == "tammikuu"
-    assert MONTHS["sv"][11] == "december"
-    assert MONTHS["en"][6] == "July"
+    assert ["".join(t.itertext()) for t in months] == [gettext(k, lang) for k in MONTH_KEYS]
+    assert gettext(MONTH_KEYS[0], "fi") == "tammikuu"
+    assert gettext(MONTH_KEYS[11], "sv") == "december"
+    assert gettext(MONTH_KEYS[6], "en") == "July"
     ticks = [line for line in root.iter(f"{SVG}line") if line.get("class") == "tick"]
     assert len(ticks) == 12
 
@@ -277,7 +278,7 @@ def test_mark_titles_name_the_state_in_the_language(lang):
     root = _parse(_render(lang=lang))
     for mark in _mark_elements(root):
         state = MarkState(mark.get("data-state", ""))
-        assert (mark.findtext(f"{SVG}title") or "").endswith(f": {STATE_WORDS[state][lang]}")
+        assert (mark.findtext(f"{SVG}title") or "").endswith(f": {state_word(state, lang)}")
 
 
 def test_marks_are_sorted_by_day_series_label():

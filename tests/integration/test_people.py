@@ -131,3 +131,64 @@ def test_expired_link_and_rate_limits(store):
         ask_signin_link(store, f"x{number}@example.fi", "e", now=NOW)
     with pytest.raises(RateLimitedError):  # ten per client in 15 minutes
         ask_signin_link(store, "y@example.fi", "e", now=NOW)
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    import io
+
+    from yhdyspinta.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main([*argv, "--lang", "en"], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_users_cli_adds_grants_lists_tokens_and_refuses_in_one_line(database_url, monkeypatch):
+    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", database_url)
+    assert _run("users", "add", "Maija@Kajaani.fi", "--name", "Maija M") == (
+        0, "Added maija@kajaani.fi (Maija M).\n", "")
+    assert _run("users", "add", "root@example.fi", "--name", "Root", "--admin")[0] == 0
+    assert _run("users", "grant", "maija@kajaani.fi", "--party", "m205", "--role",
+                "coordinator")[1] == "maija@kajaani.fi: granted coordinator for m205.\n"
+    for argv, message in [
+            (("add", "maija@kajaani.fi", "--name", "M"), "already a person"),
+            (("grant", "maija@kajaani.fi", "--party", "m999", "--role", "board"),
+             "no party m999"),
+            (("grant", "maija@kajaani.fi", "--party", "kajaani", "--role", "board"),
+             "not a party code"),
+            (("grant", "maija@kajaani.fi", "--party", "m205", "--role", "boss"),
+             "boss is not a role"),
+            (("grant", "nobody@kajaani.fi", "--party", "m205", "--role", "board"),
+             "no person nobody@kajaani.fi"),
+            (("token", "not-an-address", "--name", "x"), "not an email address")]:
+        code, out, err = _run("users", *argv)
+        assert code == 1
+        assert message in err
+        assert err.count("\n") == 1
+    with pytest.raises(SystemExit) as usage:  # argparse: --name is required
+        _run("users", "token", "maija@kajaani.fi")
+    assert usage.value.code == 2
+    code, out, _ = _run("users", "list")
+    assert "maija@kajaani.fi  Maija M  m205 coordinator" in out
+    assert "administrator" in out
+    code, out, _ = _run("users", "token", "maija@kajaani.fi", "--name", "script", "--days", "7")
+    token = out.splitlines()[1]
+    from state.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        person = person_for_token(engine, token, datetime.now(UTC))
+        assert person is not None
+        assert person.email == "maija@kajaani.fi"
+        assert _run("users", "revoke", "maija@kajaani.fi", "--party", "m205", "--role",
+                    "coordinator")[0] == 0
+        from sqlmodel import Session, select
+
+        with Session(engine) as session:
+            audit = session.exec(select(AuditRow)).all()
+        assert [(a.action, a.channel) for a in audit] == [
+            ("person_added", "cli"), ("person_added", "cli"), ("granted", "cli"),
+            ("token_added", "cli"), ("revoked", "cli")]
+        assert all(token not in (a.new_value or "") for a in audit)
+    finally:
+        engine.dispose()

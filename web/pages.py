@@ -35,10 +35,12 @@ from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
 from state.contacts import list_contacts
 from state.models import AuditRow, EvidenceRow
+from state.people import Person
 from state.queries import DutyState, evidence_and_audit
 from state.urls import is_http_url
 from web.errors import HttpError, allowed_methods
 from web.png import svg_to_png
+from web.signin import SESSION_COOKIE
 from web.site import SiteData, Viewer
 from web.views import (
     MATRIX_CSV_COLUMNS,
@@ -67,6 +69,12 @@ CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' 
 _CODE = re.compile(r"^\d{1,3}$")
 _YEARS = (2021, 2045)
 HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token for a form of this page (asgi-csrf sets its cookie when asked)."""
+    make = request.scope.get("csrftoken")
+    return str(make()) if callable(make) else ""
 
 
 def redirect(location: str) -> Response:
@@ -122,14 +130,16 @@ class Pages:
         def run(request: Request) -> Response:
             lang = self.language(request)
             viewer = self.site.viewer(request.cookies.get(KEY_COOKIE))
+            self.signed_in(request)
             page = view(request, lang, viewer)
             if isinstance(page, Response):
                 return page
+            private = viewer is not None or request.scope.get("yp.person") is not None
             response = Response(self.render(page, request, lang, viewer), media_type="text/html",
                                 headers={"content-security-policy": CSP,
                                          "content-language": lang,
                                          "vary": "accept-language, cookie",
-                                         "cache-control": "private, no-store" if viewer
+                                         "cache-control": "private, no-store" if private
                                          else "no-cache"})
             if request.query_params.get("lang") in LANGS:  # remember the switch
                 response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, secure=self.secure,
@@ -138,6 +148,25 @@ class Pages:
 
         run.__name__ = run.__qualname__ = view.__name__
         return run
+
+    def signed_in(self, request: Request) -> Person | None:
+        """Who is signed in (looked up once per request, kept in the scope)."""
+        if "yp.person" not in request.scope:
+            request.scope["yp.person"] = self.site.person(request.cookies.get(SESSION_COOKIE))
+        person: Person | None = request.scope["yp.person"]
+        return person
+
+    def respond(self, request: Request, template: str, values: dict[str, Any],
+                status: int = 200) -> Response:
+        """A page (blocking: call it in the thread pool), never cached."""
+        lang = self.language(request)
+        viewer = self.site.viewer(request.cookies.get(KEY_COOKIE))
+        self.signed_in(request)
+        return Response(self.render(Page(template, values), request, lang, viewer), status,
+                        media_type="text/html",
+                        headers={"content-security-policy": CSP, "content-language": lang,
+                                 "vary": "accept-language, cookie",
+                                 "cache-control": "private, no-store"})
 
     @property
     def secure(self) -> bool:
@@ -334,7 +363,8 @@ class Pages:
             switch.append((other, f"{quote(path)}?{urlencode(query)}"))
         return self.env.get_template(page.template).render(
             lang=lang, t=lambda key, **fields: w(key, lang, **fields), switch=switch,
-            viewer=viewer, path=path, **page.values)
+            viewer=viewer, path=path, person=request.scope.get("yp.person"),
+            csrf=lambda: csrf_token(request), **page.values)
 
     def error(self, request: Request, error: HTTPException) -> Response:
         """A 4xx page that says what was wrong, in the reader's language."""
@@ -354,9 +384,11 @@ class Pages:
             message = w("too_large", lang)
         else:
             message = w("bad_request", lang)
-        title = w("not_found", lang) if status == 404 else w("bad_request", lang)
+        title = w("not_found", lang) if status == 404 else \
+            w("forbidden", lang) if status == 403 else w("bad_request", lang)
         body = self.env.get_template("error.html").render(
             lang=lang, t=lambda key, **fields: w(key, lang, **fields), viewer=None,
+            person=None, csrf=lambda: csrf_token(request),
             switch=[(other, f"/?lang={other}") for other in LANGS], path="/",
             title=title, message=message, status=status)
         return Response(body, status, headers, media_type="text/html")

@@ -218,6 +218,118 @@ WORDS: Mapping[str, Mapping[Lang, str]] = {
                      "sv": "Serverfel. Försök igen om en stund.",
                      "en": "Server error. Please try again in a moment."},
     "legend": {"fi": "Selite", "sv": "Förklaring", "en": "Legend"},
+    # issue 14 ----------------------------------------------------------------------------
+    "signin": {"fi": "Kirjaudu sisään", "sv": "Logga in", "en": "Sign in"},
+    "signout": {"fi": "Kirjaudu ulos", "sv": "Logga ut", "en": "Sign out"},
+    "signed_in_as": {"fi": "Kirjautunut: {name}", "sv": "Inloggad: {name}",
+                     "en": "Signed in: {name}"},
+    "signin_intro": {
+        "fi": "Anna sähköpostiosoitteesi. Jos osoite on palvelussa, saat kirjautumislinkin, "
+              "joka on voimassa 15 minuuttia ja toimii kerran.",
+        "sv": "Ange din e-postadress. Om adressen finns i tjänsten får du en inloggningslänk "
+              "som gäller i 15 minuter och fungerar en gång.",
+        "en": "Give your email address. If the service knows it, you get a sign-in link that "
+              "is valid for 15 minutes and works once."},
+    "signin_email": {"fi": "Sähköpostiosoite", "sv": "E-postadress", "en": "Email address"},
+    "signin_send": {"fi": "Lähetä kirjautumislinkki", "sv": "Skicka inloggningslänk",
+                    "en": "Send a sign-in link"},
+    "signin_sent": {
+        "fi": "Jos osoite {email} on palvelussa, sinne lähti kirjautumislinkki. Se on voimassa "
+              "15 minuuttia.",
+        "sv": "Om adressen {email} finns i tjänsten har en inloggningslänk skickats dit. Den "
+              "gäller i 15 minuter.",
+        "en": "If the service knows {email}, a sign-in link is on its way there. It is valid "
+              "for 15 minutes."},
+    "signin_bad_email": {"fi": "Osoite ei ole sähköpostiosoite.",
+                         "sv": "Adressen är ingen e-postadress.",
+                         "en": "That is not an email address."},
+    "signin_limited": {
+        "fi": "Kirjautumislinkkejä on pyydetty liian monta. Odota 15 minuuttia.",
+        "sv": "För många inloggningslänkar har begärts. Vänta 15 minuter.",
+        "en": "Too many sign-in links were asked for. Wait 15 minutes."},
+    "signin_confirm": {"fi": "Vahvista kirjautuminen", "sv": "Bekräfta inloggningen",
+                       "en": "Confirm signing in"},
+    "signin_confirm_intro": {"fi": "Kirjaudu osoitteella {email}.",
+                             "sv": "Logga in med adressen {email}.",
+                             "en": "Sign in as {email}."},
+    "signin_link_expired": {
+        "fi": "Kirjautumislinkki on vanhentunut. Pyydä uusi linkki.",
+        "sv": "Inloggningslänken har gått ut. Begär en ny länk.",
+        "en": "This sign-in link has expired. Ask for a new one."},
+    "signin_link_used": {
+        "fi": "Kirjautumislinkki on jo käytetty. Pyydä uusi linkki.",
+        "sv": "Inloggningslänken har redan använts. Begär en ny länk.",
+        "en": "This sign-in link has already been used. Ask for a new one."},
+    "signin_link_unknown": {
+        "fi": "Kirjautumislinkki ei kelpaa. Pyydä uusi linkki.",
+        "sv": "Inloggningslänken gäller inte. Begär en ny länk.",
+        "en": "This sign-in link is not valid. Ask for a new one."},
+    "signin_again": {"fi": "Pyydä uusi kirjautumislinkki", "sv": "Begär en ny inloggningslänk",
+                     "en": "Ask for a new sign-in link"},
+    "signin_mail_subject": {"fi": "Kirjautumislinkki – Yhdyspinta",
+                            "sv": "Inloggningslänk – Yhdyspinta",
+                            "en": "Sign-in link – Yhdyspinta"},
+    "signin_mail_text": {
+        "fi": "Kirjaudu Yhdyspintaan tästä linkistä (voimassa 15 minuuttia, toimii kerran):",
+        "sv": "Logga in i Yhdyspinta med den här länken (gäller i 15 minuter, fungerar en gång):",
+        "en": "Sign in to Yhdyspinta with this link (valid for 15 minutes, works once):"},
+    "signin_mail_ignore": {
+        "fi": "Jos et pyytänyt linkkiä, voit jättää viestin huomiotta.",
+        "sv": "Om du inte bad om länken kan du lämna meddelandet utan åtgärd.",
+        "en": "If you did not ask for it, you can ignore this message."},
+    "csrf_failed": {
+        "fi": "Lomake vanheni tai tuli muualta. Lataa sivu uudelleen ja yritä uudestaan.",
+        "sv": "Formuläret har gått ut eller kom från annat håll. Ladda om sidan och försök igen.",
+        "en": "The form expired or came from elsewhere. Reload the page and try again."},
+    "forbidden": {"fi": "Ei oikeutta", "sv": "Ingen behörighet", "en": "Not allowed"},
+    "duty_checklist": {"fi": "Tehtävälista", "sv": "Checklista", "en": "Checklist"},
+    "duty_read_only": {
+        "fi": "Voit muuttaa vaiheita, joihin sinulla on oikeus, kun kirjaudut sisään.",
+        "sv": "Du kan ändra de steg du har behörighet till när du loggar in.",
+        "en": "Sign in to change the steps your grants cover."},
+    "duty_not_yours": {"fi": "Tämä vaihe ei kuulu oikeuksiisi.",
+                       "sv": "Det här steget ingår inte i dina behörigheter.",
+                       "en": "Your grants do not cover this step."},
+    "duty_status": {"fi": "Tila", "sv": "Status", "en": "Status"},
+    "duty_note": {"fi": "Huomautus tai perustelu", "sv": "Anteckning eller motivering",
+                  "en": "Note or reason"},
+    "duty_note_hint": {"fi": "Ohitus, ”ei koske” ja ohitettu järjestys tarvitsevat perustelun.",
+                       "sv": "Avstående, ”ej tillämplig” och avvikande ordning kräver en "
+                             "motivering.",
+                       "en": "Waived, not applicable and an order override need a reason."},
+    "duty_url": {"fi": "Pöytäkirjan osoite (http tai https)",
+                 "sv": "Protokollets adress (http eller https)",
+                 "en": "Minutes address (http or https)"},
+    "duty_decided_by": {"fi": "Päättäjä", "sv": "Beslutande organ", "en": "Decided by"},
+    "duty_decided_on": {"fi": "Päätöspäivä", "sv": "Beslutsdatum", "en": "Decided on"},
+    "duty_section": {"fi": "Pykälä (§)", "sv": "Paragraf (§)", "en": "Section (§)"},
+    "duty_force": {"fi": "Merkitse valmiiksi ennen edeltäviä vaiheita (anna perustelu)",
+                   "sv": "Markera klar före de föregående stegen (ange motivering)",
+                   "en": "Mark done before its predecessors (give the reason)"},
+    "duty_save": {"fi": "Tallenna", "sv": "Spara", "en": "Save"},
+    "duty_saved": {"fi": "Tallennettu.", "sv": "Sparat.", "en": "Saved."},
+    "duty_stale": {
+        "fi": "Joku muutti vaihetta sillä välin. Tallennusta ei tehty. Alla nykyinen ja "
+              "lähettämäsi versio.",
+        "sv": "Någon ändrade steget under tiden. Inget sparades. Nedan den nuvarande och den "
+              "version du skickade.",
+        "en": "Someone changed this step meanwhile. Nothing was saved. Below are the current "
+              "version and yours."},
+    "duty_current": {"fi": "Nykyinen", "sv": "Nuvarande", "en": "Current"},
+    "duty_yours": {"fi": "Sinun", "sv": "Din", "en": "Yours"},
+    "duty_changed_by": {"fi": "Muuttanut {by}", "sv": "Ändrad av {by}", "en": "Changed by {by}"},
+    "duty_refused": {"fi": "Muutosta ei tehty: {reason}", "sv": "Ändringen gjordes inte: {reason}",
+                     "en": "Not changed: {reason}"},
+    "duty_reason_needed": {"fi": "anna perustelu", "sv": "ange en motivering",
+                           "en": "give the reason"},
+    "duty_bad_url": {"fi": "pöytäkirjan osoitteen pitää alkaa http:// tai https://",
+                     "sv": "protokollets adress måste börja med http:// eller https://",
+                     "en": "the minutes address must start with http:// or https://"},
+    "duty_bad_date": {"fi": "päivämäärä muodossa VVVV-KK-PP", "sv": "datum som ÅÅÅÅ-MM-DD",
+                      "en": "a date as YYYY-MM-DD"},
+    "duty_open": {"fi": "Avaa tehtävä", "sv": "Öppna uppgiften", "en": "Open the duty"},
+    "audit.person_added": {"fi": "henkilö lisätty", "sv": "person tillagd", "en": "person added"},
+    # issue 14 ends -----------------------------------------------------------------------
 }
 
 

@@ -54,8 +54,9 @@ def test_the_document_and_the_routes_name_the_same_operations():
     from web.api import PREFIX, Api
     from web.pages import Pages
     from web.server import routes
+    from web.signin import SignIn
 
-    mounted = [r for r in routes(Mock(spec=Pages), Mock(spec=Api))
+    mounted = [r for r in routes(Mock(spec=Pages), Mock(spec=Api), Mock(spec=SignIn))
                if isinstance(r, Mount) and r.path == PREFIX]
     assert len(mounted) == 1
     served = {(PREFIX + route.path.replace(":path}", "}"), method.lower())

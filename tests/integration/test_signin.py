@@ -1,0 +1,241 @@
+"""Signing in by email link, sessions, CSRF, and recording steps on the duty page (issue 14).
+
+The real app in process over httpx (cookies kept as a browser keeps them), the real store
+(SQLite and PostgreSQL) and a real SMTP server on 127.0.0.1 that receives the links.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.conftest import _fresh_postgres
+from tests.receivers import SmtpServer
+from yhdyspinta import clock
+from yhdyspinta.cli import main
+
+TODAY = "2026-11-28"
+REPORT = "hyte-annual-report-municipality.m205.2026"
+OULU = "hyte-annual-report-municipality.m564.2026"
+BASE = "https://hyte.example.fi"
+MAIJA = "maija.meikalainen@kajaani.fi"
+PEKKA = "pekka@kajaani.fi"
+
+
+def _cli(*argv: str) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    code = main([*argv, "--lang", "en"], out=out, err=err)
+    assert (code, err.getvalue()) == (0, ""), out.getvalue()
+    return out.getvalue()
+
+
+@dataclass
+class Served:
+    app: Any
+    smtp: SmtpServer
+
+    @property
+    def site(self) -> Any:
+        return self.app.pages.site
+
+    def links(self, to: str) -> list[str]:
+        found = []
+        for mail in self.smtp.sink.received:
+            if mail.message["To"] == to:
+                found += re.findall(r"https://\S+/signin/link\?\S+", mail.part("text/plain"))
+        return found
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+           postgres_url: str) -> Iterator[Served]:
+    folder = tmp_path_factory.mktemp("signin")
+    database_url = f"sqlite:///{folder / 'store.db'}" if request.param == "sqlite" \
+        else _fresh_postgres(postgres_url)
+    smtp = SmtpServer()
+    smtp.start()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("YHDYSPINTA_DATABASE_URL", database_url)
+        patch.setenv("YHDYSPINTA_TODAY", TODAY)
+        patch.setenv("YHDYSPINTA_PUBLIC_URL", BASE)
+        patch.setenv("YHDYSPINTA_POLL_SECONDS", "0")
+        patch.setenv("YHDYSPINTA_SMTP_URL", smtp.url())
+        _cli("sync", "--today", TODAY)
+        _cli("users", "add", MAIJA, "--name", "Maija Meikäläinen")
+        _cli("users", "grant", MAIJA, "--party", "m205", "--role", "coordinator")
+        _cli("users", "add", PEKKA, "--name", "Pekka Puheenjohtaja")
+        _cli("users", "grant", PEKKA, "--party", "m205", "--role", "coordinator")
+        from web.server import create
+
+        app = create()
+        try:
+            yield Served(app, smtp)
+        finally:
+            app.feeds.engine.dispose()
+            smtp.stop()
+
+
+class Browser:
+    """One browser: its cookies kept between requests, as a real one keeps them."""
+
+    def __init__(self, served: Served, client: str = "127.0.0.1") -> None:
+        self.served = served
+        self.transport = httpx.ASGITransport(app=served.app, client=(client, 50000))
+        self.cookies = httpx.Cookies()
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        async with httpx.AsyncClient(transport=self.transport, base_url=BASE,
+                                     cookies=self.cookies,
+                                     headers={"accept-language": "en"}) as client:
+            answer = await client.request(method, path, **kwargs)
+            self.cookies = client.cookies
+            return answer
+
+    def get(self, path: str) -> httpx.Response:
+        return asyncio.run(self.request("GET", path))
+
+    def post(self, path: str, data: dict[str, str], *, csrf: bool = True) -> httpx.Response:
+        if csrf:
+            data = {"csrftoken": self.csrf(), **data}
+        return asyncio.run(self.request("POST", path, data=data))
+
+    def csrf(self) -> str:
+        token = self.cookies.get("csrftoken")
+        if token is None:
+            self.get("/signin")
+            token = self.cookies.get("csrftoken")
+        assert token
+        return token
+
+    def sign_in(self, email: str) -> httpx.Response:
+        before = len(self.served.links(email))
+        sent = self.post("/signin", {"email": email, "next": "/municipality/205"})
+        assert sent.status_code == 200, sent.text
+        links = self.served.links(email)
+        assert len(links) == before + 1
+        link = links[-1].replace(BASE, "")
+        confirm = self.get(link)
+        assert confirm.status_code == 200
+        token = re.search(r'name="token" value="([^"]+)"', confirm.text)
+        assert token is not None
+        return self.post("/signin/link", {"token": token.group(1), "next": "/municipality/205"})
+
+
+def _set_cookie(answer: httpx.Response, name: str) -> str:
+    return next(h for h in answer.headers.get_list("set-cookie") if h.startswith(f"{name}="))
+
+
+def test_email_link_signs_in_once_and_signing_out_ends_the_session(served):
+    browser = Browser(served)
+    asked = browser.get("/signin?lang=en")
+    assert asked.status_code == 200
+    assert 'name="csrftoken"' in asked.text
+    before = len(served.links(MAIJA))
+    sent = browser.post("/signin", {"email": MAIJA.upper()})
+    assert "a sign-in link is on its way" in sent.text
+    [link] = served.links(MAIJA)[before:]
+    assert "lang=en" in link
+    path = link.replace(BASE, "")
+    # Opening the link (as a mail scanner would) changes nothing: the link still works.
+    for _ in range(2):
+        confirm = browser.get(path)
+        assert confirm.status_code == 200
+        assert "yp_session" not in confirm.headers.get("set-cookie", "")
+        assert f"Sign in as {MAIJA}." in confirm.text
+    token = re.search(r'name="token" value="([^"]+)"', confirm.text).group(1)  # type: ignore[union-attr]
+    started = browser.post("/signin/link", {"token": token, "next": "/municipality/205"})
+    assert started.status_code == 303
+    assert started.headers["location"] == "/municipality/205"
+    cookie = _set_cookie(started, "yp_session").lower()
+    assert "httponly" in cookie
+    assert "secure" in cookie
+    assert "samesite=lax" in cookie
+    page = browser.get("/municipality/205?lang=en")
+    assert "Signed in: Maija Meikäläinen" in page.text
+    assert page.headers["cache-control"] == "private, no-store"
+    again = browser.post("/signin/link", {"token": token})
+    assert again.status_code == 410
+    assert "already been used" in again.text
+    # Signing out without the form's CSRF token is refused; with it, the session ends.
+    refused = browser.post("/signout", {}, csrf=False)
+    assert refused.status_code == 403
+    assert "Signed in: Maija" in browser.get("/?lang=en").text
+    session_id = browser.cookies.get("yp_session")
+    out = browser.post("/signout", {})
+    assert out.status_code == 303
+    assert "Signed in" not in browser.get("/?lang=en").text
+    assert served.site.person(session_id) is None  # ended in the store, not just forgotten
+
+
+def test_unknown_address_looks_the_same_and_gets_nothing(served):
+    browser = Browser(served, "10.0.0.2")
+    count = len(served.smtp.sink.received)
+    sent = browser.post("/signin", {"email": "nobody@example.fi"})
+    assert sent.status_code == 200
+    assert "nobody@example.fi" in sent.text
+    assert len(served.smtp.sink.received) == count
+    bad = browser.post("/signin", {"email": "not an address"})
+    assert bad.status_code == 400
+
+
+def test_expired_or_forged_link_is_a_clear_page(served):
+    browser = Browser(served, "10.0.0.3")
+    browser.post("/signin", {"email": PEKKA})
+    link = served.links(PEKKA)[-1].replace(BASE, "")
+    later = clock.now() + timedelta(minutes=16)
+    served.site.now = lambda: later
+    try:
+        expired = browser.get(link + "&lang=en")
+    finally:
+        served.site.now = clock.now
+    assert expired.status_code == 410
+    assert "This sign-in link has expired. Ask for a new one." in expired.text
+    forged = browser.get("/signin/link?token=forged&lang=en")
+    assert forged.status_code == 400
+    assert "not valid" in forged.text
+
+
+def test_sessions_end_when_idle_and_after_their_lifetime(served):
+    browser = Browser(served, "10.0.0.4")
+    assert browser.sign_in(PEKKA).status_code == 303
+    session_id = browser.cookies.get("yp_session")
+    start = clock.now()
+
+    def at(moment: datetime) -> Any:
+        served.site.now = lambda: moment
+        return served.site.person(session_id)
+
+    try:
+        for hour in range(1, 12):  # a visit every hour keeps it alive ...
+            assert at(start + timedelta(hours=hour)) is not None
+        assert at(start + timedelta(hours=12, minutes=1)) is None  # ... until its lifetime
+    finally:
+        served.site.now = clock.now
+    other = Browser(served, "10.0.0.5")
+    other.sign_in(MAIJA)
+    idle_id = other.cookies.get("yp_session")
+    served.site.now = lambda: start + served.site.session_idle + timedelta(minutes=2)
+    try:
+        assert served.site.person(idle_id) is None
+    finally:
+        served.site.now = clock.now
+
+
+def test_sign_in_links_are_rate_limited_per_address_and_per_client(served):
+    browser = Browser(served, "10.0.0.6")
+    for _ in range(3):
+        assert browser.post("/signin", {"email": "ratelimit@example.fi"}).status_code == 200
+    limited = browser.post("/signin", {"email": "ratelimit@example.fi"})
+    assert limited.status_code == 429
+    many = Browser(served, "10.0.0.7")
+    for number in range(10):
+        many.post("/signin", {"email": f"r{number}@example.fi"})
+    assert many.post("/signin", {"email": "r99@example.fi"}).status_code == 429

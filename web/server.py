@@ -27,6 +27,7 @@ from obligations.loader import load_definitions
 from obligations.parties import load_registry
 from state.db import make_engine
 from web.api import PREFIX, Api
+from web.duty import DutyPages
 from web.errors import HttpError
 from web.feeds import FeedApp
 from web.middleware import BodyLimit, CsrfCheck, SecurityHeaders, ServerErrors
@@ -45,7 +46,7 @@ MAX_BODY = 16 * 1024
 """Forms here are one field long: a bigger body is refused (413), not read."""
 
 
-def routes(pages: Pages, api: Api, signin: SignIn) -> list[BaseRoute]:
+def routes(pages: Pages, api: Api, signin: SignIn, duty: DutyPages) -> list[BaseRoute]:
     """Every address of the pages and the API, in one place.
 
     `GET` routes answer `HEAD` too; any other method is a 405 naming the allowed ones.
@@ -69,6 +70,7 @@ def routes(pages: Pages, api: Api, signin: SignIn) -> list[BaseRoute]:
         Route("/signin", signin.form, methods=["GET", "POST"], name="signin"),
         Route("/signin/link", signin.link, methods=["GET", "POST"], name="signin_link"),
         Route("/signout", signin.signout, methods=["POST"], name="signout"),
+        Route("/duty/{occurrence}", duty.endpoint, methods=["GET", "POST"], name="duty"),
         Mount("/static", StaticFilesCached(directory=STATIC_DIR), name="static"),
         Mount(PREFIX, name="api", routes=[
             Route("/openapi.json", api.document, methods=get, name="openapi"),
@@ -121,7 +123,8 @@ def pages_and_api(site: SiteData) -> Starlette:
         assert isinstance(error, HTTPException)
         return api.error(request, error) if is_api(request) else pages.error(request, error)
 
-    app = Starlette(routes=routes(pages, api, signin), middleware=middleware(pages, api),
+    app = Starlette(routes=routes(pages, api, signin, DutyPages(pages)),
+                    middleware=middleware(pages, api),
                     exception_handlers={HTTPException: http_error})
     app.state.pages, app.state.api = pages, api
     return app

@@ -52,11 +52,13 @@ def test_the_document_and_the_routes_name_the_same_operations():
     from starlette.routing import Mount, Route
 
     from web.api import PREFIX, Api
+    from web.duty import DutyPages
     from web.pages import Pages
     from web.server import routes
     from web.signin import SignIn
 
-    mounted = [r for r in routes(Mock(spec=Pages), Mock(spec=Api), Mock(spec=SignIn))
+    mounted = [r for r in routes(Mock(spec=Pages), Mock(spec=Api), Mock(spec=SignIn),
+                                 Mock(spec=DutyPages))
                if isinstance(r, Mount) and r.path == PREFIX]
     assert len(mounted) == 1
     served = {(PREFIX + route.path.replace(":path}", "}"), method.lower())

@@ -68,6 +68,8 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         patch.setenv("YHDYSPINTA_PUBLIC_URL", BASE)
         patch.setenv("YHDYSPINTA_POLL_SECONDS", "0")
         patch.setenv("YHDYSPINTA_SMTP_URL", smtp.url())
+        # The tests sign the same people in many times; the limits have a test of their own.
+        patch.setattr("state.people.LINKS_PER_ADDRESS", 1000)
         _cli("sync", "--today", TODAY)
         _cli("users", "add", MAIJA, "--name", "Maija Meikäläinen")
         _cli("users", "grant", MAIJA, "--party", "m205", "--role", "coordinator")
@@ -229,7 +231,8 @@ def test_sessions_end_when_idle_and_after_their_lifetime(served):
         served.site.now = clock.now
 
 
-def test_sign_in_links_are_rate_limited_per_address_and_per_client(served):
+def test_sign_in_links_are_rate_limited_per_address_and_per_client(served, monkeypatch):
+    monkeypatch.setattr("state.people.LINKS_PER_ADDRESS", 3)
     browser = Browser(served, "10.0.0.6")
     for _ in range(3):
         assert browser.post("/signin", {"email": "ratelimit@example.fi"}).status_code == 200
@@ -239,3 +242,105 @@ def test_sign_in_links_are_rate_limited_per_address_and_per_client(served):
     for number in range(10):
         many.post("/signin", {"email": f"r{number}@example.fi"})
     assert many.post("/signin", {"email": "r99@example.fi"}).status_code == 429
+
+
+def _form(page: httpx.Response, step: str) -> dict[str, str]:
+    """The hidden fields of a step's form on the duty page."""
+    part = page.text.split(f'id="step-{step}"', 1)[1].split("</section>", 1)[0]
+    revision = re.search(r'name="revision" value="(\d+)"', part)
+    assert revision is not None, f"no form for {step}"
+    return {"step": step, "revision": revision.group(1)}
+
+
+def test_a_coordinator_records_a_decision_with_its_minutes(served):
+    browser = Browser(served, "10.1.0.1")
+    browser.sign_in(MAIJA)
+    page = browser.get(f"/duty/{REPORT}")
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "private, no-store"
+    minutes = "https://www.kajaani.fi/poytakirjat/hyvinvointikertomus-2026"
+    saved = browser.post(f"/duty/{REPORT}", {
+        **_form(page, "data-compiled"), "status": "done", "url": minutes,
+        "decided_by": "Kajaanin kaupunginhallitus", "decided_on": "2026-11-23",
+        "section": "312", "note": ""})
+    assert saved.status_code == 303, saved.text
+    assert saved.headers["location"].endswith("#step-data-compiled")
+    municipality = browser.get("/municipality/205")
+    assert minutes in municipality.text
+    assert "Kajaanin kaupunginhallitus" in municipality.text
+    table = browser.get("/county/20.csv?term_year=all").text
+    row = next(line for line in table.splitlines() if REPORT in line)
+    assert ",1," in row  # one step done
+    from sqlmodel import Session, select
+
+    from state.models import AuditRow
+
+    with Session(served.site.engine) as session:
+        audit = session.exec(select(AuditRow).where(AuditRow.occurrence_id == REPORT)).all()
+    assert {(a.action, a.actor, a.channel) for a in audit} == {
+        ("status", f"Maija Meikäläinen <{MAIJA}>", "web"),
+        ("evidence", f"Maija Meikäläinen <{MAIJA}>", "web")}
+    # The predecessor rule holds on the web too; an override needs its reason.
+    page = browser.get(f"/duty/{REPORT}")
+    early = browser.post(f"/duty/{REPORT}", {**_form(page, "council"), "status": "done"})
+    assert early.status_code == 409
+    assert "cannot be done before" in early.text
+    no_reason = browser.post(f"/duty/{REPORT}", {**_form(page, "council"), "status": "done",
+                                                 "force": "1"})
+    assert no_reason.status_code == 400
+    forced = browser.post(f"/duty/{REPORT}", {**_form(page, "council"), "status": "done",
+                                              "force": "1", "note": "decided on 16.11."})
+    assert forced.status_code == 303
+
+
+def test_denials_other_party_no_csrf_anonymous_and_javascript_url(served):
+    browser = Browser(served, "10.1.0.2")
+    anonymous = browser.get(f"/duty/{REPORT}")
+    assert anonymous.status_code == 200
+    assert 'name="revision"' not in anonymous.text  # read-only
+    assert "Sign in to change" in anonymous.text
+    refused = browser.post(f"/duty/{REPORT}", {"step": "board", "revision": "0",
+                                               "status": "done"}, csrf=False)
+    assert refused.status_code == 403
+    browser.sign_in(PEKKA)
+    oulu = browser.get(f"/duty/{OULU}")
+    assert oulu.status_code == 200
+    assert 'name="revision"' not in oulu.text
+    assert "Your grants do not cover this step." in oulu.text
+    other = browser.post(f"/duty/{OULU}", {"step": "data-compiled", "revision": "0",
+                                           "status": "done"})
+    assert other.status_code == 403
+    page = browser.get(f"/duty/{REPORT}")
+    no_csrf = browser.post(f"/duty/{REPORT}", {**_form(page, "board"), "status": "done"},
+                           csrf=False)
+    assert no_csrf.status_code == 403
+    assert "The form expired or came from elsewhere" in no_csrf.text
+    script = browser.post(f"/duty/{REPORT}", {**_form(page, "board"), "status": "in_progress",
+                                              "url": "javascript:alert(1)"})
+    assert script.status_code == 400
+    assert "must start with http:// or https://" in script.text
+    assert "javascript:alert" not in browser.get("/municipality/205").text
+    waived = browser.post(f"/duty/{REPORT}", {**_form(page, "board"), "status": "waived"})
+    assert waived.status_code == 400
+    assert browser.get(f"/duty/{REPORT}").text.count("javascript:") == 0
+
+
+def test_two_people_editing_one_step_the_second_sees_the_conflict(served):
+    first, second = Browser(served, "10.1.0.3"), Browser(served, "10.1.0.4")
+    first.sign_in(MAIJA)
+    second.sign_in(PEKKA)
+    seen_first = _form(first.get(f"/duty/{REPORT}"), "responsible-body")
+    seen_second = _form(second.get(f"/duty/{REPORT}"), "responsible-body")
+    assert seen_first == seen_second
+    done = first.post(f"/duty/{REPORT}", {**seen_first, "status": "in_progress",
+                                          "note": "on the board's list 1.12."})
+    assert done.status_code == 303
+    stale = second.post(f"/duty/{REPORT}", {**seen_second, "status": "not_applicable",
+                                            "note": "not ours"})
+    assert stale.status_code == 409
+    assert "Someone changed this step meanwhile" in stale.text
+    assert "on the board&#39;s list 1.12." in stale.text  # the current version ...
+    assert "not ours" in stale.text  # ... and theirs
+    assert "Maija Meikäläinen" in stale.text
+    current = _form(second.get(f"/duty/{REPORT}"), "responsible-body")
+    assert int(current["revision"]) == int(seen_second["revision"]) + 1

@@ -76,6 +76,8 @@ def routes(pages: Pages, api: Api, signin: SignIn, duty: DutyPages) -> list[Base
             Route("/openapi.json", api.document, methods=get, name="openapi"),
             Route("/regions", api.regions, methods=get, name="regions"),
             Route("/occurrences", api.occurrences_endpoint, methods=get, name="occurrences"),
+            Route("/occurrences/{occurrence_id:path}/steps/{step}", api.step_endpoint,
+                  methods=["GET", "PATCH"], name="step"),
             Route("/occurrences/{occurrence_id:path}", api.occurrence_endpoint, methods=get,
                   name="occurrence"),
         ]),

@@ -40,6 +40,7 @@ def test_the_document_is_openapi_3_1_with_every_operation():
     assert document["openapi"] == "3.1.0"
     assert sorted(document["paths"]) == ["/api/v1/occurrences",
                                          "/api/v1/occurrences/{occurrence_id}",
+                                         "/api/v1/occurrences/{occurrence_id}/steps/{step}",
                                          "/api/v1/regions"]
     schemas = document["components"]["schemas"]
     assert {"OccurrenceOut", "OccurrenceDetail", "StepOut", "ErrorOut"} <= set(schemas)

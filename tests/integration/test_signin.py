@@ -344,3 +344,66 @@ def test_two_people_editing_one_step_the_second_sees_the_conflict(served):
     assert "Maija Meikäläinen" in stale.text
     current = _form(second.get(f"/duty/{REPORT}"), "responsible-body")
     assert int(current["revision"]) == int(seen_second["revision"]) + 1
+
+
+def _api(served: Served, method: str, path: str, token: str | None = None,
+         **kwargs: Any) -> httpx.Response:
+    headers = dict(kwargs.pop("headers", {}))
+    if token is not None:
+        headers["authorization"] = f"Bearer {token}"
+
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=served.app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+            return await client.request(method, path, headers=headers, **kwargs)
+
+    return asyncio.run(call())
+
+
+def test_the_write_api_with_a_personal_access_token(served):
+    token = _cli("users", "token", MAIJA, "--name", "test script").splitlines()[1]
+    step = f"/api/v1/occurrences/{REPORT}/steps/board"
+    assert _api(served, "GET", step).status_code == 401
+    unknown = _api(served, "GET", step, "not-a-token")
+    assert unknown.status_code == 401
+    assert unknown.json()["parameter"] == "Authorization"
+    assert unknown.headers["www-authenticate"].startswith("Bearer")
+    read = _api(served, "GET", step, token)
+    assert read.status_code == 200
+    assert read.json()["may_change"] is True
+    etag = read.headers["etag"]
+    body = {"status": "done", "note": "approved", "force": True,
+            "evidence": {"url": "https://www.kajaani.fi/ptk/kh-2026-11-23", "decided_by":
+                         "Kajaanin kaupunginhallitus", "decided_on": "2026-11-23",
+                         "section": "310"}}
+    script = _api(served, "PATCH", step, token, headers={"if-match": etag},
+                  json={**body, "evidence": {"url": "javascript:alert(1)"}})
+    assert (script.status_code, script.json()["parameter"]) == (400, "evidence.url")
+    bad = _api(served, "PATCH", step, token, json={"status": "finished"})
+    assert (bad.status_code, bad.json()["parameter"]) == (400, "status")
+    waived = _api(served, "PATCH", step, token, json={"status": "waived"})
+    assert (waived.status_code, waived.json()["parameter"]) == (400, "note")
+    not_json = _api(served, "PATCH", step, token, content=b"status=done",
+                    headers={"content-type": "application/x-www-form-urlencoded"})
+    assert not_json.status_code == 415
+    done = _api(served, "PATCH", step, token, headers={"if-match": etag}, json=body)
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "done"
+    assert done.json()["evidence"][-1]["url"] == "https://www.kajaani.fi/ptk/kh-2026-11-23"
+    assert done.headers["etag"] != etag
+    stale = _api(served, "PATCH", step, token, headers={"if-match": etag},
+                 json={"status": "in_progress"})
+    assert (stale.status_code, stale.json()["parameter"]) == (412, "If-Match")
+    oulu = _api(served, "PATCH", f"/api/v1/occurrences/{OULU}/steps/data-compiled", token,
+                json={"status": "done"})
+    assert oulu.status_code == 403
+    missing = _api(served, "GET", f"/api/v1/occurrences/{REPORT}/steps/nothing", token)
+    assert (missing.status_code, missing.json()["parameter"]) == (404, "step")
+    from sqlmodel import Session, select
+
+    from state.models import AuditRow
+
+    with Session(served.site.engine) as session:
+        channels = {a.channel for a in session.exec(select(AuditRow).where(
+            AuditRow.occurrence_id == REPORT, AuditRow.step == "board")).all()}
+    assert "api" in channels

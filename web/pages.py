@@ -162,11 +162,15 @@ class Pages:
         lang = self.language(request)
         viewer = self.site.viewer(request.cookies.get(KEY_COOKIE))
         self.signed_in(request)
-        return Response(self.render(Page(template, values), request, lang, viewer), status,
-                        media_type="text/html",
-                        headers={"content-security-policy": CSP, "content-language": lang,
-                                 "vary": "accept-language, cookie",
-                                 "cache-control": "private, no-store"})
+        response = Response(self.render(Page(template, values), request, lang, viewer),
+                            status, media_type="text/html",
+                            headers={"content-security-policy": CSP, "content-language": lang,
+                                     "vary": "accept-language, cookie",
+                                     "cache-control": "private, no-store"})
+        if request.query_params.get("lang") in LANGS:  # remember the switch
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, secure=self.secure,
+                                httponly=False, samesite="strict")
+        return response
 
     @property
     def secure(self) -> bool:

@@ -407,3 +407,15 @@ def test_the_write_api_with_a_personal_access_token(served):
         channels = {a.channel for a in session.exec(select(AuditRow).where(
             AuditRow.occurrence_id == REPORT, AuditRow.step == "board")).all()}
     assert "api" in channels
+
+
+def test_a_fresh_browser_cannot_be_signed_in_by_another_site(served):
+    """Login CSRF: the confirmation POST needs the form's token even with no cookie yet."""
+    attacker = Browser(served, "10.2.0.1")
+    attacker.post("/signin", {"email": PEKKA})
+    link = served.links(PEKKA)[-1]
+    token = re.search(r"token=([^&]+)", link).group(1)  # type: ignore[union-attr]
+    victim = Browser(served, "10.2.0.2")
+    forged = victim.post("/signin/link", {"token": token}, csrf=False)
+    assert forged.status_code == 403
+    assert "yp_session" not in forged.headers.get("set-cookie", "")

@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/notify_bench.py
 	$(BIN)/python bench/prefect_bench.py
 	$(BIN)/python bench/pages_bench.py
+	$(BIN)/python bench/write_bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -78,7 +78,7 @@ def record(settings: Settings, occurrence: str, step: str,
             evidence=Evidence(url=str(decision.evidence_url), decided_by=decision.decided_by,
                               decided_on=decision.decided_on, section=decision.section),
             # The council's decision is the fact; earlier steps may be recorded later.
-            force=True)
+            force=True, channel="flow")
     finally:
         engine.dispose()
     return {"old": change.old.value, "new": change.new.value}

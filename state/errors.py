@@ -53,3 +53,17 @@ class UnsafeUrlError(StateError):
 
 class SchemaError(StateError):
     """Raised when the database schema is not the one this version of the code expects."""
+
+
+class StaleStepError(StateError):
+    """Raised when a step changed after the writer read it (its revision moved on)."""
+
+    def __init__(self, occurrence_id: str, step: str, revision: int, status: object,
+                 note: str | None, changed_by: str, changed_at: object) -> None:
+        super().__init__(f"step {step!r} of {occurrence_id!r} was changed meanwhile by "
+                         f"{changed_by} (now revision {revision}); reload and try again")
+        self.revision = revision
+        self.status = status
+        self.note = note
+        self.changed_by = changed_by
+        self.changed_at = changed_at

@@ -126,6 +126,8 @@ class AuditRow(SQLModel, table=True):
     old_value: str | None = Field(default=None, sa_column=Column(Text))
     new_value: str | None = Field(default=None, sa_column=Column(Text))
     reason: str | None = Field(default=None, sa_column=Column(Text))
+    channel: str | None = Field(default=None, max_length=10)
+    """Where the change came from: web, api, cli or flow (None before issue 14)."""
 
 
 class ContactRow(SQLModel, table=True):
@@ -203,3 +205,74 @@ class OutboxItemRow(SQLModel, table=True):
     outbox_id: int = Field(foreign_key="outbox.id", index=True)
     occurrence_id: str = Field(max_length=200)
     step: str = Field(max_length=80)
+
+
+class PersonRow(SQLModel, table=True):
+    """Someone who signs in; linked to contacts by email (kept lower-case)."""
+
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True)
+    name: str = Field(max_length=200)
+    is_admin: bool = False
+    """A national administrator: may change every step and grant anyone."""
+    created_at: datetime = Field(sa_column=_timestamp())
+
+
+class GrantRow(SQLModel, table=True):
+    """A person's role for one party: what steps they may change."""
+
+    __tablename__ = "person_grant"
+    __table_args__ = (UniqueConstraint("person_id", "party", "role",
+                                       name="uq_grant_person_party_role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    party: str = Field(max_length=20)
+    role: str = Field(max_length=40)
+    created_at: datetime = Field(sa_column=_timestamp())
+
+
+class WebSessionRow(SQLModel, table=True):
+    """A signed-in browser; only the SHA-256 of the cookie's value is stored."""
+
+    __tablename__ = "web_session"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    person_id: int = Field(foreign_key="person.id")
+    created_at: datetime = Field(sa_column=_timestamp())
+    last_seen_at: datetime = Field(sa_column=_timestamp())
+    expires_at: datetime = Field(sa_column=_timestamp())
+    """The absolute timeout; the idle timeout counts from `last_seen_at`."""
+    ended_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class SigninLinkRow(SQLModel, table=True):
+    """A sign-in link asked for (also for unknown addresses, so that asking is rate-limited)."""
+
+    __tablename__ = "signin_link"
+    __table_args__ = (Index("ix_signin_link_email", "email", "created_at"),
+                      Index("ix_signin_link_client", "client", "created_at"))
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    email: str = Field(max_length=320)
+    client: str = Field(max_length=64)
+    """SHA-256 of the asking client's address."""
+    created_at: datetime = Field(sa_column=_timestamp())
+    expires_at: datetime = Field(sa_column=_timestamp())
+    used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class AccessTokenRow(SQLModel, table=True):
+    """A personal access token for the write API; only its hash is stored."""
+
+    __tablename__ = "access_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    person_id: int = Field(foreign_key="person.id")
+    label: str = Field(max_length=200)
+    created_at: datetime = Field(sa_column=_timestamp())
+    expires_at: datetime = Field(sa_column=_timestamp())
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))

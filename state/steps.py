@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from state.db import write_session
 from state.errors import (
+    StaleStepError,
     StateError,
     TransitionError,
     UnknownOccurrenceError,
@@ -93,11 +94,17 @@ def set_step_status(
     note: str | None = None,
     evidence: Evidence | None = None,
     force: bool = False,
+    channel: str = "cli",
+    expected_revision: int | None = None,
 ) -> StepChange:
     """Record a step's new status (and evidence) in one transaction, audited.
 
     The evidence address is checked here, so that every way in (the CLI, the Prefect
     flow, any later one) stores only http(s) links without a password.
+
+    `channel` (web, api, cli, flow) goes to the audit log with `by`. With
+    `expected_revision` (the step's revision the writer saw; 0 for never set) a step changed
+    since is refused with `StaleStepError`, which carries the current state.
     """
     if not by.strip():
         raise StateError("say who makes the change (--by NAME)")
@@ -125,6 +132,11 @@ def set_step_status(
         }
         current = statuses.get(step)
         old = StepStatus(current.status) if current else StepStatus.NOT_STARTED
+        if expected_revision is not None and expected_revision != (
+                current.revision if current else 0):
+            assert current is not None
+            raise StaleStepError(occurrence_id, step, current.revision, old, current.note,
+                                 current.changed_by, current.changed_at)
         if old is status and (note is None or current is None or note == current.note) \
                 and not evidence:
             return StepChange(occurrence_id, step, old, status, False)
@@ -149,9 +161,10 @@ def set_step_status(
                                          and note != current.note)
         if changed:
             if current is None:
-                session.add(StepStatusRow(occurrence_id=occurrence_id, step=step,
-                                          status=status.value, note=note, revision=1,
-                                          changed_at=now, changed_by=by))
+                current = StepStatusRow(occurrence_id=occurrence_id, step=step,
+                                        status=status.value, note=note, revision=1,
+                                        changed_at=now, changed_by=by)
+                session.add(current)
             else:
                 current.status = status.value
                 current.note = note
@@ -160,7 +173,8 @@ def set_step_status(
                 current.changed_by = by
             session.add(AuditRow(at=now, actor=by, occurrence_id=occurrence_id, step=step,
                                  action="status_forced" if forced else "status",
-                                 old_value=old.value, new_value=status.value, reason=note))
+                                 old_value=old.value, new_value=status.value, reason=note,
+                                 channel=channel))
         if evidence:
             session.add(EvidenceRow(occurrence_id=occurrence_id, step=step, url=evidence.url,
                                     decided_by=evidence.decided_by,
@@ -168,5 +182,10 @@ def set_step_status(
                                     note=note, recorded_at=now, recorded_by=by))
             session.add(AuditRow(at=now, actor=by, occurrence_id=occurrence_id, step=step,
                                  action="evidence", old_value=None,
-                                 new_value=evidence.describe(), reason=note))
+                                 new_value=evidence.describe(), reason=note,
+                                 channel=channel))
+            if not changed and current is not None:
+                current.revision += 1  # new evidence is a change a stale page must not hide
+                current.changed_at = now
+                current.changed_by = by
     return StepChange(occurrence_id, step, old, status, changed or bool(evidence))

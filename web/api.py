@@ -1,6 +1,8 @@
 """The JSON API: occurrences and their status, described by an OpenAPI 3.1 document.
 
-Public and read-only: no contacts, no audit actors, no feed tokens. The response models
+Public and read-only (no contacts, no audit actors, no feed tokens), except one step's
+GET and PATCH, which take a personal access token (`Authorization: Bearer`), answer the
+step's revision as its ETag and refuse a PATCH whose If-Match is stale (412). The response models
 below are what is sent and what the OpenAPI document describes, so the two cannot drift.
 """
 
@@ -11,8 +13,9 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.json_schema import models_json_schema
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,7 +23,8 @@ from starlette.responses import Response
 from obligations.lang import LANGS, Lang, step_status_label
 from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
-from state.queries import DutyState, evidence_and_audit
+from state.people import Person
+from state.queries import DutyState, StepState, evidence_and_audit
 from state.urls import is_http_url
 from web.errors import HttpError, allowed_methods
 from web.site import SiteData
@@ -126,10 +130,50 @@ class ErrorOut(Model):
     parameter: str | None = None
 
 
+# --- issue 14: the write API -----------------------------------------------------------
+
+StatusName = Literal["not_started", "in_progress", "done", "waived", "not_applicable"]
+
+
+class EvidenceIn(BaseModel):
+    """What shows the step was done: the minutes' address (http or https), body, date, §."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(None, max_length=2000, examples=["https://www.kajaani.fi/ptk/87"])
+    decided_by: str | None = Field(None, max_length=200)
+    decided_on: date | None = None
+    section: str | None = Field(None, max_length=40)
+
+
+class StepPatch(BaseModel):
+    """A step's new status; waived and not applicable need a note (the reason)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: StatusName
+    note: str | None = Field(None, max_length=2000)
+    evidence: EvidenceIn | None = None
+    force: bool = Field(False, description="Done before its predecessors; needs a note.")
+
+
+class StepStateOut(Model):
+    """A step of an occurrence as the store has it, for a person who may read it."""
+
+    occurrence_id: str
+    step: str
+    status: StatusName
+    note: str | None
+    revision: int = Field(ge=0, description="Bumped on every change; the ETag carries it.")
+    may_change: bool = Field(description="True if the token's grants cover this step.")
+    evidence: list[EvidenceOut]
+
+
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 description of this API."""
     _, schemas = models_json_schema(
-        [(m, "serialization") for m in (RegionOut, OccurrencePage, OccurrenceDetail, ErrorOut)],
+        [(m, "serialization") for m in (RegionOut, OccurrencePage, OccurrenceDetail, ErrorOut,
+                                        StepStateOut)] + [(StepPatch, "validation")],
         ref_template="#/components/schemas/{model}")
 
     def ref(name: str) -> dict[str, Any]:
@@ -147,7 +191,8 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "Yhdyspinta API", "version": __version__,
                  "description": "Statutory duties of Finnish municipalities and wellbeing "
-                                "services counties, with their status. Read-only, public."},
+                                "services counties, with their status. Public and read-only, "
+                                "except a step's GET and PATCH with a personal access token."},
         "paths": {
             f"{PREFIX}/regions": {"get": {
                 "operationId": "listRegions", "summary": "Counties and Helsinki",
@@ -187,8 +232,47 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": answer("The occurrence.", ref("OccurrenceDetail")),
                               "400": bad,
                               "404": answer("No such occurrence.", ref("ErrorOut"))}}},
+            f"{PREFIX}/occurrences/{{occurrence_id}}/steps/{{step}}": _step_operations(
+                ref, answer, bad),
         },
-        "components": {"schemas": schemas["$defs"]},
+        "components": {"schemas": schemas["$defs"], "securitySchemes": {
+            "personalAccessToken": {"type": "http", "scheme": "bearer",
+                                    "description": "A personal access token from "
+                                                   "`yhdyspinta users token`."}}},
+    }
+
+
+def _step_operations(ref: Any, answer: Any, bad: dict[str, Any]) -> dict[str, Any]:
+    """GET and PATCH of one step (issue 14): a bearer token, ETag and If-Match."""
+    parameters = [
+        {"name": "occurrence_id", "in": "path", "required": True,
+         "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
+        {"name": "step", "in": "path", "required": True,
+         "schema": {"type": "string", "minLength": 1, "maxLength": 80}}]
+    etag = {"ETag": {"description": "The step's revision.", "schema": {"type": "string"}}}
+    step = {**answer("The step.", ref("StepStateOut")), "headers": etag}
+    denied = {"401": answer("No valid personal access token.", ref("ErrorOut")),
+              "403": answer("The token's grants do not cover this step.", ref("ErrorOut")),
+              "404": answer("No such occurrence or step.", ref("ErrorOut"))}
+    security: list[dict[str, list[str]]] = [{"personalAccessToken": []}]
+    return {
+        "get": {"operationId": "getStep", "summary": "A step's status, note and evidence",
+                "security": security, "parameters": parameters,
+                "responses": {"200": step, "400": bad, **denied}},
+        "patch": {"operationId": "patchStep", "summary": "Record a step's status and evidence",
+                  "security": security,
+                  "parameters": [*parameters, {
+                      "name": "If-Match", "in": "header", "required": False,
+                      "description": "The ETag read; a step changed since is refused (412).",
+                      "schema": {"type": "string"}}],
+                  "requestBody": {"required": True, "content": {
+                      "application/json": {"schema": ref("StepPatch")}}},
+                  "responses": {
+                      "200": step, "400": bad, **denied,
+                      "409": answer("Not allowed now (e.g. before its predecessors).",
+                                    ref("ErrorOut")),
+                      "412": answer("The step changed since the ETag given.", ref("ErrorOut")),
+                      "415": answer("The body is not JSON.", ref("ErrorOut"))}},
     }
 
 
@@ -230,6 +314,105 @@ class Api:
         """One occurrence with its evidence."""
         return _json(self.occurrence(request.path_params["occurrence_id"], _query(request)))
 
+    # --- issue 14: one step, read and written with a personal access token --------------
+
+    async def step_endpoint(self, request: Request) -> Response:
+        """GET or PATCH one step (the body is read here, the store in the thread pool)."""
+        body = await request.body() if request.method == "PATCH" else b""
+        return await run_in_threadpool(self.step, request, body)
+
+    def step(self, request: Request, body: bytes) -> Response:
+        """A step's state (GET), or its change (PATCH) with If-Match against its ETag."""
+        from state.errors import StaleStepError, StateError, TransitionError
+        from state.steps import set_step_status
+        from web.duty import InputError, may_change, parse_step_input
+
+        person = self._bearer(request)
+        self._known(_query(request), set())
+        duty, step = self._step_of(request)
+        if request.method == "PATCH":
+            if not may_change(person, duty, step):
+                raise HttpError(403, "your grants do not cover this step", "step")
+            media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if media != "application/json":
+                raise HttpError(415, "the body must be JSON (application/json)", "body")
+            try:
+                patch = StepPatch.model_validate_json(body)
+            except ValidationError as error:
+                first = error.errors()[0]
+                where = ".".join(str(part) for part in first["loc"]) or "body"
+                raise HttpError(400, f"{where}: {first['msg']}"[:300], where) from None
+            evidence = patch.evidence or EvidenceIn()
+            try:
+                change = parse_step_input({
+                    "status": patch.status, "note": patch.note, "url": evidence.url,
+                    "decided_by": evidence.decided_by, "section": evidence.section,
+                    "decided_on": evidence.decided_on.isoformat() if evidence.decided_on
+                    else None, "force": "1" if patch.force else None}, "en")
+            except InputError as problem:
+                where = f"evidence.{problem.field}" if problem.field in (
+                    "url", "decided_on") else problem.field
+                raise HttpError(400, problem.message, where) from None
+            expected = self._if_match(request)
+            try:
+                set_step_status(self.site.engine, duty.occurrence.id, step.step, change.status,
+                                by=person.label, now=self.site.now(), note=change.note,
+                                evidence=change.evidence, force=change.force, channel="api",
+                                expected_revision=expected)
+            except StaleStepError:
+                raise HttpError(412, "the step changed since that ETag; GET it again",
+                                "If-Match") from None
+            except TransitionError as error:
+                raise HttpError(409, str(error), "status") from None
+            except StateError as error:
+                raise HttpError(400, str(error), "body") from None
+            duty, step = self._step_of(request)
+        evidence_rows, _ = evidence_and_audit(self.site.engine, frozenset({duty.occurrence.id}))
+        out = StepStateOut(
+            occurrence_id=duty.occurrence.id, step=step.step, status=step.status.value,
+            note=step.note, revision=step.revision, may_change=may_change(person, duty, step),
+            evidence=[EvidenceOut(step=e.step, url=e.url if is_http_url(e.url) else None,
+                                  decided_by=e.decided_by, decided_on=e.decided_on,
+                                  section=e.section)
+                      for e in evidence_rows.get(duty.occurrence.id, []) if e.step == step.step])
+        return Response(out.model_dump_json(), media_type="application/json",
+                        headers={"etag": f'"rev-{step.revision}"', "cache-control": "no-store"})
+
+    def _bearer(self, request: Request) -> Person:
+        from state.people import person_for_token
+
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        person = person_for_token(self.site.engine, token.strip(), self.site.now()) \
+            if scheme.lower() == "bearer" else None
+        if person is None:
+            raise HttpError(401, "a valid personal access token is needed "
+                                 "(Authorization: Bearer TOKEN)", "Authorization")
+        return person
+
+    def _step_of(self, request: Request) -> tuple[DutyState, StepState]:
+        from state.queries import duty_states
+
+        occurrence_id: str = request.path_params["occurrence_id"]
+        step_id: str = request.path_params["step"]
+        found = duty_states(self.site.engine, occurrence_ids=frozenset({occurrence_id})) \
+            if 0 < len(occurrence_id) <= 200 else []
+        if not found:
+            raise HttpError(404, f"no occurrence {occurrence_id[:200]}", "occurrence_id")
+        step = next((s for s in found[0].steps if s.step == step_id), None)
+        if step is None:
+            raise HttpError(404, f"no step {step_id[:80]} in {occurrence_id[:200]}", "step")
+        return found[0], step
+
+    @staticmethod
+    def _if_match(request: Request) -> int | None:
+        given = request.headers.get("if-match")
+        if given is None or given.strip() == "*":
+            return None
+        match = re.fullmatch(r'\s*(?:W/)?"rev-(\d{1,9})"\s*', given)
+        if match is None:
+            raise HttpError(412, "If-Match must be an ETag of this step", "If-Match")
+        return int(match.group(1))
+
     @staticmethod
     def error(request: Request, error: HTTPException) -> Response:
         """What was wrong, as an ErrorOut object (the API speaks English)."""
@@ -243,6 +426,8 @@ class Api:
             body = ErrorOut(error=f"only {headers['allow']}")
         else:
             body = ErrorOut(error=error.detail.lower()[:200])
+        if error.status_code == 401:
+            headers["www-authenticate"] = 'Bearer realm="yhdyspinta"'
         return Response(body.model_dump_json(), error.status_code, headers,
                         media_type="application/json")
 

@@ -114,3 +114,45 @@ class BodyLimit:
             return message
 
         await self.app(scope, receive_limited, send)
+
+
+ALWAYS_PROTECT = frozenset({"/signin", "/signin/link", "/signout"})
+"""Paths whose POST needs the CSRF token even from a browser with no cookie yet."""
+
+
+class CsrfCheck:
+    """asgi-csrf's signed double-submit check on every POST form; a refusal is a 403 page.
+
+    The token is a signed cookie (`csrftoken`, SameSite=Lax, Secure under https) that each
+    form repeats in a hidden field; templates ask for it with `csrf()`. Requests with
+    `Authorization: Bearer` (the write API) or with no cookie at all carry no ambient
+    credentials and are let through by asgi-csrf, except on the sign-in paths
+    (`ALWAYS_PROTECT`, against login CSRF). A body over the limit, met while the
+    check reads the form, is answered here too (exceptions here reach no handler).
+    """
+
+    def __init__(self, app: ASGIApp, secret: str, secure: bool,
+                 refuse: Callable[[Request, int], Response]) -> None:
+        from asgi_csrf import asgi_csrf
+
+        self.refuse = refuse
+
+        async def failed(scope: Scope, send: Send, message_id: object) -> None:
+            await self.refuse(Request(scope), 403)(scope, _nothing, send)
+
+        # The sign-in forms are checked even without any cookie: otherwise a page elsewhere
+        # could sign a fresh browser in as someone else (login CSRF).
+        self.app = asgi_csrf(app, signing_secret=secret, cookie_secure=secure,
+                             send_csrf_failed=failed, always_protect=ALWAYS_PROTECT)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except HTTPException as error:
+            if error.status_code != 413:
+                raise
+            await self.refuse(Request(scope), 413)(scope, receive, send)
+
+
+async def _nothing() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}

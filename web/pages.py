@@ -36,10 +36,12 @@ from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
 from state.contacts import list_contacts
 from state.models import AuditRow, EvidenceRow
+from state.people import Person
 from state.queries import DutyState, evidence_and_audit
 from state.urls import is_http_url
 from web.errors import HttpError, allowed_methods
 from web.png import svg_to_png
+from web.signin import SESSION_COOKIE
 from web.site import SiteData, Viewer
 from web.views import (
     MATRIX_CSV_COLUMNS,
@@ -79,6 +81,12 @@ CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' 
 _CODE = re.compile(r"^\d{1,3}$")
 _YEARS = (2021, 2045)
 HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token for a form of this page (asgi-csrf sets its cookie when asked)."""
+    make = request.scope.get("csrftoken")
+    return str(make()) if callable(make) else ""
 
 
 def redirect(location: str) -> Response:
@@ -134,14 +142,16 @@ class Pages:
         def run(request: Request) -> Response:
             lang = self.language(request)
             viewer = self.site.viewer(request.cookies.get(KEY_COOKIE))
+            self.signed_in(request)
             page = view(request, lang, viewer)
             if isinstance(page, Response):
                 return page
+            private = viewer is not None or request.scope.get("yp.person") is not None
             response = Response(self.render(page, request, lang, viewer), media_type="text/html",
                                 headers={"content-security-policy": CSP,
                                          "content-language": lang,
                                          "vary": "accept-language, cookie",
-                                         "cache-control": "private, no-store" if viewer
+                                         "cache-control": "private, no-store" if private
                                          else "no-cache"})
             if request.query_params.get("lang") in LANGS:  # remember the switch
                 response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, secure=self.secure,
@@ -150,6 +160,29 @@ class Pages:
 
         run.__name__ = run.__qualname__ = view.__name__
         return run
+
+    def signed_in(self, request: Request) -> Person | None:
+        """Who is signed in (looked up once per request, kept in the scope)."""
+        if "yp.person" not in request.scope:
+            request.scope["yp.person"] = self.site.person(request.cookies.get(SESSION_COOKIE))
+        person: Person | None = request.scope["yp.person"]
+        return person
+
+    def respond(self, request: Request, template: str, values: dict[str, Any],
+                status: int = 200) -> Response:
+        """A page (blocking: call it in the thread pool), never cached."""
+        lang = self.language(request)
+        viewer = self.site.viewer(request.cookies.get(KEY_COOKIE))
+        self.signed_in(request)
+        response = Response(self.render(Page(template, values), request, lang, viewer),
+                            status, media_type="text/html",
+                            headers={"content-security-policy": CSP, "content-language": lang,
+                                     "vary": "accept-language, cookie",
+                                     "cache-control": "private, no-store"})
+        if request.query_params.get("lang") in LANGS:  # remember the switch
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, secure=self.secure,
+                                httponly=False, samesite="strict")
+        return response
 
     @property
     def secure(self) -> bool:
@@ -346,7 +379,8 @@ class Pages:
             switch.append((other, f"{quote(path)}?{urlencode(query)}"))
         return self.env.get_template(page.template).render(
             lang=lang, switch=switch, state_word=lambda state: gettext(_STATES[state], lang),
-            viewer=viewer, path=path, **page.values)
+            viewer=viewer, path=path, person=request.scope.get("yp.person"),
+            csrf=lambda: csrf_token(request), **page.values)
 
     def error(self, request: Request, error: HTTPException) -> Response:
         """A 4xx page that says what was wrong, in the reader's language."""
@@ -367,9 +401,10 @@ class Pages:
         else:
             message = gettext("web.bad_request", lang)
         title = (gettext("web.not_found", lang) if status == 404
+                 else gettext("web.forbidden", lang) if status == 403
                  else gettext("web.bad_request", lang))
         body = self.env.get_template("error.html").render(
-            lang=lang, viewer=None,
+            lang=lang, viewer=None, person=None, csrf=lambda: csrf_token(request),
             switch=[(other, f"/?lang={other}") for other in LANGS], path="/",
             title=title, message=message, status=status)
         return Response(body, status, headers, media_type="text/html")

@@ -12,7 +12,7 @@ whose middleware stack is `middleware`.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -23,13 +23,17 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from calendars.feeds import FeedRenderer, FeedSpec
+from obligations.catalogue import gettext
 from obligations.loader import load_definitions
 from obligations.parties import load_registry
 from state.db import make_engine
 from web.api import PREFIX, Api
+from web.duty import DutyPages
+from web.errors import HttpError
 from web.feeds import FeedApp
-from web.middleware import BodyLimit, SecurityHeaders, ServerErrors
+from web.middleware import BodyLimit, CsrfCheck, SecurityHeaders, ServerErrors
 from web.pages import STATIC_DIR, Pages, StaticFilesCached
+from web.signin import SignIn
 from web.site import SiteData
 from yhdyspinta import clock
 from yhdyspinta.publish import build_renderer
@@ -42,7 +46,7 @@ MAX_BODY = 16 * 1024
 """Forms here are one field long: a bigger body is refused (413), not read."""
 
 
-def routes(pages: Pages, api: Api) -> list[BaseRoute]:
+def routes(pages: Pages, api: Api, signin: SignIn, duty: DutyPages) -> list[BaseRoute]:
     """Every address of the pages and the API, in one place.
 
     `GET` routes answer `HEAD` too; any other method is a 405 naming the allowed ones.
@@ -63,11 +67,17 @@ def routes(pages: Pages, api: Api) -> list[BaseRoute]:
         Route("/party/{party}", pages.endpoint(pages.party), methods=get, name="party"),
         Route("/login", pages.login, methods=["GET", "POST"], name="login"),
         Route("/logout", pages.logout, methods=["POST"], name="logout"),
+        Route("/signin", signin.form, methods=["GET", "POST"], name="signin"),
+        Route("/signin/link", signin.link, methods=["GET", "POST"], name="signin_link"),
+        Route("/signout", signin.signout, methods=["POST"], name="signout"),
+        Route("/duty/{occurrence}", duty.endpoint, methods=["GET", "POST"], name="duty"),
         Mount("/static", StaticFilesCached(directory=STATIC_DIR), name="static"),
         Mount(PREFIX, name="api", routes=[
             Route("/openapi.json", api.document, methods=get, name="openapi"),
             Route("/regions", api.regions, methods=get, name="regions"),
             Route("/occurrences", api.occurrences_endpoint, methods=get, name="occurrences"),
+            Route("/occurrences/{occurrence_id:path}/steps/{step}", api.step_endpoint,
+                  methods=["GET", "PATCH"], name="step"),
             Route("/occurrences/{occurrence_id:path}", api.occurrence_endpoint, methods=get,
                   name="occurrence"),
         ]),
@@ -84,31 +94,40 @@ def middleware(pages: Pages, api: Api) -> list[Middleware]:
     """The stack every page and API request passes, outermost first.
 
     Starlette adds its ServerErrorMiddleware outside and its ExceptionMiddleware (which
-    calls `http_error` below) inside. Sign-in goes at the end of this list: a
-    SessionMiddleware (signed cookie, SameSite=Strict), then the CSRF check of POST forms,
+    calls `http_error` below) inside. Last comes the CSRF check of POST forms (asgi-csrf),
     which reads the form under the body limit. Exceptions raised in middleware do not
-    reach `http_error`, so a CSRF middleware answers a refusal with `pages.error` itself
-    (or the check is a wrapper of the POST endpoints, where raising HttpError suffices).
+    reach `http_error`, so it answers a refusal with `pages.error` itself. Sessions are
+    not middleware: the pages look the session cookie up in the store (web/signin.py).
     """
     def server_error(request: Request) -> Response:
         return api.server_error(request) if is_api(request) else pages.server_error(request)
+
+    def refuse(request: Request, status: int) -> Response:
+        lang = pages.language(request)
+        error = HttpError(status, gettext("web.csrf_failed", lang) if status == 403
+                          else gettext("web.too_large", lang))
+        return api.error(request, error) if is_api(request) else pages.error(request, error)
 
     return [
         Middleware(SecurityHeaders),
         Middleware(ServerErrors, answer=server_error),
         Middleware(BodyLimit, max_bytes=MAX_BODY),
+        Middleware(CsrfCheck, secret=pages.site.secret_key, secure=pages.secure,
+                   refuse=refuse),
     ]
 
 
 def pages_and_api(site: SiteData) -> Starlette:
     """The Starlette app of the pages and the JSON API."""
     pages, api = Pages(site), Api(site)
+    signin = SignIn(site, pages.respond, pages.language, pages.secure)
 
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
         return api.error(request, error) if is_api(request) else pages.error(request, error)
 
-    app = Starlette(routes=routes(pages, api), middleware=middleware(pages, api),
+    app = Starlette(routes=routes(pages, api, signin, DutyPages(pages)),
+                    middleware=middleware(pages, api),
                     exception_handlers={HTTPException: http_error})
     app.state.pages, app.state.api = pages, api
     return app
@@ -155,5 +174,10 @@ def create() -> SiteApp:
                     poll_seconds=settings.poll_seconds, today=today)
     site = SiteData(engine=engine, registry=registry, definitions=definitions,
                     public_url=settings.public_url, public_feeds=public_feeds, today=today,
-                    poll_seconds=settings.poll_seconds)
+                    poll_seconds=settings.poll_seconds,
+                    smtp_url=settings.smtp_url.get_secret_value() if settings.smtp_url else None,
+                    session_idle=timedelta(minutes=settings.session_idle_minutes),
+                    session_lifetime=timedelta(hours=settings.session_hours))
+    if settings.secret_key is not None:
+        site.secret_key = settings.secret_key.get_secret_value()
     return SiteApp(feeds, pages_and_api(site))

@@ -7,11 +7,12 @@ fingerprint the feed server polls), so a county page costs a render, not a query
 from __future__ import annotations
 
 import hmac
+import secrets
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -20,8 +21,10 @@ from calendars.feeds import FeedSpec, feed_catalogue
 from calendars.workdays import NonWorkingDays, finnish_non_working_days
 from obligations.parties import Registry
 from obligations.schema import ObligationDefinition
+from state.people import Person, session_person
 from state.queries import DutyState, duty_states
 from web.feeds import store_fingerprint, token_hash
+from yhdyspinta import clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,13 @@ class SiteData:
     today: Callable[[], date]
     poll_seconds: float = 5.0
     catalogue: tuple[FeedSpec, ...] = ()
+    smtp_url: str | None = None
+    """Where sign-in links are sent from; None = printed on the server's console."""
+    session_idle: timedelta = timedelta(minutes=120)
+    session_lifetime: timedelta = timedelta(hours=12)
+    now: Callable[[], datetime] = clock.now
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    """Signs the CSRF cookie."""
     non_working_days: NonWorkingDays = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _fingerprint: tuple[Any, ...] | None = field(default=None, repr=False)
@@ -92,6 +102,12 @@ class SiteData:
             with self._lock:
                 loaded[region] = cached
         return cached
+
+    def person(self, session_id: str | None) -> Person | None:
+        """Who is signed in with this session cookie, if the session is live."""
+        if not session_id:
+            return None
+        return session_person(self.engine, session_id, now=self.now(), idle=self.session_idle)
 
     def viewer(self, token: str | None) -> Viewer | None:
         """The subscriber whose key this is, if it is valid and not revoked."""

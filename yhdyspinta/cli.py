@@ -336,7 +336,45 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
                            parents=[common]).set_defaults(handler=_store("cmd_db_upgrade"))
     db_commands.add_parser("status", help=gettext("cli.help.db_status", lang),
                            parents=[common]).set_defaults(handler=_store("cmd_db_status"))
+    _add_users(commands, common, lang)
     return parser
+
+
+def _add_users(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
+    """`users add|grant|revoke|list|token` (issue 14)."""
+    def handler(name: str) -> Callable[[argparse.Namespace, Context], int]:
+        return _store(name, "user_commands")
+
+    users = commands.add_parser("users", help=gettext("cli.help.users", lang), parents=[common],
+                                description=gettext("cli.help.users", lang))
+    actions = users.add_subparsers(dest="users_command", required=True, metavar="ACTION",
+                                   parser_class=_Parser)
+    add = actions.add_parser("add", help=gettext("cli.help.users_add", lang), parents=[common])
+    add.add_argument("email", metavar="EMAIL")
+    add.add_argument("--name", required=True, metavar="NAME",
+                     help=gettext("cli.help.users_name", lang))
+    add.add_argument("--admin", action="store_true", help=gettext("cli.help.users_admin", lang))
+    add.set_defaults(handler=handler("cmd_users_add"))
+    for action, about in (("grant", N_("cli.help.users_grant")),
+                          ("revoke", N_("cli.help.users_revoke"))):
+        change = actions.add_parser(action, help=gettext(about, lang),
+                                    parents=[common])
+        change.add_argument("email", metavar="EMAIL")
+        change.add_argument("--party", required=True, metavar="CODE",
+                            help=gettext("cli.help.users_party", lang))
+        change.add_argument("--role", required=True, metavar="ROLE",
+                            help=gettext("cli.help.users_role", lang))
+        change.set_defaults(handler=handler(f"cmd_users_{action}"))
+    actions.add_parser("list", help=gettext("cli.help.users_list", lang), parents=[common]
+                       ).set_defaults(handler=handler("cmd_users_list"))
+    token = actions.add_parser("token", help=gettext("cli.help.users_token", lang),
+                               parents=[common])
+    token.add_argument("email", metavar="EMAIL")
+    token.add_argument("--name", required=True, metavar="LABEL",
+                       help=gettext("cli.help.users_label", lang))
+    token.add_argument("--days", type=_positive(lang), default=90, metavar="DAYS",
+                       help=gettext("cli.help.users_days", lang))
+    token.set_defaults(handler=handler("cmd_users_token"))
 
 
 STEP_STATUSES = ("not_started", "in_progress", "done", "waived", "not_applicable")
@@ -604,7 +642,7 @@ def _run(args: argparse.Namespace, lang: Lang, out: IO[str], err: IO[str]) -> in
 
 
 STORE_COMMANDS = frozenset({"sync", "status", "step", "audit", "contacts", "db", "calendars",
-                            "serve", "subscribers", "remind", "outbox", "nightly"})
+                            "serve", "subscribers", "remind", "outbox", "nightly", "users"})
 
 
 def _safe_url(settings: Settings) -> str:

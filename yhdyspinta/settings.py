@@ -129,11 +129,19 @@ class Settings(BaseSettings):
     notices that day go into one digest instead of a flood."""
     status_page_url: str | None = None
     """A status page address for messages; `{party}` and `{occurrence}` are filled in."""
+    # issue 14: sign-in
+    session_idle_minutes: int = Field(120, ge=1, le=24 * 60)
+    """A web session ends after this long without a request."""
+    session_hours: int = Field(12, ge=1, le=24 * 30)
+    """A web session ends this long after signing in, however active (absolute timeout)."""
+    secret_key: SecretStr | None = None
+    """Signs the CSRF cookie; None = a new random key per server start (forms then open
+    before a restart must be reloaded). A secret: never shown."""
     today: date | None = None
     """The day taken as today (for tests and demonstrations); None = the clock's."""
 
     @field_validator("definitions_dir", "config_dir", "registry_dir", "database_url",
-                     "smtp_url", "status_page_url", mode="before")
+                     "smtp_url", "status_page_url", "secret_key", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """`YHDYSPINTA_CONFIG_DIR=` means no configuration, not the current folder."""

@@ -40,6 +40,7 @@ def test_the_document_is_openapi_3_1_with_every_operation():
     assert document["openapi"] == "3.1.0"
     assert sorted(document["paths"]) == ["/api/v1/occurrences",
                                          "/api/v1/occurrences/{occurrence_id}",
+                                         "/api/v1/occurrences/{occurrence_id}/steps/{step}",
                                          "/api/v1/regions"]
     schemas = document["components"]["schemas"]
     assert {"OccurrenceOut", "OccurrenceDetail", "StepOut", "ErrorOut"} <= set(schemas)
@@ -52,10 +53,13 @@ def test_the_document_and_the_routes_name_the_same_operations():
     from starlette.routing import Mount, Route
 
     from web.api import PREFIX, Api
+    from web.duty import DutyPages
     from web.pages import Pages
     from web.server import routes
+    from web.signin import SignIn
 
-    mounted = [r for r in routes(Mock(spec=Pages), Mock(spec=Api))
+    mounted = [r for r in routes(Mock(spec=Pages), Mock(spec=Api), Mock(spec=SignIn),
+                                 Mock(spec=DutyPages))
                if isinstance(r, Mount) and r.path == PREFIX]
     assert len(mounted) == 1
     served = {(PREFIX + route.path.replace(":path}", "}"), method.lower())

@@ -318,7 +318,7 @@ def test_login_shows_contacts_and_private_links_and_logout_forgets(site):
     refused = site.post("/login", {"token": "not-a-key"})
     assert refused.status_code == 401
     assert "Tunnus ei kelpaa." in refused.text
-    assert "set-cookie" not in refused.headers
+    assert "yp_key" not in refused.headers.get("set-cookie", "")  # only the form's CSRF cookie
     accepted = site.post("/login", {"token": site.token})
     assert accepted.status_code == 303
     cookie = _cookie(accepted.headers["set-cookie"])
@@ -336,10 +336,21 @@ def test_login_shows_contacts_and_private_links_and_logout_forgets(site):
     assert f"/feeds/{site.token}/municipality-205" not in page.text
     other = site.get("/municipality/564", lang="en", cookies={"yp_key": site.token})
     assert "Maija" not in other.text  # Oulu's page: not this key's party
-    out = site.post("/logout", {}, cookies={"yp_key": site.token})
+    csrf = csrf_of(site, {"yp_key": site.token})
+    out = site.post("/logout", {"csrftoken": csrf}, cookies={"yp_key": site.token,
+                                                          "csrftoken": csrf})
     forgotten = _cookie(out.headers["set-cookie"])
     assert (forgotten["yp_key"], forgotten["max-age"]) == ("", "0")
     assert {"httponly", "secure"} <= set(forgotten)
+
+
+def csrf_of(site: Site, cookies: dict[str, str]) -> str:
+    """The CSRF token a page's forms carry (the same value as its cookie)."""
+    page = site.get("/login", cookies=cookies)
+    match = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
+    assert match is not None
+    assert f"csrftoken={match.group(1)}" in page.headers["set-cookie"]
+    return match.group(1)
 
 
 def _cookie(header: str) -> dict[str, str]:

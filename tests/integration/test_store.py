@@ -83,7 +83,16 @@ def test_migration_from_the_first_schema_keeps_data(engine, definitions, kainuu)
         ensure_schema(engine)
     sync_plan(engine, kainuu, definition_fingerprints(definitions), window=WINDOW,
               obligations=None, now=NOW, today=TODAY)
-    set_step_status(engine, REPORT, "data-compiled", StepStatus.DONE, by="tester", now=NOW)
+    # Written as the first schema had it: today's code also writes the audit's channel.
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO step_status (occurrence_id, step, status, revision, changed_at, "
+            "changed_by) VALUES (:o, 'data-compiled', 'done', 1, :at, 'tester')"),
+            {"o": REPORT, "at": NOW})
+        connection.execute(text(
+            "INSERT INTO audit_log (at, actor, occurrence_id, step, action, old_value, "
+            "new_value) VALUES (:at, 'tester', :o, 'data-compiled', 'status', 'not_started', "
+            "'done')"), {"o": REPORT, "at": NOW})
     assert upgrade(engine) == ("0001", head_revision())
     ensure_schema(engine)
     assert len(audit_trail(engine, REPORT)) == 1

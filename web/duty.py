@@ -1,0 +1,209 @@
+"""The duty page, `/duty/{occurrence}`: the checklist, and a form per step for those who may.
+
+A signed-in person whose grants cover a step (see `state.people.Person.may_change`) gets
+its form; everyone else sees the checklist read-only, and their POST is a 403. The form
+carries the step's revision: if the step changed since the page was read, nothing is saved
+and both versions are shown (409). Every change goes through `set_step_status`, audited
+with the person and the channel `web`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from obligations.catalogue import gettext
+from obligations.lang import Lang, step_status_label
+from state.errors import StaleStepError, StateError, TransitionError, UnsafeUrlError
+from state.models import StepStatus
+from state.people import Person
+from state.queries import DutyState, StepState, duty_states, evidence_and_audit
+from state.steps import Evidence, set_step_status
+from web.errors import HttpError
+
+if TYPE_CHECKING:
+    from web.pages import Pages
+
+REASON_NEEDED = (StepStatus.WAIVED, StepStatus.NOT_APPLICABLE)
+FIELDS = ("step", "revision", "status", "note", "url", "decided_by", "decided_on", "section",
+          "force")
+
+
+def step_parties(duty: DutyState, step: StepState) -> set[str]:
+    """The party codes (m205, r20) a step belongs to."""
+    row = duty.occurrence
+    if step.party == "region":
+        return {f"r{row.region}"} if row.region else set()
+    if row.municipality:
+        return {f"m{row.municipality}"}
+    return {f"m{code}" for code in row.participants.split()}
+
+
+def may_change(person: Person | None, duty: DutyState, step: StepState) -> bool:
+    """True if the person's grants cover this step of this duty."""
+    return person is not None and any(
+        person.may_change(party, step.role, duty.occurrence.region)
+        for party in step_parties(duty, step))
+
+
+@dataclass(frozen=True, slots=True)
+class StepInput:
+    """What a step form (or an API body) asks for, checked."""
+
+    status: StepStatus
+    note: str | None
+    evidence: Evidence
+    force: bool
+
+
+class InputError(Exception):
+    """A field that is wrong: its name and what to say."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def parse_step_input(values: dict[str, str | None], lang: Lang) -> StepInput:
+    """Checks a step change: status, reason where needed, an http(s) address, a date."""
+    from state.steps import check_url
+
+    given = (values.get("status") or "").strip()
+    if given not in {s.value for s in StepStatus}:
+        raise InputError("status", gettext("web.bad_parameter", lang, name="status",
+                                       problem=", ".join(s.value for s in StepStatus)))
+    status = StepStatus(given)
+    note = (values.get("note") or "").strip() or None
+    if note is not None and len(note) > 2000:
+        raise InputError("note", gettext("web.bad_parameter", lang, name="note", problem="≤ 2000"))
+    force = values.get("force") in ("1", "on", "true")
+    if (status in REASON_NEEDED or force) and not note:
+        raise InputError("note", gettext("web.duty_refused", lang,
+                                         reason=gettext("web.duty_reason_needed", lang)))
+    url = (values.get("url") or "").strip() or None
+    if url is not None:
+        try:
+            check_url("url", url)
+        except UnsafeUrlError:
+            raise InputError("url", gettext("web.duty_refused", lang,
+                                        reason=gettext("web.duty_bad_url", lang))) from None
+    decided_on: date | None = None
+    text = (values.get("decided_on") or "").strip()
+    if text:
+        try:
+            decided_on = date.fromisoformat(text)
+        except ValueError:
+            raise InputError("decided_on", gettext("web.duty_refused", lang,
+                                               reason=gettext("web.duty_bad_date", lang))) from None
+    decided_by = (values.get("decided_by") or "").strip()[:200] or None
+    section = (values.get("section") or "").strip()[:40] or None
+    return StepInput(status, note, Evidence(url=url, decided_by=decided_by,
+                                            decided_on=decided_on, section=section), force)
+
+
+class DutyPages:
+    """GET: the duty with its checklist; POST: one step changed."""
+
+    def __init__(self, pages: Pages) -> None:
+        self.pages = pages
+        self.site = pages.site
+
+    def find(self, occurrence_id: str, lang: Lang) -> DutyState:
+        """The duty, read fresh from the store (the form's revisions must be current)."""
+        if len(occurrence_id) > 200:
+            raise HttpError(404, gettext("web.not_found", lang))
+        found = duty_states(self.site.engine, occurrence_ids=frozenset({occurrence_id}))
+        if not found:
+            raise HttpError(404, gettext("web.not_found", lang))
+        return found[0]
+
+    async def endpoint(self, request: Request) -> Response:
+        if request.method != "POST":
+            return await run_in_threadpool(self.show, request)
+        async with request.form(max_files=0, max_fields=20) as form:
+            values = {name: (str(form[name]) if isinstance(form.get(name), str) else None)
+                      for name in FIELDS}
+        return await run_in_threadpool(self.change, request, values)
+
+    def show(self, request: Request, *, status: int = 200, problem: str | None = None,
+             field: str | None = None, conflict: dict[str, Any] | None = None,
+             saved: str | None = None) -> Response:
+        lang = self.pages.language(request)
+        person = self.pages.signed_in(request)
+        duty = self.find(request.path_params["occurrence"], lang)
+        return self.pages.respond(request, "duty.html", self._values(
+            duty, person, lang, problem=problem, field=field, conflict=conflict,
+            saved=saved or request.query_params.get("saved")), status)
+
+    def change(self, request: Request, values: dict[str, str | None]) -> Response:
+        lang = self.pages.language(request)
+        person = self.pages.signed_in(request)
+        duty = self.find(request.path_params["occurrence"], lang)
+        step = next((s for s in duty.steps if s.step == values.get("step")), None)
+        if step is None:
+            raise HttpError(400, gettext("web.bad_parameter", lang, name="step",
+                                   problem=", ".join(s.step for s in duty.steps)), "step")
+        if not may_change(person, duty, step):
+            problem = (gettext("web.duty_not_yours", lang) if person
+                       else gettext("web.duty_read_only", lang))
+            return self.show(request, status=403, problem=problem, field=step.step)
+        assert person is not None
+        try:
+            change = parse_step_input(values, lang)
+        except InputError as problem:
+            return self.show(request, status=400, problem=problem.message, field=step.step)
+        revision = values.get("revision") or ""
+        if not revision.isdigit():
+            raise HttpError(400, gettext("web.bad_parameter", lang, name="revision",
+                                         problem="0, 1, …"),
+                            "revision")
+        try:
+            set_step_status(self.site.engine, duty.occurrence.id, step.step, change.status,
+                            by=person.label, now=self.site.now(), note=change.note,
+                            evidence=change.evidence, force=change.force, channel="web",
+                            expected_revision=int(revision))
+        except StaleStepError as stale:
+            current = str(getattr(stale.status, "value", stale.status))
+            conflict = {
+                "step": step.step,
+                "current": {"status": step_status_label(current, lang),
+                            "note": stale.note or "", "by": stale.changed_by},
+                "yours": {"status": step_status_label(change.status.value, lang),
+                          "note": change.note or "", "url": change.evidence.url or ""},
+            }
+            return self.show(request, status=409, problem=gettext("web.duty_stale", lang),
+                             field=step.step, conflict=conflict)
+        except TransitionError as error:
+            return self.show(request, status=409, problem=gettext("web.duty_refused", lang,
+                                                            reason=str(error)), field=step.step)
+        except StateError as error:
+            return self.show(request, status=400, problem=gettext("web.duty_refused", lang,
+                                                            reason=str(error)), field=step.step)
+        return Response(status_code=303, headers={
+            "location": f"/duty/{duty.occurrence.id}?saved={step.step}#step-{step.step}",
+            "cache-control": "no-store"})
+
+    def _values(self, duty: DutyState, person: Person | None, lang: Lang, *,
+                problem: str | None, field: str | None, conflict: dict[str, Any] | None,
+                saved: str | None) -> dict[str, Any]:
+        evidence, audit = evidence_and_audit(self.site.engine,
+                                             frozenset({duty.occurrence.id}))
+        view = self.pages._duty_view(duty, lang, evidence.get(duty.occurrence.id, []),
+                                     audit.get(duty.occurrence.id, []))
+        steps = []
+        for shown, state in zip(view["steps"], duty.steps, strict=True):
+            steps.append({**shown, "id": state.step, "revision": state.revision,
+                          "note": state.note or "",
+                          "editable": may_change(person, duty, state)})
+        row = duty.occurrence
+        return {"duty": view, "steps": steps, "problem": problem, "field": field,
+                "conflict": conflict, "saved": saved, "statuses": [
+                    (s.value, step_status_label(s.value, lang)) for s in StepStatus],
+                "back": f"/municipality/{row.municipality}" if row.municipality
+                else (f"/county/{row.region}" if row.region else "/")}

@@ -17,6 +17,7 @@ from calendars.ics import (
     CalendarMeta,
     EventData,
     TodoData,
+    alarm_moment,
     render_calendar,
     render_event,
     render_todo,
@@ -25,7 +26,14 @@ from calendars.ics import (
 from calendars.wording import finnish_date, party_display_name, shift_reason
 from calendars.workdays import NonWorkingDays
 from obligations.parties import Registry
-from obligations.schema import Lang, ObligationDefinition, OwedBy, PartyKind, Role
+from obligations.schema import (
+    Lang,
+    ObligationDefinition,
+    OwedBy,
+    PartyKind,
+    Role,
+    Status,
+)
 from obligations.vocabulary import label, role_label
 
 UID_DOMAIN = "yhdyspinta.fi"
@@ -120,6 +128,61 @@ class FeedSpec:
         return step.party == PartyKind.REGION.value and occurrence.region == party[1:]
 
 
+def alarm_dates(effective: date, offsets: Sequence[int],
+                non_working_days: NonWorkingDays) -> dict[date, int]:
+    """Day each alarm rings → its offset: the working day on or before effective − offset.
+
+    The same dates as the reminder messages (`notify.plan.reminder_days`): the nearest
+    offset to the deadline wins when two fall on one working day.
+    """
+    days: dict[date, int] = {}
+    for offset in sorted(set(offsets), reverse=True):
+        day = effective - timedelta(days=offset)
+        if non_working_days.covers(day):
+            day = non_working_days.working_day_on_or_before(day)
+        days[day] = offset
+    return days
+
+
+PRIMARY_LEAD_DAYS = 7
+"""The primary reminder leaves at least this many days to act (a week by default)."""
+
+
+def primary_offset(offsets: Sequence[int], lead_days: int = PRIMARY_LEAD_DAYS) -> int | None:
+    """The reminder a person most needs, the first VALARM of an event.
+
+    The one nearest the deadline that still leaves `lead_days` to act; if every reminder
+    is closer than that, the earliest one.
+    """
+    if not offsets:
+        return None
+    enough = [o for o in offsets if o >= lead_days]
+    return min(enough) if enough else max(offsets)
+
+
+CLOSED = frozenset({"done", "waived", "not_applicable"})
+
+
+def closed_on(steps: Sequence[FeedStep]) -> date | None:
+    """The day the last of `steps` was closed (done, waived, not applicable), if all are.
+
+    The date only, in Helsinki: feeds say when, never who.
+    """
+    if not steps or any(s.status not in CLOSED for s in steps):
+        return None
+    from zoneinfo import ZoneInfo
+
+    stamps = [utc(s.changed_at) for s in steps if s.changed_at is not None]
+    if not stamps:
+        return None
+    return max(stamps).astimezone(ZoneInfo("Europe/Helsinki")).date()
+
+
+def has_own_deadline(occurrence: FeedOccurrence, step: FeedStep) -> bool:
+    """True if the step is due on another day than its duty (it gets a VEVENT of its own)."""
+    return step.due_effective != occurrence.due_effective
+
+
 def is_public(feed_id: str, patterns: frozenset[str]) -> bool:
     """A feed served without a token: its id, or a pattern such as `pair-*`, is listed."""
     return feed_id in patterns or any(fnmatchcase(feed_id, p) for p in patterns if "*" in p)
@@ -196,6 +259,11 @@ _WORDS: Mapping[str, Mapping[Lang, str]] = {
     "feed.pair": {"fi": "{municipality} ja {region}", "sv": "{municipality} och {region}",
                   "en": "{municipality} and {region}"},
     "feed.role": {"fi": "{party}: {role}", "sv": "{party}: {role}", "en": "{party}: {role}"},
+    # issue 15
+    "done": {"fi": "VALMIS", "sv": "KLAR", "en": "DONE"},
+    "closed_on": {"fi": "Valmis {date}", "sv": "Klar {date}", "en": "Closed on {date}"},
+    "tentative": {"fi": "EHDOKAS", "sv": "KANDIDAT", "en": "CANDIDATE"},
+    # end issue 15
     "feed.description": {
         "fi": "Kuntien ja hyvinvointialueiden lakisääteiset yhteistyövelvoitteet (Yhdyspinta)",
         "sv": "Kommunernas och välfärdsområdenas lagstadgade samarbete (Yhdyspinta)",
@@ -217,9 +285,13 @@ class FeedRenderer:
     occurrences: Sequence[FeedOccurrence]
     prodid: str
     refresh: timedelta = timedelta(hours=6)
+    primary_lead_days: int = PRIMARY_LEAD_DAYS
+    """Which reminder is the primary one, the first VALARM (see `primary_offset`)."""
     _by_key: dict[str, list[FeedOccurrence]] = field(default_factory=dict, repr=False)
     _events: dict[tuple[str, Lang], bytes] = field(default_factory=dict, repr=False)
     _todos: dict[tuple[str, str, Lang], bytes] = field(default_factory=dict, repr=False)
+    _step_events: dict[tuple[str, str, Lang], bytes] = field(default_factory=dict,
+                                                             repr=False)
 
     def __post_init__(self) -> None:
         # Index once, so that each of thousands of feeds looks only at its candidates.
@@ -266,8 +338,13 @@ class FeedRenderer:
                                                     role=role_label(Role(spec.role), kind, lang))
         return f"Yhdyspinta: {name}"
 
-    def render(self, spec: FeedSpec, lang: Lang) -> bytes:
-        """The feed's bytes: the same store view gives the same bytes."""
+    def render(self, spec: FeedSpec, lang: Lang, *, todos: bool = False) -> bytes:
+        """The feed's bytes: the same store view gives the same bytes.
+
+        Each duty is an all-day VEVENT, and so is each step with a deadline of its own
+        (Outlook, Google and Apple Calendar show no VTODO). `todos` is the variant for task
+        clients: every step also as a VTODO.
+        """
         meta = CalendarMeta(
             name=self.feed_name(spec, lang),
             description=_WORDS["feed.description"][lang],
@@ -283,10 +360,13 @@ class FeedRenderer:
                 # definition left there is nothing to say about it, so it drops out.
                 continue
             components.append(self._event(occurrence, lang))
+            steps = [s for s in occurrence.steps if spec.takes_step(occurrence, s)]
+            components.extend(self._step_event(occurrence, step, lang) for step in steps
+                              if has_own_deadline(occurrence, step))
             # A cancelled duty's steps stay too, marked CANCELLED, so that a client that
             # has them drops them from its task list instead of keeping them open forever.
-            components.extend(self._todo(occurrence, step, lang) for step in occurrence.steps
-                              if spec.takes_step(occurrence, step))
+            if todos:
+                components.extend(self._todo(occurrence, step, lang) for step in steps)
         return render_calendar(meta, components)
 
     def party_name(self, occurrence: FeedOccurrence, lang: Lang) -> str:
@@ -298,7 +378,10 @@ class FeedRenderer:
 
     def _summary(self, occurrence: FeedOccurrence, lang: Lang) -> str:
         definition = self.definitions[occurrence.obligation]
-        prefix = f"{_WORDS['cancelled'][lang]}: " if occurrence.cancelled else ""
+        prefix = (f"{_WORDS['cancelled'][lang]}: " if occurrence.cancelled else
+                  f"{_WORDS['done'][lang]}: " if closed_on(occurrence.steps) else "")
+        if definition.status is Status.CANDIDATE:
+            prefix = f"{prefix}{_WORDS['tentative'][lang]}: "
         return (f"{prefix}{definition.names.get(lang)} {occurrence.period} – "
                 f"{self.party_name(occurrence, lang)}")
 
@@ -328,12 +411,15 @@ class FeedRenderer:
             sections = ", ".join(f"{s} §" for s in basis.sections)
             lines.append(f"{_WORDS['basis'][lang]}: {basis.title.get(lang)} {basis.act} "
                          f"{sections} {basis.url}".rstrip())
-        if definition.status.value == "candidate":
+        if definition.status is Status.CANDIDATE:
             lines.append(_WORDS["candidate"][lang])
+        closed = closed_on(occurrence.steps)
+        if closed is not None:
+            lines.append(_WORDS["closed_on"][lang].format(date=finnish_date(closed)))
         lines.append("")
         lines.append(f"{_WORDS['steps'][lang]}:")
         for step in occurrence.steps:
-            marker = "[x]" if step.status in ("done", "waived", "not_applicable") else "[ ]"
+            marker = "[x]" if step.status in CLOSED else "[ ]"
             role = role_label(Role(step.role), PartyKind(step.party), lang)
             lines.append(f"{marker} {definition.step(step.step).names.get(lang)} ({role}, "
                          f"{finnish_date(step.due_effective)})")
@@ -353,8 +439,65 @@ class FeedRenderer:
                                           *(s.changed_at for s in occurrence.steps
                                             if s.changed_at))),
             cancelled=occurrence.cancelled,
-            alarm_days=definition.reminders,
+            alarms=() if closed else self.alarms(occurrence.due_effective,
+                                                 definition.reminders),
             language=lang,
+            tentative=definition.status is Status.CANDIDATE,
+        )
+
+    def alarms(self, effective: date, offsets: Sequence[int]) -> tuple[datetime, ...]:
+        """When the alarms of a deadline ring: 09:00 Helsinki on the reminders' days.
+
+        The primary reminder comes first (Outlook keeps only the first VALARM), the
+        others follow in time order.
+        """
+        days = alarm_dates(effective, offsets, self.non_working_days)
+        primary = primary_offset(tuple(days.values()), self.primary_lead_days)
+        ordered = sorted(days, key=lambda day: (days[day] != primary, day))
+        return tuple(alarm_moment(day) for day in ordered)
+
+    def _step_event(self, occurrence: FeedOccurrence, step: FeedStep, lang: Lang) -> bytes:
+        key = (occurrence.id, step.step, lang)
+        cached = self._step_events.get(key)
+        if cached is None:
+            cached = self._step_events[key] = render_event(
+                self.step_event_data(occurrence, step, lang))
+        return cached
+
+    def step_event_data(self, occurrence: FeedOccurrence, step: FeedStep,
+                        lang: Lang) -> EventData:
+        """The VEVENT of a step with its own deadline, with the step's alarms."""
+        definition = self.definitions[occurrence.obligation]
+        planned = definition.step(step.step)
+        closed = closed_on((step,))
+        prefix = (f"{_WORDS['cancelled'][lang]}: " if occurrence.cancelled else
+                  f"{_WORDS['done'][lang]}: " if step.status in CLOSED else "")
+        if definition.status is Status.CANDIDATE:
+            prefix = f"{prefix}{_WORDS['tentative'][lang]}: "
+        role = role_label(Role(step.role), PartyKind(step.party), lang)
+        lines = [f"{_WORDS['role'][lang]}: {role}",
+                 *self.date_lines(step.due, step.due_effective, lang),
+                 f"{_WORDS['due'][lang]}: {definition.names.get(lang)} {occurrence.period} "
+                 f"{finnish_date(occurrence.due_effective)}"]
+        if closed is not None:
+            lines.append(_WORDS["closed_on"][lang].format(date=finnish_date(closed)))
+        offsets = planned.reminders if planned.reminders is not None else definition.reminders
+        stamps = [occurrence.changed_at] + ([step.changed_at] if step.changed_at else [])
+        return EventData(
+            uid=f"{occurrence.id}.{step.step}.event@{UID_DOMAIN}",
+            day=step.due_effective,
+            summary=f"{prefix}{planned.names.get(lang)} ({definition.names.get(lang)} "
+                    f"{occurrence.period}) – {self.party_name(occurrence, lang)}",
+            description="\n".join(lines),
+            url=str(definition.legal_basis[0].url),
+            categories=("Yhdyspinta", definition.names.get(lang), role),
+            sequence=occurrence.revision + step.revision,
+            stamp=max(utc(s) for s in stamps),
+            cancelled=occurrence.cancelled,
+            alarms=() if step.status in CLOSED else
+            self.alarms(step.due_effective, offsets),
+            language=lang,
+            tentative=definition.status is Status.CANDIDATE,
         )
 
     def _todo(self, occurrence: FeedOccurrence, step: FeedStep, lang: Lang) -> bytes:

@@ -16,7 +16,8 @@ import icalendar
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 ALARM_HOUR = 9
-"""Alarms ring at 09:00 (floating, the subscriber's local time) on their day."""
+"""Alarms ring at 09:00 Europe/Helsinki on their (working) day."""
+ALARM_ZONE = "Europe/Helsinki"
 
 
 def one_line(text: str) -> str:
@@ -62,9 +63,12 @@ class EventData:
     sequence: int
     stamp: datetime
     cancelled: bool
-    alarm_days: tuple[int, ...]
-    """Days before the event when an alarm rings (at ALARM_HOUR)."""
+    alarms: tuple[datetime, ...]
+    """When each alarm rings (aware; written in UTC), the one that matters most first:
+    Outlook keeps only the first VALARM of an event."""
     language: str
+    tentative: bool = False
+    """A candidate duty, not yet confirmed: STATUS:TENTATIVE."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,15 @@ def utc(moment: datetime | str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def alarm_moment(day: date) -> datetime:
+    """09:00 Europe/Helsinki on `day`, in UTC (an absolute trigger needs no VTIMEZONE)."""
+    from datetime import UTC, time
+    from zoneinfo import ZoneInfo
+
+    local = datetime.combine(day, time(ALARM_HOUR), tzinfo=ZoneInfo(ALARM_ZONE))
+    return local.astimezone(UTC)
+
+
 def render_event(event: EventData) -> bytes:
     """One VEVENT (with its VALARMs) as bytes."""
     component = icalendar.Event()
@@ -113,15 +126,17 @@ def render_event(event: EventData) -> bytes:
     if event.categories:
         component.add("categories", [one_line(c) for c in event.categories])
     component.add("sequence", event.sequence)
-    component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    component.add("status", "CANCELLED" if event.cancelled else
+                  "TENTATIVE" if event.tentative else "CONFIRMED")
     component.add("transp", "TRANSPARENT")
     if not event.cancelled:
-        for days in sorted(set(event.alarm_days), reverse=True):
+        for moment in event.alarms:
+            stamp = utc(moment)
             alarm = icalendar.Alarm()
-            alarm.add("uid", f"{one_line(event.uid)}-alarm-{days}")
+            alarm.add("uid", f"{one_line(event.uid)}-alarm-{stamp:%Y%m%d}")
             alarm.add("action", "DISPLAY")
             alarm.add("description", one_line(event.summary))
-            alarm.add("trigger", timedelta(days=-days, hours=ALARM_HOUR))
+            alarm.add("trigger", stamp, parameters={"VALUE": "DATE-TIME"})
             component.add_component(alarm)
     return bytes(component.to_ical())
 

@@ -35,8 +35,10 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 log = logging.getLogger("yhdyspinta.web")
 _FEED_PATH = re.compile(r"^/feeds/(?P<token>[A-Za-z0-9_-]{16,128})/(?P<name>[a-z0-9-]+)"
-                        r"(?:\.(?P<lang>fi|sv|en))?\.ics$")
-_PUBLIC_PATH = re.compile(r"^/public/(?P<name>[a-z0-9-]+)(?:\.(?P<lang>fi|sv|en))?\.ics$")
+                        r"(?P<todo>\.todo)?(?:\.(?P<lang>fi|sv|en))?\.ics$")
+_PUBLIC_PATH = re.compile(r"^/public/(?P<name>[a-z0-9-]+)(?P<todo>\.todo)?"
+                          r"(?:\.(?P<lang>fi|sv|en))?\.ics$")
+"""`pair-564.ics`, `pair-564.sv.ics`; `pair-564.todo.ics` is the variant with VTODOs."""
 ALL_FEEDS = "*"
 
 
@@ -106,7 +108,7 @@ class StoreSnapshot:
     tokens: dict[str, frozenset[str]]
     fingerprint: tuple[Any, ...]
     last_modified: bytes
-    cache: dict[tuple[str, Lang], Rendered] = field(default_factory=dict)
+    cache: dict[tuple[str, Lang, bool], Rendered] = field(default_factory=dict)
     hot: dict[str, Hot] = field(default_factory=dict)
 
 
@@ -220,12 +222,12 @@ class FeedApp:
             await _respond(send, 405, b"", [(b"allow", b"GET, HEAD")])
             return
         snapshot = await self._current()
-        spec, lang = self._authorise(snapshot, path)
+        spec, lang, todos = self._authorise(snapshot, path)
         if spec is None:
             log.info("404 %s", mask_path(path))
             await _respond(send, 404, b"not found\n", [(b"content-type", b"text/plain")])
             return
-        rendered = await self._rendered(snapshot, spec, lang or spec.default_lang)
+        rendered = await self._rendered(snapshot, spec, lang or spec.default_lang, todos)
         headers = dict(scope["headers"])
         cache = b"public, max-age=300" if is_public(spec.id, self.public_feeds) else \
             b"private, max-age=300"
@@ -241,8 +243,8 @@ class FeedApp:
         if accepts_gzip(headers.get(b"accept-encoding", b"")):
             # The compressed body is another representation: it has its own ETag.
             if rendered.gzipped is None:
-                rendered = await asyncio.to_thread(self._gzip, snapshot, spec.id,
-                                                   lang or spec.default_lang, rendered)
+                rendered = await asyncio.to_thread(
+                    self._gzip, snapshot, (spec.id, lang or spec.default_lang, todos), rendered)
             body = rendered.gzipped or body
             etag = rendered.etag[:-1] + b'-gz"'
             common = [(b"etag", etag), *common[1:]]
@@ -253,42 +255,47 @@ class FeedApp:
         await _respond(send, 200, b"" if method == "HEAD" else body, common + extra,
                        length=len(body))
 
-    def _authorise(self, snapshot: StoreSnapshot, path: str) -> tuple[FeedSpec | None, Lang | None]:
+    def _authorise(self, snapshot: StoreSnapshot,
+                   path: str) -> tuple[FeedSpec | None, Lang | None, bool]:
         match = _FEED_PATH.match(path)
         if match is not None:
             digest = token_hash(match.group("token"))
             granted = snapshot.tokens.get(digest)
             stored = digest if granted is not None else "0" * 64
             if not hmac.compare_digest(stored, digest) or granted is None:
-                return None, None
+                return None, None, False
             name = match.group("name")
             if name not in granted and ALL_FEEDS not in granted:
-                return None, None
+                return None, None, False
         else:
             match = _PUBLIC_PATH.match(path)
             if match is None or not is_public(match.group("name"), self.public_feeds):
-                return None, None
+                return None, None, False
             name = match.group("name")
         spec = snapshot.catalogue.get(name)
         lang = match.group("lang")
-        return spec, next((known for known in LANGS if known == lang), None)
+        return (spec, next((known for known in LANGS if known == lang), None),
+                match.group("todo") is not None)
 
-    async def _rendered(self, snapshot: StoreSnapshot, spec: FeedSpec, lang: Lang) -> Rendered:
-        key = (spec.id, lang)
+    async def _rendered(self, snapshot: StoreSnapshot, spec: FeedSpec, lang: Lang,
+                        todos: bool = False) -> Rendered:
+        key = (spec.id, lang, todos)
         rendered = snapshot.cache.get(key)
         if rendered is None:
-            body = await asyncio.to_thread(snapshot.renderer.render, spec, lang)
+            body = await asyncio.to_thread(
+                lambda: snapshot.renderer.render(spec, lang, todos=todos))
             etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
             rendered = Rendered(body, etag, snapshot.last_modified)
             snapshot.cache[key] = rendered
         return rendered
 
     @staticmethod
-    def _gzip(snapshot: StoreSnapshot, feed: str, lang: Lang, rendered: Rendered) -> Rendered:
+    def _gzip(snapshot: StoreSnapshot, key: tuple[str, Lang, bool],
+              rendered: Rendered) -> Rendered:
         zipped = Rendered(rendered.body, rendered.etag, rendered.last_modified,
                           gzip.compress(rendered.body, compresslevel=6, mtime=0))
-        if snapshot.cache.get((feed, lang)) is rendered:
-            snapshot.cache[(feed, lang)] = zipped
+        if snapshot.cache.get(key) is rendered:
+            snapshot.cache[key] = zipped
         return zipped
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:

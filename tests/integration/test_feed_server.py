@@ -115,9 +115,14 @@ def test_private_feed_etag_gzip_and_revocation(served):
 def test_a_completed_step_shows_in_the_feed(served):
     base, env, _ = served
     _, token = _add_subscriber(env, "municipality-205")
-    url = f"{base}/feeds/{token}/municipality-205.ics"
+    url = f"{base}/feeds/{token}/municipality-205.todo.ics"
     status, headers, _ = _get(url)
     assert status == 200
+    # The default feed has no VTODO (Outlook and Google ignore them); `.todo` has them.
+    status, _, default = _get(f"{base}/feeds/{token}/municipality-205.ics")
+    assert status == 200
+    assert b"BEGIN:VTODO" not in default
+    assert b"BEGIN:VEVENT" in default
     _cli(env, "step", "set", REPORT, "council", "done", "--force", "--note",
          "board and council in one meeting", "--evidence", "https://www.kajaani.fi/kv/87",
          "--decided-by", "Kajaanin kaupunginvaltuusto", "--decided-on", "2026-11-16",

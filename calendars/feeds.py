@@ -22,6 +22,7 @@ from calendars.ics import (
     render_event,
     render_todo,
     utc,
+    without_alarms,
 )
 from calendars.wording import finnish_date, party_display_name, shift_reason
 from calendars.workdays import NonWorkingDays
@@ -183,6 +184,19 @@ def has_own_deadline(occurrence: FeedOccurrence, step: FeedStep) -> bool:
     return step.due_effective != occurrence.due_effective
 
 
+def rings(spec: FeedSpec, county_acts: bool) -> bool:
+    """Whether an event keeps its alarms in this feed: alarms are for those who act.
+
+    The obligation feeds (the whole country) follow a duty and ring for nobody; a county's
+    feed holds its municipalities' duties to follow and rings only for what the county
+    itself does (its own duties, the negotiations, its steps). Besides the noise of
+    hundreds of alarms, this keeps every default feed under 1 MB (issue 15).
+    """
+    if spec.kind == "obligation":
+        return False
+    return spec.kind != "region" or county_acts
+
+
 def is_public(feed_id: str, patterns: frozenset[str]) -> bool:
     """A feed served without a token: its id, or a pattern such as `pair-*`, is listed."""
     return feed_id in patterns or any(fnmatchcase(feed_id, p) for p in patterns if "*" in p)
@@ -287,6 +301,8 @@ class FeedRenderer:
     refresh: timedelta = timedelta(hours=6)
     primary_lead_days: int = PRIMARY_LEAD_DAYS
     """Which reminder is the primary one, the first VALARM (see `primary_offset`)."""
+    obligation_until: date | None = None
+    """The obligation feeds (the whole country) leave out duties due later than this."""
     _by_key: dict[str, list[FeedOccurrence]] = field(default_factory=dict, repr=False)
     _events: dict[tuple[str, Lang], bytes] = field(default_factory=dict, repr=False)
     _todos: dict[tuple[str, str, Lang], bytes] = field(default_factory=dict, repr=False)
@@ -359,10 +375,20 @@ class FeedRenderer:
                 # A duty whose definition was removed is cancelled in the store; with no
                 # definition left there is nothing to say about it, so it drops out.
                 continue
-            components.append(self._event(occurrence, lang))
+            if spec.kind == "obligation" and self.obligation_until is not None and \
+                    occurrence.due_effective > self.obligation_until:
+                continue
+            county_acts = occurrence.municipality is None
+            event = self._event(occurrence, lang)
+            components.append(event if rings(spec, county_acts) else without_alarms(event))
             steps = [s for s in occurrence.steps if spec.takes_step(occurrence, s)]
-            components.extend(self._step_event(occurrence, step, lang) for step in steps
-                              if has_own_deadline(occurrence, step))
+            for step in steps:
+                # The whole country's feed lists the steps' dates in the duty's checklist.
+                if has_own_deadline(occurrence, step) and spec.kind != "obligation":
+                    event = self._step_event(occurrence, step, lang)
+                    components.append(
+                        event if rings(spec, step.party == PartyKind.REGION.value)
+                        else without_alarms(event))
             # A cancelled duty's steps stay too, marked CANCELLED, so that a client that
             # has them drops them from its task list instead of keeping them open forever.
             if todos:
@@ -443,6 +469,7 @@ class FeedRenderer:
                                                  definition.reminders),
             language=lang,
             tentative=definition.status is Status.CANDIDATE,
+            alarm_text=f"{definition.names.get(lang)} {occurrence.period}",
         )
 
     def alarms(self, effective: date, offsets: Sequence[int]) -> tuple[datetime, ...]:
@@ -498,6 +525,7 @@ class FeedRenderer:
             self.alarms(step.due_effective, offsets),
             language=lang,
             tentative=definition.status is Status.CANDIDATE,
+            alarm_text=planned.names.get(lang),
         )
 
     def _todo(self, occurrence: FeedOccurrence, step: FeedStep, lang: Lang) -> bytes:

@@ -69,6 +69,9 @@ class EventData:
     language: str
     tentative: bool = False
     """A candidate duty, not yet confirmed: STATUS:TENTATIVE."""
+    alarm_text: str | None = None
+    """The alarms' DESCRIPTION (short: clients show the event's title beside it); the
+    summary if none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +138,16 @@ def render_event(event: EventData) -> bytes:
             alarm = icalendar.Alarm()
             alarm.add("uid", f"{one_line(event.uid)}-alarm-{stamp:%Y%m%d}")
             alarm.add("action", "DISPLAY")
-            alarm.add("description", one_line(event.summary))
+            alarm.add("description", one_line(event.alarm_text or event.summary))
             alarm.add("trigger", stamp, parameters={"VALUE": "DATE-TIME"})
             component.add_component(alarm)
     return bytes(component.to_ical())
+
+
+def without_alarms(event: bytes) -> bytes:
+    """A rendered VEVENT without its VALARMs (they come last, before END:VEVENT)."""
+    start = event.find(b"BEGIN:VALARM\r\n")
+    return event if start < 0 else event[:start] + b"END:VEVENT\r\n"
 
 
 def render_todo(todo: TodoData) -> bytes:

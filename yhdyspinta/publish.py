@@ -47,6 +47,7 @@ def build_renderer(
         non_working_days=finnish_non_working_days(start.year - 1, end.year + 1),
         occurrences=view,
         prodid=PRODID,
+        obligation_until=today + timedelta(days=settings.obligation_feed_future_days),
     )
     return renderer, feed_catalogue(registry, definitions)
 

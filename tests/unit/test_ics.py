@@ -332,3 +332,13 @@ def test_step_deadlines_are_events_and_todos_a_variant(renderer, specs, non_work
     todos = renderer.render(specs["role-205-board"], "fi", todos=True)
     assert b"BEGIN:VTODO" in todos
     assert _events(todos).keys() == events.keys()
+
+
+def test_county_feed_rings_only_for_what_the_county_does(renderer, specs):
+    """Issue 15.5: a county's feed follows its municipalities' duties without their alarms."""
+    events = _events(renderer.render(specs["region-20"], "fi"))
+    assert not events[f"{REPORT}@yhdyspinta.fi"].walk("VALARM")
+    assert events["hyte-negotiation-annual.r20.2026@yhdyspinta.fi"].walk("VALARM")
+    # The municipality's own feed rings for the same duty.
+    assert _events(renderer.render(specs["pair-205"], "fi"))[f"{REPORT}@yhdyspinta.fi"].walk(
+        "VALARM")

@@ -28,6 +28,7 @@ from calendars.wording import finnish_date, party_display_name, shift_reason
 from calendars.workdays import NonWorkingDays
 from obligations.parties import Registry
 from obligations.schema import (
+    DeadlineSource,
     Lang,
     ObligationDefinition,
     OwedBy,
@@ -82,6 +83,8 @@ class FeedOccurrence:
     changed_at: datetime
     cancelled: bool
     steps: tuple[FeedStep, ...]
+    due_source: str = "statute"
+    """Where the duty's date comes from (`obligations.schema.DeadlineSource`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +280,13 @@ _WORDS: Mapping[str, Mapping[Lang, str]] = {
     "done": {"fi": "VALMIS", "sv": "KLAR", "en": "DONE"},
     "closed_on": {"fi": "Valmis {date}", "sv": "Klar {date}", "en": "Closed on {date}"},
     "tentative": {"fi": "EHDOKAS", "sv": "KANDIDAT", "en": "CANDIDATE"},
+    "date.statute": {"fi": "Lakisääteinen päivä", "sv": "Lagstadgad dag",
+                     "en": "Statutory date"},
+    "date.cadence": {"fi": "Lain takaraja", "sv": "Lagens sista dag", "en": "Legal limit"},
+    "date.practice": {"fi": "Käytännön tavoitepäivä", "sv": "Måldag enligt praxis",
+                      "en": "Practice target"},
+    "date.local": {"fi": "Paikallisesti sovittu päivä", "sv": "Lokalt fastställd dag",
+                   "en": "Local date"},
     # end issue 15
     "feed.description": {
         "fi": "Kuntien ja hyvinvointialueiden lakisääteiset yhteistyövelvoitteet (Yhdyspinta)",
@@ -411,14 +421,27 @@ class FeedRenderer:
         return (f"{prefix}{definition.names.get(lang)} {occurrence.period} – "
                 f"{self.party_name(occurrence, lang)}")
 
-    def date_lines(self, statutory: date, effective: date, lang: Lang) -> list[str]:
-        """The statutory date and, if it moves, the effective one and why."""
-        lines = [f"{_WORDS['statutory'][lang]}: {finnish_date(statutory)}"]
+    def date_lines(self, statutory: date, effective: date, lang: Lang,
+                   source: str = DeadlineSource.STATUTE.value) -> list[str]:
+        """The date labelled by what it is and, if it moves, the effective one and why.
+
+        Statutory (the law's date), legal limit (the law sets only a cadence: the period's
+        last day), practice target or local date (`DeadlineSource`).
+        """
+        label_key = f"date.{source}" if f"date.{source}" in _WORDS else "statutory"
+        lines = [f"{_WORDS[label_key][lang]}: {finnish_date(statutory)}"]
         if statutory != effective:
             reason = shift_reason(statutory, effective, self.non_working_days, lang)
             lines.append(f"{_WORDS['shifted'][lang]}: {finnish_date(effective)} "
                          f"({_WORDS['because'][lang]} {reason})")
         return lines
+
+    def step_source(self, occurrence: FeedOccurrence, step: FeedStep) -> str:
+        """Where a step's date comes from: its own deadline's source, else the duty's."""
+        planned = self.definitions[occurrence.obligation].step(step.step)
+        if planned.deadline is None or step.due == occurrence.due:
+            return occurrence.due_source
+        return planned.deadline.source.value
 
     def _event(self, occurrence: FeedOccurrence, lang: Lang) -> bytes:
         key = (occurrence.id, lang)
@@ -430,7 +453,8 @@ class FeedRenderer:
     def event_data(self, occurrence: FeedOccurrence, lang: Lang) -> EventData:
         """What the VEVENT of an occurrence says, in one language."""
         definition = self.definitions[occurrence.obligation]
-        lines = self.date_lines(occurrence.due, occurrence.due_effective, lang)
+        lines = self.date_lines(occurrence.due, occurrence.due_effective, lang,
+                                occurrence.due_source)
         lines.append(_WORDS["term_year"][lang].format(term=occurrence.term,
                                                       year=occurrence.term_year))
         for basis in definition.legal_basis:
@@ -503,7 +527,8 @@ class FeedRenderer:
             prefix = f"{prefix}{_WORDS['tentative'][lang]}: "
         role = role_label(Role(step.role), PartyKind(step.party), lang)
         lines = [f"{_WORDS['role'][lang]}: {role}",
-                 *self.date_lines(step.due, step.due_effective, lang),
+                 *self.date_lines(step.due, step.due_effective, lang,
+                                  self.step_source(occurrence, step)),
                  f"{_WORDS['due'][lang]}: {definition.names.get(lang)} {occurrence.period} "
                  f"{finnish_date(occurrence.due_effective)}"]
         if closed is not None:
@@ -543,7 +568,8 @@ class FeedRenderer:
             status = "CANCELLED"
         role = role_label(Role(step.role), PartyKind(step.party), lang)
         lines = [f"{_WORDS['role'][lang]}: {role}",
-                 *self.date_lines(step.due, step.due_effective, lang)]
+                 *self.date_lines(step.due, step.due_effective, lang,
+                                  self.step_source(occurrence, step))]
         stamps = [occurrence.changed_at] + ([step.changed_at] if step.changed_at else [])
         return TodoData(
             uid=f"{occurrence.id}.{step.step}@{UID_DOMAIN}",

@@ -342,3 +342,20 @@ def test_county_feed_rings_only_for_what_the_county_does(renderer, specs):
     # The municipality's own feed rings for the same duty.
     assert _events(renderer.render(specs["pair-205"], "fi"))[f"{REPORT}@yhdyspinta.fi"].walk(
         "VALARM")
+
+
+def test_each_date_is_labelled_by_what_it_is(renderer):
+    """Issue 15.8: "Lakisääteinen päivä" only where the law sets the date."""
+    labels = {"statute": "Statutory date:", "cadence": "Legal limit:",
+              "practice": "Practice target:", "local": "Local date:"}
+    seen = set()
+    for occurrence in renderer.occurrences:
+        first = renderer.event_data(occurrence, "en").description.splitlines()[0]
+        assert first.startswith(labels[occurrence.due_source]), (occurrence.id, first)
+        seen.add(occurrence.due_source)
+    assert seen >= {"statute", "cadence", "practice"}, seen
+    finnish = {o.due_source: renderer.event_data(o, "fi").description.splitlines()[0]
+               for o in renderer.occurrences}
+    assert finnish["statute"].startswith("Lakisääteinen päivä:")
+    assert all(not line.startswith("Lakisääteinen") for source, line in finnish.items()
+               if source != "statute")

@@ -17,8 +17,8 @@ import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from datetime import UTC, date
-from email.utils import format_datetime
+from datetime import UTC, date, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from time import monotonic
 from typing import Any
 
@@ -108,6 +108,8 @@ class StoreSnapshot:
     tokens: dict[str, frozenset[str]]
     fingerprint: tuple[Any, ...]
     last_modified: bytes
+    modified: datetime
+    """The store's last change (or the day's start, when the window moved), to the second."""
     cache: dict[tuple[str, Lang, bool], Rendered] = field(default_factory=dict)
     hot: dict[str, Hot] = field(default_factory=dict)
 
@@ -167,13 +169,17 @@ class FeedApp:
             return
         renderer, catalogue = self.make_renderer(today)
         changed = [utc(m) for m in (fingerprint[1][1], fingerprint[2][1]) if m]
-        newest = max(changed, default=clock.now())
+        # The feeds' window moves with the day: a new day may change a feed unchanged in
+        # the store, so Last-Modified is never before the day's start.
+        day_start = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+        newest = max([*changed, day_start]).replace(microsecond=0)
         self.snapshot = StoreSnapshot(
             renderer=renderer,
             catalogue={spec.id: spec for spec in catalogue},
             tokens=load_tokens(self.engine),
             fingerprint=fingerprint,
             last_modified=format_datetime(newest.astimezone(UTC), usegmt=True).encode(),
+            modified=newest,
         )
 
     async def _current(self) -> StoreSnapshot:
@@ -201,7 +207,8 @@ class FeedApp:
                                 "headers": hot.headers_304})
                     await send({"type": "http.response.body", "body": b""})
                     return
-                if name == b"accept-encoding" and b"gzip" in value:
+                if (name == b"accept-encoding" and b"gzip" in value) or \
+                        name == b"if-modified-since":
                     break
             else:
                 await send({"type": "http.response.start", "status": 200,
@@ -250,6 +257,12 @@ class FeedApp:
             common = [(b"etag", etag), *common[1:]]
             extra.append((b"content-encoding", b"gzip"))
         if if_none_match is not None and _etag_matches(if_none_match, common[0][1]):
+            await _respond(send, 304, b"", common)
+            return
+        since = headers.get(b"if-modified-since")
+        if if_none_match is None and since is not None and \
+                not_modified_since(since, snapshot.modified):
+            # RFC 9110 13.1.3: only without If-None-Match, and only for GET and HEAD.
             await _respond(send, 304, b"", common)
             return
         await _respond(send, 200, b"" if method == "HEAD" else body, common + extra,
@@ -313,6 +326,17 @@ class FeedApp:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def not_modified_since(header: bytes, modified: datetime) -> bool:
+    """True if an If-Modified-Since date is at or after `modified` (a bad date: False)."""
+    try:
+        since = parsedate_to_datetime(header.decode("latin-1"))
+    except (TypeError, ValueError, IndexError):
+        return False
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return modified <= since
 
 
 def _etag_matches(header: bytes, etag: bytes) -> bool:

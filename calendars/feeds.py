@@ -46,8 +46,10 @@ _TODO_STATUS = {
     "waived": ("CANCELLED", 100),
     "not_applicable": ("CANCELLED", 100),
 }
-_COLORS = {"pair": "#1f6f8b", "municipality": "#1f6f8b", "region": "#6a3d9a", "role": "#b15928",
-           "obligation": "#33a02c"}
+_COLORS = {"pair": ("teal", "#008080"), "municipality": ("teal", "#008080"),
+           "region": ("rebeccapurple", "#663399"), "role": ("sienna", "#a0522d"),
+           "obligation": ("forestgreen", "#228b22")}
+"""RFC 7986 COLOR is a CSS3 colour name; Apple's own property takes the same colour in hex."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,7 +377,8 @@ class FeedRenderer:
             name=self.feed_name(spec, lang),
             description=_WORDS["feed.description"][lang],
             prodid=self.prodid,
-            color=_COLORS[spec.kind],
+            color=_COLORS[spec.kind][0],
+            apple_color=_COLORS[spec.kind][1],
             refresh=self.refresh,
             language=lang,
         )

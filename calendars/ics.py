@@ -46,8 +46,11 @@ class CalendarMeta:
     description: str
     prodid: str
     color: str
+    """A CSS3 colour name (RFC 7986)."""
     refresh: timedelta
     language: str
+    apple_color: str | None = None
+    """X-APPLE-CALENDAR-COLOR, `#rrggbb`; `color` if none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +184,9 @@ def render_calendar(meta: CalendarMeta, components: Iterable[bytes]) -> bytes:
     calendar.add("prodid", one_line(meta.prodid))
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    # No METHOD: PUBLISH is iTIP (RFC 5546), which asks for an ORGANIZER on every event;
+    # a subscribed feed is no scheduling message, and a made-up organizer would make
+    # some clients offer to reply to a "meeting". RFC 5545 needs no METHOD outside iTIP.
     calendar.add("name", one_line(meta.name))
     calendar.add("x-wr-calname", one_line(meta.name))
     calendar.add("description", one_line(meta.description))
@@ -189,7 +194,7 @@ def render_calendar(meta: CalendarMeta, components: Iterable[bytes]) -> bytes:
     calendar.add("refresh-interval", meta.refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", _duration(meta.refresh))
     calendar.add("color", one_line(meta.color))
-    calendar.add("x-apple-calendar-color", one_line(meta.color))
+    calendar.add("x-apple-calendar-color", one_line(meta.apple_color or meta.color))
     head = bytes(calendar.to_ical())
     end = b"END:VCALENDAR\r\n"
     assert head.endswith(end)

@@ -81,6 +81,11 @@ def test_feed_content(renderer, specs):
     assert calendar.contents["x-wr-calname"][0].value == \
         "Yhdyspinta: Kajaani ja Kainuun hyvinvointialue"
     assert calendar.contents["refresh-interval"][0].value == "PT6H"
+    # Issue 15.12: RFC 7986 COLOR is a CSS3 colour name; no METHOD without an ORGANIZER.
+    assert calendar.contents["color"][0].value == "teal"
+    assert calendar.contents["x-apple-calendar-color"][0].value == "#008080"
+    assert "method" not in calendar.contents
+    assert "organizer" not in text.lower()
     events = {e.uid.value: e for e in calendar.vevent_list}
     report = events[f"{REPORT}@yhdyspinta.fi"]
     assert report.dtstart.value == date(2026, 12, 31)

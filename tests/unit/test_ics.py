@@ -364,3 +364,16 @@ def test_each_date_is_labelled_by_what_it_is(renderer):
     assert finnish["statute"].startswith("Lakisääteinen päivä:")
     assert all(not line.startswith("Lakisääteinen") for source, line in finnish.items()
                if source != "statute")
+
+
+def test_english_feeds_use_the_majority_language_name(definitions, registry, non_working_days):
+    """Issue 15.11: "Närpes", "Jakobstad" in English, not "Närpiö", "Pietarsaari"."""
+    specs = {s.id: s for s in feed_catalogue(registry, definitions)}
+    feeds = FeedRenderer(definitions={d.id: d for d in definitions}, registry=registry,
+                         non_working_days=non_working_days, occurrences=[], prodid="-//t//t//FI")
+    names = {code: feeds.feed_name(specs[f"municipality-{code}"], "en")
+             for code in ("545", "598", "205")}
+    assert names == {"545": "Yhdyspinta: Närpes", "598": "Yhdyspinta: Jakobstad",
+                     "205": "Yhdyspinta: Kajaani"}
+    assert feeds.feed_name(specs["municipality-545"], "fi") == "Yhdyspinta: Närpiö"
+    assert registry.municipality("091").name("en") == "Helsinki"  # Finnish majority

@@ -252,6 +252,19 @@ def feed_catalogue(registry: Registry, definitions: Sequence[ObligationDefinitio
     return tuple(specs)
 
 
+def removed_obligation_feeds(occurrences: Sequence[FeedOccurrence],
+                             definitions: Sequence[ObligationDefinition]) -> tuple[
+        FeedSpec, ...]:
+    """Obligation feeds of definitions removed whose cancelled duties the store still has.
+
+    They answer with the cancellations (not 404, a sync error in every client) until the
+    cancelled duties drop out of the store's view (`keep_cancelled_days`).
+    """
+    known = {d.id for d in definitions}
+    gone = sorted({o.obligation for o in occurrences if o.cancelled} - known)
+    return tuple(FeedSpec(f"obligation-{o}", "obligation", None, None, o, "fi") for o in gone)
+
+
 def _region_lang(registry: Registry, region_code: str) -> Lang:
     """Swedish where most of the county's municipalities have a Swedish majority."""
     members = registry.members(region_code)
@@ -282,6 +295,9 @@ _WORDS: Mapping[str, Mapping[Lang, str]] = {
     "done": {"fi": "VALMIS", "sv": "KLAR", "en": "DONE"},
     "closed_on": {"fi": "Valmis {date}", "sv": "Klar {date}", "en": "Closed on {date}"},
     "tentative": {"fi": "EHDOKAS", "sv": "KANDIDAT", "en": "CANDIDATE"},
+    "removed": {"fi": "Velvoite on poistettu Yhdyspinnasta.",
+                "sv": "Förpliktelsen har tagits bort ur Yhdyspinta.",
+                "en": "This duty was removed from Yhdyspinta."},
     "date.statute": {"fi": "Lakisääteinen päivä", "sv": "Lagstadgad dag",
                      "en": "Statutory date"},
     "date.cadence": {"fi": "Lain takaraja", "sv": "Lagens sista dag", "en": "Legal limit"},
@@ -349,7 +365,8 @@ class FeedRenderer:
         """The calendar's display name."""
         registry = self.registry
         if spec.kind == "obligation":
-            return f"Yhdyspinta: {self.definitions[spec.obligation or ''].names.get(lang)}"
+            definition = self.definitions.get(spec.obligation or "")
+            return f"Yhdyspinta: {definition.names.get(lang) if definition else spec.obligation}"
         party = spec.party or ""
         if party.startswith("m"):
             municipality = registry.municipality(party[1:])
@@ -384,9 +401,13 @@ class FeedRenderer:
         )
         components: list[bytes] = []
         for occurrence in self.candidates(spec):
-            if occurrence.obligation not in self.definitions or not spec.selects(occurrence):
-                # A duty whose definition was removed is cancelled in the store; with no
-                # definition left there is nothing to say about it, so it drops out.
+            if not spec.selects(occurrence):
+                continue
+            if occurrence.obligation not in self.definitions:
+                # A duty whose definition was removed is cancelled in the store: it stays,
+                # cancelled, as long as any cancelled duty does, so that clients drop it.
+                if occurrence.cancelled:
+                    components.extend(self._removed(spec, occurrence, lang))
                 continue
             if spec.kind == "obligation" and self.obligation_until is not None and \
                     occurrence.due_effective > self.obligation_until:
@@ -407,6 +428,40 @@ class FeedRenderer:
             if todos:
                 components.extend(self._todo(occurrence, step, lang) for step in steps)
         return render_calendar(meta, components)
+
+    def _removed(self, spec: FeedSpec, occurrence: FeedOccurrence,
+                 lang: Lang) -> list[bytes]:
+        """Cancelled VEVENTs of a duty whose definition is gone: what the store knows."""
+        key = (occurrence.id, "", lang)
+        cached = self._step_events.get(key)
+        party = self.party_name(occurrence, lang)
+        prefix = f"{_WORDS['cancelled'][lang]}: "
+        if cached is None:
+            cached = self._step_events[key] = render_event(EventData(
+                uid=f"{occurrence.id}@{UID_DOMAIN}", day=occurrence.due_effective,
+                summary=f"{prefix}{occurrence.obligation} {occurrence.period} – {party}",
+                description=_WORDS["removed"][lang], url=None, categories=("Yhdyspinta",),
+                sequence=occurrence.revision + sum(s.revision for s in occurrence.steps),
+                stamp=utc(occurrence.changed_at), cancelled=True, alarms=(), language=lang))
+        events = [cached]
+        for step in occurrence.steps:
+            if not spec.takes_step(occurrence, step) or not has_own_deadline(occurrence, step) \
+                    or spec.kind == "obligation":
+                continue
+            step_key = (occurrence.id, f"{step.step}|removed", lang)
+            event = self._step_events.get(step_key)
+            if event is None:
+                event = self._step_events[step_key] = render_event(EventData(
+                    uid=f"{occurrence.id}.{step.step}.event@{UID_DOMAIN}",
+                    day=step.due_effective,
+                    summary=f"{prefix}{step.step} ({occurrence.obligation} "
+                            f"{occurrence.period}) – {party}",
+                    description=_WORDS["removed"][lang], url=None,
+                    categories=("Yhdyspinta",), sequence=occurrence.revision + step.revision,
+                    stamp=utc(occurrence.changed_at), cancelled=True, alarms=(),
+                    language=lang))
+            events.append(event)
+        return events
 
     def party_name(self, occurrence: FeedOccurrence, lang: Lang) -> str:
         """Who owes the duty, as a person reads it (a county – municipality for a pair)."""

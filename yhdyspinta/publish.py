@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from calendars.feeds import FeedRenderer, FeedSpec, feed_catalogue
+from calendars.feeds import FeedRenderer, FeedSpec, feed_catalogue, removed_obligation_feeds
 from calendars.workdays import finnish_non_working_days
 from obligations.parties import Registry
 from obligations.schema import LANGS, ObligationDefinition
@@ -49,7 +49,8 @@ def build_renderer(
         prodid=PRODID,
         obligation_until=today + timedelta(days=settings.obligation_feed_future_days),
     )
-    return renderer, feed_catalogue(registry, definitions)
+    return renderer, (*feed_catalogue(registry, definitions),
+                      *removed_obligation_feeds(view, definitions))
 
 
 @dataclass(frozen=True, slots=True)

@@ -377,3 +377,32 @@ def test_english_feeds_use_the_majority_language_name(definitions, registry, non
                      "205": "Yhdyspinta: Kajaani"}
     assert feeds.feed_name(specs["municipality-545"], "fi") == "Yhdyspinta: Närpiö"
     assert registry.municipality("091").name("en") == "Helsinki"  # Finnish majority
+
+
+def test_a_removed_definition_publishes_its_cancellations(renderer, definitions, registry,
+                                                           non_working_days, specs):
+    """Issue 15.6: the pair feeds keep the cancelled events; the obligation feed answers."""
+    from calendars.feeds import removed_obligation_feeds
+
+    kept = {d.id: d for d in definitions if d.id != "municipal-budget"}
+    assert CANCELLED.startswith("municipal-budget.")
+    after = FeedRenderer(definitions=kept, registry=registry,
+                         non_working_days=non_working_days, occurrences=renderer.occurrences,
+                         prodid="-//t//t//FI")
+    before_events = _events(renderer.render(specs["pair-205"], "fi"))
+    events = _events(after.render(specs["pair-205"], "fi"))
+    budget = {uid for uid in before_events if uid.startswith(CANCELLED)}
+    assert len(budget) > 1  # the duty and its steps with their own dates
+    assert budget <= events.keys()
+    for uid in budget:
+        assert str(events[uid]["status"]) == "CANCELLED"
+        assert events[uid]["sequence"] == before_events[uid]["sequence"]
+        assert not events[uid].walk("VALARM")
+        assert str(events[uid]["summary"]).startswith("PERUTTU: ")
+    feeds = removed_obligation_feeds(renderer.occurrences, tuple(kept.values()))
+    assert [f.id for f in feeds] == ["obligation-municipal-budget"]
+    national = _events(after.render(feeds[0], "en"))
+    assert str(national[f"{CANCELLED}@yhdyspinta.fi"]["status"]) == "CANCELLED"
+    assert after.feed_name(feeds[0], "en") == "Yhdyspinta: municipal-budget"
+    # Nothing for a definition that is only missing, with no cancelled duty left.
+    assert removed_obligation_feeds(renderer.occurrences, tuple(definitions)) == ()

@@ -7,7 +7,10 @@ at 09:00 Helsinki, and other parsers (ical.js) reading every file.
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +25,7 @@ from yhdyspinta.settings import Settings
 
 TODAY = date(2026, 11, 28)
 MAX_FEED_BYTES = 1_000_000
+JS = Path(__file__).parents[1] / "js"
 _TRIGGER = re.compile(rb"^TRIGGER;VALUE=DATE-TIME:(\d{8}T\d{6})Z\r$", re.MULTILINE)
 
 
@@ -71,3 +75,30 @@ def test_no_alarm_falls_on_a_weekend_or_holiday(exported, non_working_days):
             assert non_working_days.is_working_day(local.date()), (path.name, local)
             seen += 1
     assert seen > 100_000
+
+
+def test_ical_js_reads_every_file(exported):
+    """ical.js (Mozilla's parser, Thunderbird and web clients) over the whole export."""
+    node = shutil.which("node")
+    if node is None or not (JS / "node_modules" / "ical.js").is_dir():
+        pytest.fail("Node and tests/js/node_modules are needed (make test installs them)")
+    done = subprocess.run([node, str(JS / "parse-ics.js"), str(exported)],
+                          capture_output=True, text=True, timeout=900, check=False)
+    report = json.loads(done.stdout)
+    assert report["errors"] == {}, dict(list(report["errors"].items())[:5])
+    assert done.returncode == 0, done.stderr
+    assert report["files"] == len(_feeds(exported))
+    assert report["events"] > 100_000
+    assert report["alarms"] > 100_000
+
+
+def test_ical_js_reports_what_it_cannot_read(tmp_path):
+    """The script does fail: a broken file is named with its error."""
+    node = shutil.which("node")
+    if node is None or not (JS / "node_modules" / "ical.js").is_dir():
+        pytest.fail("Node and tests/js/node_modules are needed (make test installs them)")
+    (tmp_path / "broken.ics").write_text("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n")
+    done = subprocess.run([node, str(JS / "parse-ics.js"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert list(json.loads(done.stdout)["errors"]) == [str(tmp_path / "broken.ics")]

@@ -110,12 +110,12 @@ def _bare(view: list[FeedOccurrence], catalogue: tuple[object, ...],
                 event.add("sequence", data.sequence)
                 event.add("status", "CONFIRMED")
                 event.add("transp", "TRANSPARENT")
-                for days in data.alarm_days:
+                for moment in data.alarms:
                     alarm = icalendar.Alarm()
-                    alarm.add("uid", f"{data.uid}-alarm-{days}")
+                    alarm.add("uid", f"{data.uid}-alarm-{moment:%Y%m%d}")
                     alarm.add("action", "DISPLAY")
                     alarm.add("description", data.summary)
-                    alarm.add("trigger", timedelta(days=-days, hours=9))
+                    alarm.add("trigger", moment, parameters={"VALUE": "DATE-TIME"})
                     event.add_component(alarm)
                 events[key] = bytes(event.to_ical())
             parts.append(events[key])

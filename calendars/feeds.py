@@ -17,10 +17,12 @@ from calendars.ics import (
     CalendarMeta,
     EventData,
     TodoData,
+    alarm_moment,
     render_calendar,
     render_event,
     render_todo,
     utc,
+    without_alarms,
 )
 from calendars.wording import (
     finnish_date,
@@ -30,9 +32,17 @@ from calendars.wording import (
     shift_reason,
 )
 from calendars.workdays import NonWorkingDays
-from obligations.catalogue import gettext
+from obligations.catalogue import N_, gettext
 from obligations.parties import Registry
-from obligations.schema import Lang, ObligationDefinition, OwedBy, PartyKind, Role
+from obligations.schema import (
+    DeadlineSource,
+    Lang,
+    ObligationDefinition,
+    OwedBy,
+    PartyKind,
+    Role,
+    Status,
+)
 from obligations.vocabulary import label, role_label
 
 UID_DOMAIN = "yhdyspinta.fi"
@@ -43,8 +53,10 @@ _TODO_STATUS = {
     "waived": ("CANCELLED", 100),
     "not_applicable": ("CANCELLED", 100),
 }
-_COLORS = {"pair": "#1f6f8b", "municipality": "#1f6f8b", "region": "#6a3d9a", "role": "#b15928",
-           "obligation": "#33a02c"}
+_COLORS = {"pair": ("teal", "#008080"), "municipality": ("teal", "#008080"),
+           "region": ("rebeccapurple", "#663399"), "role": ("sienna", "#a0522d"),
+           "obligation": ("forestgreen", "#228b22")}
+"""RFC 7986 COLOR is a CSS3 colour name; Apple's own property takes the same colour in hex."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +92,8 @@ class FeedOccurrence:
     changed_at: datetime
     cancelled: bool
     steps: tuple[FeedStep, ...]
+    due_source: str = "statute"
+    """Where the duty's date comes from (`obligations.schema.DeadlineSource`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +139,74 @@ class FeedSpec:
             return step.party == PartyKind.MUNICIPALITY.value and party[1:] in \
                 occurrence.participants
         return step.party == PartyKind.REGION.value and occurrence.region == party[1:]
+
+
+def alarm_dates(effective: date, offsets: Sequence[int],
+                non_working_days: NonWorkingDays) -> dict[date, int]:
+    """Day each alarm rings → its offset: the working day on or before effective − offset.
+
+    The same dates as the reminder messages (`notify.plan.reminder_days`): the nearest
+    offset to the deadline wins when two fall on one working day.
+    """
+    days: dict[date, int] = {}
+    for offset in sorted(set(offsets), reverse=True):
+        day = effective - timedelta(days=offset)
+        if non_working_days.covers(day):
+            day = non_working_days.working_day_on_or_before(day)
+        days[day] = offset
+    return days
+
+
+PRIMARY_LEAD_DAYS = 7
+"""The primary reminder leaves at least this many days to act (a week by default)."""
+
+
+def primary_offset(offsets: Sequence[int], lead_days: int = PRIMARY_LEAD_DAYS) -> int | None:
+    """The reminder a person most needs, the first VALARM of an event.
+
+    The one nearest the deadline that still leaves `lead_days` to act; if every reminder
+    is closer than that, the earliest one.
+    """
+    if not offsets:
+        return None
+    enough = [o for o in offsets if o >= lead_days]
+    return min(enough) if enough else max(offsets)
+
+
+CLOSED = frozenset({"done", "waived", "not_applicable"})
+
+
+def closed_on(steps: Sequence[FeedStep]) -> date | None:
+    """The day the last of `steps` was closed (done, waived, not applicable), if all are.
+
+    The date only, in Helsinki: feeds say when, never who.
+    """
+    if not steps or any(s.status not in CLOSED for s in steps):
+        return None
+    from zoneinfo import ZoneInfo
+
+    stamps = [utc(s.changed_at) for s in steps if s.changed_at is not None]
+    if not stamps:
+        return None
+    return max(stamps).astimezone(ZoneInfo("Europe/Helsinki")).date()
+
+
+def has_own_deadline(occurrence: FeedOccurrence, step: FeedStep) -> bool:
+    """True if the step is due on another day than its duty (it gets a VEVENT of its own)."""
+    return step.due_effective != occurrence.due_effective
+
+
+def rings(spec: FeedSpec, county_acts: bool) -> bool:
+    """Whether an event keeps its alarms in this feed: alarms are for those who act.
+
+    The obligation feeds (the whole country) follow a duty and ring for nobody; a county's
+    feed holds its municipalities' duties to follow and rings only for what the county
+    itself does (its own duties, the negotiations, its steps). Besides the noise of
+    hundreds of alarms, this keeps every default feed under 1 MB (issue 15).
+    """
+    if spec.kind == "obligation":
+        return False
+    return spec.kind != "region" or county_acts
 
 
 def is_public(feed_id: str, patterns: frozenset[str]) -> bool:
@@ -177,11 +259,30 @@ def feed_catalogue(registry: Registry, definitions: Sequence[ObligationDefinitio
     return tuple(specs)
 
 
+def removed_obligation_feeds(occurrences: Sequence[FeedOccurrence],
+                             definitions: Sequence[ObligationDefinition]) -> tuple[
+        FeedSpec, ...]:
+    """Obligation feeds of definitions removed whose cancelled duties the store still has.
+
+    They answer with the cancellations (not 404, a sync error in every client) until the
+    cancelled duties drop out of the store's view (`keep_cancelled_days`).
+    """
+    known = {d.id for d in definitions}
+    gone = sorted({o.obligation for o in occurrences if o.cancelled} - known)
+    return tuple(FeedSpec(f"obligation-{o}", "obligation", None, None, o, "fi") for o in gone)
+
+
 def _region_lang(registry: Registry, region_code: str) -> Lang:
     """Swedish where most of the county's municipalities have a Swedish majority."""
     members = registry.members(region_code)
     swedish = sum(1 for m in members if m.default_lang == "sv")
     return "sv" if swedish * 2 > len(members) else "fi"
+
+
+_DATE_LABELS = {"statute": N_("feed.date.statute"), "cadence": N_("feed.date.cadence"),
+                "practice": N_("feed.date.practice"), "local": N_("feed.date.local")}
+"""What a date is, by its source (`DeadlineSource`): the law's date, the legal limit where
+the law sets only a cadence, a practice target, or a locally set date."""
 
 
 @dataclass
@@ -197,9 +298,15 @@ class FeedRenderer:
     occurrences: Sequence[FeedOccurrence]
     prodid: str
     refresh: timedelta = timedelta(hours=6)
+    primary_lead_days: int = PRIMARY_LEAD_DAYS
+    """Which reminder is the primary one, the first VALARM (see `primary_offset`)."""
+    obligation_until: date | None = None
+    """The obligation feeds (the whole country) leave out duties due later than this."""
     _by_key: dict[str, list[FeedOccurrence]] = field(default_factory=dict, repr=False)
     _events: dict[tuple[str, Lang], bytes] = field(default_factory=dict, repr=False)
     _todos: dict[tuple[str, str, Lang], bytes] = field(default_factory=dict, repr=False)
+    _step_events: dict[tuple[str, str, Lang], bytes] = field(default_factory=dict,
+                                                             repr=False)
 
     def __post_init__(self) -> None:
         # Index once, so that each of thousands of feeds looks only at its candidates.
@@ -229,7 +336,8 @@ class FeedRenderer:
         """The calendar's display name."""
         registry = self.registry
         if spec.kind == "obligation":
-            return f"Yhdyspinta: {self.definitions[spec.obligation or ''].names.get(lang)}"
+            definition = self.definitions.get(spec.obligation or "")
+            return f"Yhdyspinta: {definition.names.get(lang) if definition else spec.obligation}"
         party = spec.party or ""
         if party.startswith("m"):
             municipality = registry.municipality(party[1:])
@@ -246,28 +354,85 @@ class FeedRenderer:
                                                     role=role_label(Role(spec.role), kind, lang))
         return f"Yhdyspinta: {name}"
 
-    def render(self, spec: FeedSpec, lang: Lang) -> bytes:
-        """The feed's bytes: the same store view gives the same bytes."""
+    def render(self, spec: FeedSpec, lang: Lang, *, todos: bool = False) -> bytes:
+        """The feed's bytes: the same store view gives the same bytes.
+
+        Each duty is an all-day VEVENT, and so is each step with a deadline of its own
+        (Outlook, Google and Apple Calendar show no VTODO). `todos` is the variant for task
+        clients: every step also as a VTODO.
+        """
         meta = CalendarMeta(
             name=self.feed_name(spec, lang),
             description=gettext("feed.description", lang),
             prodid=self.prodid,
-            color=_COLORS[spec.kind],
+            color=_COLORS[spec.kind][0],
+            apple_color=_COLORS[spec.kind][1],
             refresh=self.refresh,
             language=lang,
         )
         components: list[bytes] = []
         for occurrence in self.candidates(spec):
-            if occurrence.obligation not in self.definitions or not spec.selects(occurrence):
-                # A duty whose definition was removed is cancelled in the store; with no
-                # definition left there is nothing to say about it, so it drops out.
+            if not spec.selects(occurrence):
                 continue
-            components.append(self._event(occurrence, lang))
+            if occurrence.obligation not in self.definitions:
+                # A duty whose definition was removed is cancelled in the store: it stays,
+                # cancelled, as long as any cancelled duty does, so that clients drop it.
+                if occurrence.cancelled:
+                    components.extend(self._removed(spec, occurrence, lang))
+                continue
+            if spec.kind == "obligation" and self.obligation_until is not None and \
+                    occurrence.due_effective > self.obligation_until:
+                continue
+            county_acts = occurrence.municipality is None
+            event = self._event(occurrence, lang)
+            components.append(event if rings(spec, county_acts) else without_alarms(event))
+            steps = [s for s in occurrence.steps if spec.takes_step(occurrence, s)]
+            for step in steps:
+                # The whole country's feed lists the steps' dates in the duty's checklist.
+                if has_own_deadline(occurrence, step) and spec.kind != "obligation":
+                    event = self._step_event(occurrence, step, lang)
+                    components.append(
+                        event if rings(spec, step.party == PartyKind.REGION.value)
+                        else without_alarms(event))
             # A cancelled duty's steps stay too, marked CANCELLED, so that a client that
             # has them drops them from its task list instead of keeping them open forever.
-            components.extend(self._todo(occurrence, step, lang) for step in occurrence.steps
-                              if spec.takes_step(occurrence, step))
+            if todos:
+                components.extend(self._todo(occurrence, step, lang) for step in steps)
         return render_calendar(meta, components)
+
+    def _removed(self, spec: FeedSpec, occurrence: FeedOccurrence,
+                 lang: Lang) -> list[bytes]:
+        """Cancelled VEVENTs of a duty whose definition is gone: what the store knows."""
+        key = (occurrence.id, "", lang)
+        cached = self._step_events.get(key)
+        party = self.party_name(occurrence, lang)
+        prefix = gettext("feed.cancelled", lang) + ": "
+        if cached is None:
+            cached = self._step_events[key] = render_event(EventData(
+                uid=f"{occurrence.id}@{UID_DOMAIN}", day=occurrence.due_effective,
+                summary=f"{prefix}{occurrence.obligation} {occurrence.period} – {party}",
+                description=gettext("feed.removed", lang), url=None, categories=("Yhdyspinta",),
+                sequence=occurrence.revision + sum(s.revision for s in occurrence.steps),
+                stamp=utc(occurrence.changed_at), cancelled=True, alarms=(), language=lang))
+        events = [cached]
+        for step in occurrence.steps:
+            if not spec.takes_step(occurrence, step) or not has_own_deadline(occurrence, step) \
+                    or spec.kind == "obligation":
+                continue
+            step_key = (occurrence.id, f"{step.step}|removed", lang)
+            event = self._step_events.get(step_key)
+            if event is None:
+                event = self._step_events[step_key] = render_event(EventData(
+                    uid=f"{occurrence.id}.{step.step}.event@{UID_DOMAIN}",
+                    day=step.due_effective,
+                    summary=f"{prefix}{step.step} ({occurrence.obligation} "
+                            f"{occurrence.period}) – {party}",
+                    description=gettext("feed.removed", lang), url=None,
+                    categories=("Yhdyspinta",), sequence=occurrence.revision + step.revision,
+                    stamp=utc(occurrence.changed_at), cancelled=True, alarms=(),
+                    language=lang))
+            events.append(event)
+        return events
 
     def party_name(self, occurrence: FeedOccurrence, lang: Lang) -> str:
         """Who owes the duty, as a person reads it (a county – municipality for a pair)."""
@@ -278,19 +443,35 @@ class FeedRenderer:
 
     def _summary(self, occurrence: FeedOccurrence, lang: Lang) -> str:
         definition = self.definitions[occurrence.obligation]
-        prefix = gettext("feed.cancelled", lang) + ": " if occurrence.cancelled else ""
+        prefix = (gettext("feed.cancelled", lang) + ": " if occurrence.cancelled else
+                  gettext("feed.done", lang) + ": " if closed_on(occurrence.steps) else "")
+        if definition.status is Status.CANDIDATE:
+            prefix = prefix + gettext("feed.tentative", lang) + ": "
         return (f"{prefix}{definition.names.get(lang)} {occurrence.period} – "
                 f"{self.party_name(occurrence, lang)}")
 
-    def date_lines(self, statutory: date, effective: date, lang: Lang) -> list[str]:
-        """The statutory date and, if it moves, the effective one and why."""
-        lines = [gettext("feed.statutory", lang) + f": {finnish_date(statutory)}"]
+    def date_lines(self, statutory: date, effective: date, lang: Lang,
+                   source: str = DeadlineSource.STATUTE.value) -> list[str]:
+        """The date labelled by what it is and, if it moves, the effective one and why.
+
+        Statutory (the law's date), legal limit (the law sets only a cadence: the period's
+        last day), practice target or local date (`DeadlineSource`).
+        """
+        label = _DATE_LABELS.get(source, N_("feed.date.statute"))
+        lines = [f"{gettext(label, lang)}: {finnish_date(statutory)}"]
         if statutory != effective:
             reason = shift_reason(statutory, effective, self.non_working_days, lang)
             because = gettext("feed.because", lang)
             lines.append(gettext("feed.shifted", lang) + f": {finnish_date(effective)} "
                          f"({because} {reason})")
         return lines
+
+    def step_source(self, occurrence: FeedOccurrence, step: FeedStep) -> str:
+        """Where a step's date comes from: its own deadline's source, else the duty's."""
+        planned = self.definitions[occurrence.obligation].step(step.step)
+        if planned.deadline is None or step.due == occurrence.due:
+            return occurrence.due_source
+        return planned.deadline.source.value
 
     def _event(self, occurrence: FeedOccurrence, lang: Lang) -> bytes:
         key = (occurrence.id, lang)
@@ -302,18 +483,22 @@ class FeedRenderer:
     def event_data(self, occurrence: FeedOccurrence, lang: Lang) -> EventData:
         """What the VEVENT of an occurrence says, in one language."""
         definition = self.definitions[occurrence.obligation]
-        lines = self.date_lines(occurrence.due, occurrence.due_effective, lang)
+        lines = self.date_lines(occurrence.due, occurrence.due_effective, lang,
+                                occurrence.due_source)
         lines.append(gettext("feed.term_year", lang, term=occurrence.term,
                                                       year=occurrence.term_year))
         for basis in definition.legal_basis:
             lines.append(gettext("feed.basis", lang) + f": {legal_citation(basis, lang)} "
                          f"{legal_url(basis, lang)}")
-        if definition.status.value == "candidate":
+        if definition.status is Status.CANDIDATE:
             lines.append(gettext("feed.candidate", lang))
+        closed = closed_on(occurrence.steps)
+        if closed is not None:
+            lines.append(gettext("feed.closed_on", lang, date=finnish_date(closed)))
         lines.append("")
         lines.append(gettext("feed.steps", lang) + ":")
         for step in occurrence.steps:
-            marker = "[x]" if step.status in ("done", "waived", "not_applicable") else "[ ]"
+            marker = "[x]" if step.status in CLOSED else "[ ]"
             role = role_label(Role(step.role), PartyKind(step.party), lang)
             lines.append(f"{marker} {definition.step(step.step).names.get(lang)} ({role}, "
                          f"{finnish_date(step.due_effective)})")
@@ -333,8 +518,68 @@ class FeedRenderer:
                                           *(s.changed_at for s in occurrence.steps
                                             if s.changed_at))),
             cancelled=occurrence.cancelled,
-            alarm_days=definition.reminders,
+            alarms=() if closed else self.alarms(occurrence.due_effective,
+                                                 definition.reminders),
             language=lang,
+            tentative=definition.status is Status.CANDIDATE,
+            alarm_text=f"{definition.names.get(lang)} {occurrence.period}",
+        )
+
+    def alarms(self, effective: date, offsets: Sequence[int]) -> tuple[datetime, ...]:
+        """When the alarms of a deadline ring: 09:00 Helsinki on the reminders' days.
+
+        The primary reminder comes first (Outlook keeps only the first VALARM), the
+        others follow in time order.
+        """
+        days = alarm_dates(effective, offsets, self.non_working_days)
+        primary = primary_offset(tuple(days.values()), self.primary_lead_days)
+        ordered = sorted(days, key=lambda day: (days[day] != primary, day))
+        return tuple(alarm_moment(day) for day in ordered)
+
+    def _step_event(self, occurrence: FeedOccurrence, step: FeedStep, lang: Lang) -> bytes:
+        key = (occurrence.id, step.step, lang)
+        cached = self._step_events.get(key)
+        if cached is None:
+            cached = self._step_events[key] = render_event(
+                self.step_event_data(occurrence, step, lang))
+        return cached
+
+    def step_event_data(self, occurrence: FeedOccurrence, step: FeedStep,
+                        lang: Lang) -> EventData:
+        """The VEVENT of a step with its own deadline, with the step's alarms."""
+        definition = self.definitions[occurrence.obligation]
+        planned = definition.step(step.step)
+        closed = closed_on((step,))
+        prefix = (gettext("feed.cancelled", lang) + ": " if occurrence.cancelled else
+                  gettext("feed.done", lang) + ": " if step.status in CLOSED else "")
+        if definition.status is Status.CANDIDATE:
+            prefix = prefix + gettext("feed.tentative", lang) + ": "
+        role = role_label(Role(step.role), PartyKind(step.party), lang)
+        lines = [gettext("feed.role", lang) + f": {role}",
+                 *self.date_lines(step.due, step.due_effective, lang,
+                                  self.step_source(occurrence, step)),
+                 gettext("feed.due", lang) + f": {definition.names.get(lang)} {occurrence.period} "
+                 f"{finnish_date(occurrence.due_effective)}"]
+        if closed is not None:
+            lines.append(gettext("feed.closed_on", lang, date=finnish_date(closed)))
+        offsets = planned.reminders if planned.reminders is not None else definition.reminders
+        stamps = [occurrence.changed_at] + ([step.changed_at] if step.changed_at else [])
+        return EventData(
+            uid=f"{occurrence.id}.{step.step}.event@{UID_DOMAIN}",
+            day=step.due_effective,
+            summary=f"{prefix}{planned.names.get(lang)} ({definition.names.get(lang)} "
+                    f"{occurrence.period}) – {self.party_name(occurrence, lang)}",
+            description="\n".join(lines),
+            url=str(definition.legal_basis[0].url),
+            categories=("Yhdyspinta", definition.names.get(lang), role),
+            sequence=occurrence.revision + step.revision,
+            stamp=max(utc(s) for s in stamps),
+            cancelled=occurrence.cancelled,
+            alarms=() if step.status in CLOSED else
+            self.alarms(step.due_effective, offsets),
+            language=lang,
+            tentative=definition.status is Status.CANDIDATE,
+            alarm_text=planned.names.get(lang),
         )
 
     def _todo(self, occurrence: FeedOccurrence, step: FeedStep, lang: Lang) -> bytes:
@@ -352,7 +597,8 @@ class FeedRenderer:
             status = "CANCELLED"
         role = role_label(Role(step.role), PartyKind(step.party), lang)
         lines = [gettext("feed.role", lang) + f": {role}",
-                 *self.date_lines(step.due, step.due_effective, lang)]
+                 *self.date_lines(step.due, step.due_effective, lang,
+                                  self.step_source(occurrence, step))]
         stamps = [occurrence.changed_at] + ([step.changed_at] if step.changed_at else [])
         return TodoData(
             uid=f"{occurrence.id}.{step.step}@{UID_DOMAIN}",

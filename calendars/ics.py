@@ -16,7 +16,8 @@ import icalendar
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 ALARM_HOUR = 9
-"""Alarms ring at 09:00 (floating, the subscriber's local time) on their day."""
+"""Alarms ring at 09:00 Europe/Helsinki on their (working) day."""
+ALARM_ZONE = "Europe/Helsinki"
 
 
 def one_line(text: str) -> str:
@@ -45,8 +46,11 @@ class CalendarMeta:
     description: str
     prodid: str
     color: str
+    """A CSS3 colour name (RFC 7986)."""
     refresh: timedelta
     language: str
+    apple_color: str | None = None
+    """X-APPLE-CALENDAR-COLOR, `#rrggbb`; `color` if none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +66,15 @@ class EventData:
     sequence: int
     stamp: datetime
     cancelled: bool
-    alarm_days: tuple[int, ...]
-    """Days before the event when an alarm rings (at ALARM_HOUR)."""
+    alarms: tuple[datetime, ...]
+    """When each alarm rings (aware; written in UTC), the one that matters most first:
+    Outlook keeps only the first VALARM of an event."""
     language: str
+    tentative: bool = False
+    """A candidate duty, not yet confirmed: STATUS:TENTATIVE."""
+    alarm_text: str | None = None
+    """The alarms' DESCRIPTION (short: clients show the event's title beside it); the
+    summary if none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +108,15 @@ def utc(moment: datetime | str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def alarm_moment(day: date) -> datetime:
+    """09:00 Europe/Helsinki on `day`, in UTC (an absolute trigger needs no VTIMEZONE)."""
+    from datetime import UTC, time
+    from zoneinfo import ZoneInfo
+
+    local = datetime.combine(day, time(ALARM_HOUR), tzinfo=ZoneInfo(ALARM_ZONE))
+    return local.astimezone(UTC)
+
+
 def render_event(event: EventData) -> bytes:
     """One VEVENT (with its VALARMs) as bytes."""
     component = icalendar.Event()
@@ -113,17 +132,25 @@ def render_event(event: EventData) -> bytes:
     if event.categories:
         component.add("categories", [one_line(c) for c in event.categories])
     component.add("sequence", event.sequence)
-    component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    component.add("status", "CANCELLED" if event.cancelled else
+                  "TENTATIVE" if event.tentative else "CONFIRMED")
     component.add("transp", "TRANSPARENT")
     if not event.cancelled:
-        for days in sorted(set(event.alarm_days), reverse=True):
+        for moment in event.alarms:
+            stamp = utc(moment)
             alarm = icalendar.Alarm()
-            alarm.add("uid", f"{one_line(event.uid)}-alarm-{days}")
+            alarm.add("uid", f"{one_line(event.uid)}-alarm-{stamp:%Y%m%d}")
             alarm.add("action", "DISPLAY")
-            alarm.add("description", one_line(event.summary))
-            alarm.add("trigger", timedelta(days=-days, hours=ALARM_HOUR))
+            alarm.add("description", one_line(event.alarm_text or event.summary))
+            alarm.add("trigger", stamp, parameters={"VALUE": "DATE-TIME"})
             component.add_component(alarm)
     return bytes(component.to_ical())
+
+
+def without_alarms(event: bytes) -> bytes:
+    """A rendered VEVENT without its VALARMs (they come last, before END:VEVENT)."""
+    start = event.find(b"BEGIN:VALARM\r\n")
+    return event if start < 0 else event[:start] + b"END:VEVENT\r\n"
 
 
 def render_todo(todo: TodoData) -> bytes:
@@ -157,7 +184,9 @@ def render_calendar(meta: CalendarMeta, components: Iterable[bytes]) -> bytes:
     calendar.add("prodid", one_line(meta.prodid))
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    # No METHOD: PUBLISH is iTIP (RFC 5546), which asks for an ORGANIZER on every event;
+    # a subscribed feed is no scheduling message, and a made-up organizer would make
+    # some clients offer to reply to a "meeting". RFC 5545 needs no METHOD outside iTIP.
     calendar.add("name", one_line(meta.name))
     calendar.add("x-wr-calname", one_line(meta.name))
     calendar.add("description", one_line(meta.description))
@@ -165,7 +194,7 @@ def render_calendar(meta: CalendarMeta, components: Iterable[bytes]) -> bytes:
     calendar.add("refresh-interval", meta.refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", _duration(meta.refresh))
     calendar.add("color", one_line(meta.color))
-    calendar.add("x-apple-calendar-color", one_line(meta.color))
+    calendar.add("x-apple-calendar-color", one_line(meta.apple_color or meta.color))
     head = bytes(calendar.to_ical())
     end = b"END:VCALENDAR\r\n"
     assert head.endswith(end)

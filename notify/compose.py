@@ -385,7 +385,8 @@ class Composer:
                               for step in occurrence.steps)
         meta = CalendarMeta(name=gettext("mail.calendar.name", lang),
                             description=gettext("mail.footer", lang), prodid=renderer.prodid,
-                            color="#1f6f8b", refresh=renderer.refresh, language=lang)
+                            color="teal", refresh=renderer.refresh, language=lang,
+                            apple_color="#008080")
         return render_calendar(meta, components)
 
 

@@ -65,8 +65,14 @@ class Municipality:
     language: LanguageStatus
 
     def name(self, lang: Lang) -> str:
-        """The name in `lang`; English uses the Finnish name, as Statistics Finland does."""
-        return self.name_sv if lang == "sv" else self.name_fi
+        """The name in `lang`; English uses the name in the majority's language.
+
+        "Närpes" and "Jakobstad" in English, not "Närpiö" and "Pietarsaari": English texts
+        use the name the place goes by (Swedish-only and Swedish-majority municipalities).
+        """
+        if lang == "sv" or (lang == "en" and self.default_lang == "sv"):
+            return self.name_sv
+        return self.name_fi
 
     @property
     def default_lang(self) -> Lang:

@@ -193,6 +193,7 @@ def feed_view(
                                  due_effective=s.due_effective, status=s.status.value,
                                  revision=s.revision, changed_at=s.changed_at)
                         for s in duty.steps),
+            due_source=row.due_source,
         ))
     return view
 

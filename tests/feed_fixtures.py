@@ -29,6 +29,7 @@ def feed_view_of(occurrences: Sequence[Occurrence], done: frozenset[tuple[str, s
                          changed_at=datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
                          if (o.id, s.step) in done else None)
                 for s in o.steps),
+            due_source=o.deadline.source.value,
         )
         for o in occurrences
     ]

@@ -17,8 +17,8 @@ import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from datetime import UTC, date
-from email.utils import format_datetime
+from datetime import UTC, date, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from time import monotonic
 from typing import Any
 
@@ -35,8 +35,10 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 log = logging.getLogger("yhdyspinta.web")
 _FEED_PATH = re.compile(r"^/feeds/(?P<token>[A-Za-z0-9_-]{16,128})/(?P<name>[a-z0-9-]+)"
-                        r"(?:\.(?P<lang>fi|sv|en))?\.ics$")
-_PUBLIC_PATH = re.compile(r"^/public/(?P<name>[a-z0-9-]+)(?:\.(?P<lang>fi|sv|en))?\.ics$")
+                        r"(?P<todo>\.todo)?(?:\.(?P<lang>fi|sv|en))?\.ics$")
+_PUBLIC_PATH = re.compile(r"^/public/(?P<name>[a-z0-9-]+)(?P<todo>\.todo)?"
+                          r"(?:\.(?P<lang>fi|sv|en))?\.ics$")
+"""`pair-564.ics`, `pair-564.sv.ics`; `pair-564.todo.ics` is the variant with VTODOs."""
 ALL_FEEDS = "*"
 
 
@@ -106,7 +108,9 @@ class StoreSnapshot:
     tokens: dict[str, frozenset[str]]
     fingerprint: tuple[Any, ...]
     last_modified: bytes
-    cache: dict[tuple[str, Lang], Rendered] = field(default_factory=dict)
+    modified: datetime
+    """The store's last change (or the day's start, when the window moved), to the second."""
+    cache: dict[tuple[str, Lang, bool], Rendered] = field(default_factory=dict)
     hot: dict[str, Hot] = field(default_factory=dict)
 
 
@@ -165,13 +169,17 @@ class FeedApp:
             return
         renderer, catalogue = self.make_renderer(today)
         changed = [utc(m) for m in (fingerprint[1][1], fingerprint[2][1]) if m]
-        newest = max(changed, default=clock.now())
+        # The feeds' window moves with the day: a new day may change a feed unchanged in
+        # the store, so Last-Modified is never before the day's start.
+        day_start = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+        newest = max([*changed, day_start]).replace(microsecond=0)
         self.snapshot = StoreSnapshot(
             renderer=renderer,
             catalogue={spec.id: spec for spec in catalogue},
             tokens=load_tokens(self.engine),
             fingerprint=fingerprint,
             last_modified=format_datetime(newest.astimezone(UTC), usegmt=True).encode(),
+            modified=newest,
         )
 
     async def _current(self) -> StoreSnapshot:
@@ -199,7 +207,8 @@ class FeedApp:
                                 "headers": hot.headers_304})
                     await send({"type": "http.response.body", "body": b""})
                     return
-                if name == b"accept-encoding" and b"gzip" in value:
+                if (name == b"accept-encoding" and b"gzip" in value) or \
+                        name == b"if-modified-since":
                     break
             else:
                 await send({"type": "http.response.start", "status": 200,
@@ -220,12 +229,12 @@ class FeedApp:
             await _respond(send, 405, b"", [(b"allow", b"GET, HEAD")])
             return
         snapshot = await self._current()
-        spec, lang = self._authorise(snapshot, path)
+        spec, lang, todos = self._authorise(snapshot, path)
         if spec is None:
             log.info("404 %s", mask_path(path))
             await _respond(send, 404, b"not found\n", [(b"content-type", b"text/plain")])
             return
-        rendered = await self._rendered(snapshot, spec, lang or spec.default_lang)
+        rendered = await self._rendered(snapshot, spec, lang or spec.default_lang, todos)
         headers = dict(scope["headers"])
         cache = b"public, max-age=300" if is_public(spec.id, self.public_feeds) else \
             b"private, max-age=300"
@@ -241,8 +250,8 @@ class FeedApp:
         if accepts_gzip(headers.get(b"accept-encoding", b"")):
             # The compressed body is another representation: it has its own ETag.
             if rendered.gzipped is None:
-                rendered = await asyncio.to_thread(self._gzip, snapshot, spec.id,
-                                                   lang or spec.default_lang, rendered)
+                rendered = await asyncio.to_thread(
+                    self._gzip, snapshot, (spec.id, lang or spec.default_lang, todos), rendered)
             body = rendered.gzipped or body
             etag = rendered.etag[:-1] + b'-gz"'
             common = [(b"etag", etag), *common[1:]]
@@ -250,45 +259,56 @@ class FeedApp:
         if if_none_match is not None and _etag_matches(if_none_match, common[0][1]):
             await _respond(send, 304, b"", common)
             return
+        since = headers.get(b"if-modified-since")
+        if if_none_match is None and since is not None and \
+                not_modified_since(since, snapshot.modified):
+            # RFC 9110 13.1.3: only without If-None-Match, and only for GET and HEAD.
+            await _respond(send, 304, b"", common)
+            return
         await _respond(send, 200, b"" if method == "HEAD" else body, common + extra,
                        length=len(body))
 
-    def _authorise(self, snapshot: StoreSnapshot, path: str) -> tuple[FeedSpec | None, Lang | None]:
+    def _authorise(self, snapshot: StoreSnapshot,
+                   path: str) -> tuple[FeedSpec | None, Lang | None, bool]:
         match = _FEED_PATH.match(path)
         if match is not None:
             digest = token_hash(match.group("token"))
             granted = snapshot.tokens.get(digest)
             stored = digest if granted is not None else "0" * 64
             if not hmac.compare_digest(stored, digest) or granted is None:
-                return None, None
+                return None, None, False
             name = match.group("name")
             if name not in granted and ALL_FEEDS not in granted:
-                return None, None
+                return None, None, False
         else:
             match = _PUBLIC_PATH.match(path)
             if match is None or not is_public(match.group("name"), self.public_feeds):
-                return None, None
+                return None, None, False
             name = match.group("name")
         spec = snapshot.catalogue.get(name)
         lang = match.group("lang")
-        return spec, next((known for known in LANGS if known == lang), None)
+        return (spec, next((known for known in LANGS if known == lang), None),
+                match.group("todo") is not None)
 
-    async def _rendered(self, snapshot: StoreSnapshot, spec: FeedSpec, lang: Lang) -> Rendered:
-        key = (spec.id, lang)
+    async def _rendered(self, snapshot: StoreSnapshot, spec: FeedSpec, lang: Lang,
+                        todos: bool = False) -> Rendered:
+        key = (spec.id, lang, todos)
         rendered = snapshot.cache.get(key)
         if rendered is None:
-            body = await asyncio.to_thread(snapshot.renderer.render, spec, lang)
+            body = await asyncio.to_thread(
+                lambda: snapshot.renderer.render(spec, lang, todos=todos))
             etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
             rendered = Rendered(body, etag, snapshot.last_modified)
             snapshot.cache[key] = rendered
         return rendered
 
     @staticmethod
-    def _gzip(snapshot: StoreSnapshot, feed: str, lang: Lang, rendered: Rendered) -> Rendered:
+    def _gzip(snapshot: StoreSnapshot, key: tuple[str, Lang, bool],
+              rendered: Rendered) -> Rendered:
         zipped = Rendered(rendered.body, rendered.etag, rendered.last_modified,
                           gzip.compress(rendered.body, compresslevel=6, mtime=0))
-        if snapshot.cache.get((feed, lang)) is rendered:
-            snapshot.cache[(feed, lang)] = zipped
+        if snapshot.cache.get(key) is rendered:
+            snapshot.cache[key] = zipped
         return zipped
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
@@ -306,6 +326,17 @@ class FeedApp:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def not_modified_since(header: bytes, modified: datetime) -> bool:
+    """True if an If-Modified-Since date is at or after `modified` (a bad date: False)."""
+    try:
+        since = parsedate_to_datetime(header.decode("latin-1"))
+    except (TypeError, ValueError, IndexError):
+        return False
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return modified <= since
 
 
 def _etag_matches(header: bytes, etag: bytes) -> bool:

@@ -55,6 +55,7 @@ from web.views import (
     matrix_csv_rows,
     moved_because,
     party_of,
+    roles_with_steps,
     select_duties,
     step_name,
 )
@@ -496,8 +497,11 @@ class Pages:
         base = self.site.public_url.rstrip("/")
         wanted = [f"pair-{municipality.code}", f"municipality-{municipality.code}",
                   f"region-{region.code}"]
+        # Only role feeds that hold something (a role with no step here is an empty feed).
+        roles = roles_with_steps(self.site.duties(region.code), municipality.code)
         wanted += [s.id for s in self.site.catalogue
-                   if s.kind == "role" and s.party == f"m{municipality.code}"]
+                   if s.kind == "role" and s.party == f"m{municipality.code}"
+                   and s.role in roles]
         feeds = []
         for feed_id in wanted:
             spec = self.site.feeds_by_id.get(feed_id)

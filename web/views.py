@@ -16,7 +16,7 @@ from calendars.vuosikello import ClockMark, MarkState
 from calendars.wording import party_display_name, shift_reason
 from calendars.workdays import NonWorkingDays
 from obligations.parties import Municipality, Registry
-from obligations.schema import Lang, ObligationDefinition
+from obligations.schema import Lang, ObligationDefinition, PartyKind
 from state.models import Lifecycle
 from state.queries import DutyState
 
@@ -45,6 +45,12 @@ def is_county_own(duty: DutyState) -> bool:
 def involves(duty: DutyState, municipality: str) -> bool:
     """True if the municipality owes or takes part in the duty."""
     return municipality in duty.occurrence.participants.split()
+
+
+def roles_with_steps(duties: Iterable[DutyState], municipality: str) -> frozenset[str]:
+    """The municipality's roles with a step in its duties: the role feeds with content."""
+    return frozenset(step.role for duty in duties if involves(duty, municipality)
+                     for step in duty.steps if step.party == PartyKind.MUNICIPALITY.value)
 
 
 def party_of(duty: DutyState, registry: Registry, lang: Lang) -> str:

@@ -245,7 +245,7 @@ def export_all(inputs: Inputs, outdir: Path, today: date,
 
     from state.db import make_engine
     from web.feeds import store_fingerprint
-    from yhdyspinta.publish import build_renderer, export, feeds_of_region
+    from yhdyspinta.publish import build_renderer, export, export_base_url, feeds_of_region
 
     engine = make_engine(inputs.settings.effective_database_url)
     try:
@@ -256,7 +256,7 @@ def export_all(inputs: Inputs, outdir: Path, today: date,
         engine.dispose()
     if region is not None:
         catalogue = feeds_of_region(catalogue, inputs.registry, region)
-    report = export(outdir, renderer, catalogue, inputs.settings.public_url)
+    report = export(outdir, renderer, catalogue, export_base_url(inputs.settings))
     (outdir / "feeds" / ".fingerprint").write_text(
         json.dumps([region, fingerprint], default=str), encoding="utf-8")
     return {"feeds": report.feeds, "files": report.files}

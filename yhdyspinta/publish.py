@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from calendars.feeds import FeedRenderer, FeedSpec, feed_catalogue
+from calendars.feeds import FeedRenderer, FeedSpec, feed_catalogue, removed_obligation_feeds
 from calendars.workdays import finnish_non_working_days
 from obligations.parties import Registry
 from obligations.schema import LANGS, ObligationDefinition
@@ -47,8 +47,10 @@ def build_renderer(
         non_working_days=finnish_non_working_days(start.year - 1, end.year + 1),
         occurrences=view,
         prodid=PRODID,
+        obligation_until=today + timedelta(days=settings.obligation_feed_future_days),
     )
-    return renderer, feed_catalogue(registry, definitions)
+    return renderer, (*feed_catalogue(registry, definitions),
+                      *removed_obligation_feeds(view, definitions))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,13 +136,36 @@ def _write(path: Path, body: bytes) -> None:
     path.chmod(FILE_MODE)
 
 
+def export_base_url(settings: Settings) -> str:
+    """`YHDYSPINTA_PUBLIC_URL` if it was set (the address `outdir` is served at), else ""."""
+    return settings.public_url.rstrip("/") if "public_url" in settings.model_fields_set \
+        else ""
+
+
+def subscribe_links(public_url: str, path: str) -> tuple[str, str] | None:
+    """The https (or http) and webcal addresses of an exported file, with a public URL."""
+    if not public_url:
+        return None
+    address = f"{public_url.rstrip('/')}/{path}"
+    scheme, sep, rest = address.partition("://")
+    return address, (f"webcal://{rest}" if sep and scheme in ("http", "https") else address)
+
+
 def _index_html(index: list[dict[str, Any]], public_url: str) -> str:
     rows = []
     for entry in index:
         names, files = entry["names"], entry["files"]
-        links = " ".join(
-            f'<a href="{html.escape(str(files[lang]).removeprefix("feeds/"))}" lang="{lang}">'
-            f"{lang}</a>" for lang in LANGS)
+        parts = []
+        for lang in LANGS:
+            link = (f'<a href="{html.escape(str(files[lang]).removeprefix("feeds/"))}" '
+                    f'lang="{lang}">{lang}</a>')
+            absolute = subscribe_links(public_url, str(files[lang]))
+            if absolute is not None:
+                web, webcal = (html.escape(a) for a in absolute)
+                link += (f' (<a href="{webcal}">webcal</a> · <a href="{web}">'
+                         f'{web.partition(":")[0]}</a>)')
+            parts.append(link)
+        links = " ".join(parts)
         rows.append(f"<tr><td>{html.escape(str(entry['id']))}</td>"
                     f"<td lang=\"fi\">{html.escape(names['fi'])}</td>"
                     f"<td lang=\"sv\">{html.escape(names['sv'])}</td>"
@@ -149,7 +174,7 @@ def _index_html(index: list[dict[str, Any]], public_url: str) -> str:
         "<!doctype html>\n<html lang=\"fi\"><head><meta charset=\"utf-8\">"
         "<title>Yhdyspinta – kalenterit / kalendrar / calendars</title></head><body>"
         "<h1>Yhdyspinta – kalenterit · kalendrar · calendars</h1>"
-        f"<p>{html.escape(public_url)}</p>"
+        + (f"<p>{html.escape(public_url)}</p>" if public_url else "") +
         "<table><thead><tr><th>id</th><th lang=\"fi\">nimi</th><th lang=\"sv\">namn</th>"
         "<th>fi · sv · en</th></tr></thead><tbody>\n"
         + "\n".join(rows) + "\n</tbody></table></body></html>\n"

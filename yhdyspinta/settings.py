@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     """Feeds show duties due from this many days back ..."""
     feed_future_days: int = Field(1100, ge=0, le=MAX_FEED_DAYS)
     """... to this many days ahead."""
+    obligation_feed_future_days: int = Field(365, ge=0, le=MAX_FEED_DAYS)
+    """The whole country's obligation feeds look only this far ahead (at most two periods
+    of a yearly duty: each feed stays under 1 MB)."""
     keep_cancelled_days: int = Field(60, ge=0, le=MAX_FEED_DAYS)
     """A cancelled duty stays in the feeds, marked cancelled, this long."""
     public_feeds: list[str] = []

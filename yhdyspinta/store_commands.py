@@ -280,7 +280,7 @@ def _sync_default(ctx: Context, args: argparse.Namespace) -> tuple[Engine, Any]:
 def cmd_calendars_export(args: argparse.Namespace, ctx: Context) -> int:
     """Write every feed (every language) and an index to OUTDIR for static hosting."""
     from yhdyspinta.commands import UserError
-    from yhdyspinta.publish import build_renderer, export, feeds_of_region
+    from yhdyspinta.publish import build_renderer, export, export_base_url, feeds_of_region
 
     try:  # before the sync: a folder that cannot be written is one line, at once
         args.outdir.mkdir(parents=True, exist_ok=True)
@@ -294,7 +294,7 @@ def cmd_calendars_export(args: argparse.Namespace, ctx: Context) -> int:
             raise UserError(gettext("cli.error.unknown_region", ctx.lang, code=args.region))
         catalogue = feeds_of_region(catalogue, planned.registry, args.region)
     try:
-        report = export(args.outdir, renderer, catalogue, ctx.settings.public_url)
+        report = export(args.outdir, renderer, catalogue, export_base_url(ctx.settings))
     except OSError as error:
         raise UserError(f"{args.outdir}: {error.strerror}") from None
     print(gettext("cli.calendars.exported", ctx.lang, feeds=report.feeds, files=report.files,

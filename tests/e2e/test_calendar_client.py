@@ -118,7 +118,11 @@ def test_vdirsyncer_and_khal_follow_a_served_feed(served, tmp_path):
     report = next(i for i in items
                   if "UID:hyte-annual-report-municipality.m205.2026@yhdyspinta.fi" in i)
     assert report.count("BEGIN:VALARM") == 5
-    assert "TRIGGER:-P29DT15H" in report  # 30 days before, at 09:00
+    # 30 days before 31.12 is Tuesday 1.12, 09:00 in Helsinki (07:00 UTC), first the
+    # primary (7 days: Thursday 24.12 is Christmas Eve, so Wednesday 23.12).
+    assert "TRIGGER;VALUE=DATE-TIME:20261201T070000Z" in report
+    assert report.index("TRIGGER;VALUE=DATE-TIME:20261223T070000Z") < \
+        report.index("TRIGGER;VALUE=DATE-TIME:20261201T070000Z")
 
     # The budget leaves the plan: sync with definitions that no longer have it.
     reduced = tmp_path / "definitions"

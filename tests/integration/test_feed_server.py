@@ -13,6 +13,8 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -93,6 +95,16 @@ def test_private_feed_etag_gzip_and_revocation(served):
     assert calendar.contents["x-wr-calname"][0].value.startswith("Yhdyspinta: Kajaani")
     etag = headers["etag"]
     assert _get(url, {"If-None-Match": etag})[0] == 304
+    # Issue 15.9: If-Modified-Since alone gets 304 when nothing changed since then ...
+    modified = headers["last-modified"]
+    assert _get(url, {"If-Modified-Since": modified})[0] == 304
+    assert _get(url, {"If-Modified-Since": modified, "Accept-Encoding": "gzip"})[0] == 304
+    # ... and 200 for a date before the last change, a bad date, or a stale ETag with it.
+    before = format_datetime(parsedate_to_datetime(modified) - timedelta(seconds=1),
+                             usegmt=True)
+    assert _get(url, {"If-Modified-Since": before})[0] == 200
+    assert _get(url, {"If-Modified-Since": "yesterday"})[0] == 200
+    assert _get(url, {"If-Modified-Since": modified, "If-None-Match": '"stale"'})[0] == 200
     status, headers, zipped = _get(url, {"Accept-Encoding": "gzip"})
     assert (status, headers["content-encoding"]) == (200, "gzip")
     assert gzip.decompress(zipped) == body
@@ -115,9 +127,14 @@ def test_private_feed_etag_gzip_and_revocation(served):
 def test_a_completed_step_shows_in_the_feed(served):
     base, env, _ = served
     _, token = _add_subscriber(env, "municipality-205")
-    url = f"{base}/feeds/{token}/municipality-205.ics"
+    url = f"{base}/feeds/{token}/municipality-205.todo.ics"
     status, headers, _ = _get(url)
     assert status == 200
+    # The default feed has no VTODO (Outlook and Google ignore them); `.todo` has them.
+    status, _, default = _get(f"{base}/feeds/{token}/municipality-205.ics")
+    assert status == 200
+    assert b"BEGIN:VTODO" not in default
+    assert b"BEGIN:VEVENT" in default
     _cli(env, "step", "set", REPORT, "council", "done", "--force", "--note",
          "board and council in one meeting", "--evidence", "https://www.kajaani.fi/kv/87",
          "--decided-by", "Kajaanin kaupunginvaltuusto", "--decided-on", "2026-11-16",
@@ -134,6 +151,7 @@ def test_a_completed_step_shows_in_the_feed(served):
     assert (todo.status.value, todo.contents["percent-complete"][0].value,
             todo.sequence.value) == ("COMPLETED", "100", "1")
     assert headers_after["etag"] != headers["etag"]
+    assert _get(url, {"If-Modified-Since": headers["last-modified"]})[0] == 200
     IcsCalendarStream.calendar_from_ics(after.decode())
 
 

@@ -91,3 +91,26 @@ def test_other_hidden_files_are_left_alone(tmp_path):
     export(tmp_path, FakeRenderer(), (SPEC,), "https://x.example")  # type: ignore[arg-type]
     assert (tmp_path / ".feedsrc").read_text(encoding="utf-8") == "mine"
     assert (tmp_path / ".feeds-note").exists()
+
+
+def test_index_offers_webcal_and_https_links_with_a_public_url(tmp_path, monkeypatch):
+    """Issue 15.10: with YHDYSPINTA_PUBLIC_URL set, absolute subscribe links; else relative."""
+    from yhdyspinta.publish import export_base_url
+    from yhdyspinta.settings import Settings
+
+    monkeypatch.delenv("YHDYSPINTA_PUBLIC_URL", raising=False)
+    assert export_base_url(Settings()) == ""
+    export(tmp_path / "plain", FakeRenderer(), (SPEC,), "")  # type: ignore[arg-type]
+    plain = (tmp_path / "plain" / "feeds" / "index.html").read_text(encoding="utf-8")
+    assert 'href="pair-205.fi.ics"' in plain
+    assert "webcal://" not in plain
+    assert "https://" not in plain
+    monkeypatch.setenv("YHDYSPINTA_PUBLIC_URL", "https://hyte.example.fi/kalenterit/")
+    base = export_base_url(Settings())
+    assert base == "https://hyte.example.fi/kalenterit"
+    export(tmp_path / "public", FakeRenderer(), (SPEC,), base)  # type: ignore[arg-type]
+    index = (tmp_path / "public" / "feeds" / "index.html").read_text(encoding="utf-8")
+    for lang in ("fi", "sv", "en"):
+        assert f'href="webcal://hyte.example.fi/kalenterit/feeds/pair-205.{lang}.ics"' in index
+        assert f'href="https://hyte.example.fi/kalenterit/feeds/pair-205.{lang}.ics"' in index
+        assert f'href="pair-205.{lang}.ics"' in index

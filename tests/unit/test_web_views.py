@@ -139,3 +139,20 @@ def test_public_feeds_by_id_or_pattern(feed, patterns, public):
     from calendars.feeds import is_public
 
     assert is_public(feed, frozenset(patterns)) is public
+
+
+def test_only_role_feeds_with_steps_are_offered():
+    """Issue 15.13: a role with no step in the municipality's duties has an empty feed."""
+    from web.views import roles_with_steps
+
+    duty = _duty("a.m205.2026", "a", participants="205", municipality="205",
+                 due=date(2026, 5, 4), statuses=(StepStatus.NOT_STARTED,))
+    county = DutyState(duty.occurrence, (
+        StepState(step="c", role="board", party="region", optional=False,
+                  due=date(2026, 5, 4), due_effective=date(2026, 5, 4),
+                  status=StepStatus.NOT_STARTED, revision=0, changed_at=None, note=None),))
+    other = _duty("a.m564.2026", "a", participants="564", municipality="564",
+                  due=date(2026, 5, 4), statuses=(StepStatus.NOT_STARTED,))
+    assert roles_with_steps([duty, county, other], "205") == {"coordinator"}
+    assert roles_with_steps([county], "205") == frozenset()
+    assert roles_with_steps([duty, other], "999") == frozenset()

@@ -228,31 +228,7 @@ def _check_definition(
 def _step_cycle(definition: ObligationDefinition) -> list[str]:
     """Steps that come after each other in a ring of two or more, if any (the first found)."""
     after = {s.id: [b for b in s.after or () if b != s.id] for s in definition.steps}
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str]:
-        state[node] = 1
-        stack.append(node)
-        for target in after.get(node, ()):
-            if target not in after:
-                continue
-            if state.get(target) == 1:
-                return stack[stack.index(target):]
-            if target not in state:
-                found = visit(target)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return []
-
-    for step in definition.steps:
-        if step.id not in state:
-            found = visit(step.id)
-            if found:
-                return found
-    return []
+    return _cycle([s.id for s in definition.steps], after)
 
 
 def _steps_within_the_duty(definition: ObligationDefinition, source: SourceMap) -> list[Problem]:
@@ -305,15 +281,24 @@ def _check_across(
 
 def _find_cycle(by_id: dict[str, ObligationDefinition]) -> list[str]:
     """A cycle of same-period dependencies, if there is one (deterministic: sorted walk)."""
-    state: dict[str, int] = {}
+    edges = {node: [d.obligation for d in definition.depends_on if d.period_offset == 0]
+             for node, definition in by_id.items()}
+    return _cycle(sorted(by_id), edges)
+
+
+def _cycle(nodes: list[str], edges: dict[str, list[str]]) -> list[str]:
+    """The first ring a depth-first walk from `nodes` (in order) finds; empty if none.
+
+    Edges to unknown nodes are ignored: another check names those.
+    """
+    state: dict[str, int] = {}  # 1: on the walk's path, 2: finished
     stack: list[str] = []
 
     def visit(node: str) -> list[str]:
         state[node] = 1
         stack.append(node)
-        for dependency in by_id[node].depends_on:
-            target = dependency.obligation
-            if dependency.period_offset != 0 or target not in by_id:
+        for target in edges.get(node, ()):
+            if target not in edges:
                 continue
             if state.get(target) == 1:
                 return stack[stack.index(target):]
@@ -325,7 +310,7 @@ def _find_cycle(by_id: dict[str, ObligationDefinition]) -> list[str]:
         state[node] = 2
         return []
 
-    for node in sorted(by_id):
+    for node in nodes:
         if node not in state:
             found = visit(node)
             if found:

@@ -154,16 +154,19 @@ def add_person(engine: Engine, email: str, name: str, *, admin: bool, now: datet
         return _person(session, row)
 
 
+def _grant_row(session: Session, person: PersonRow, party: str, role: str) -> GrantRow | None:
+    return session.execute(select(GrantRow).where(
+        GrantRow.person_id == person.id, GrantRow.party == party,  # type: ignore[arg-type]
+        GrantRow.role == role)).scalar_one_or_none()  # type: ignore[arg-type]
+
+
 def grant(engine: Engine, email: str, party: str, role: str, *, now: datetime, by: str,
           channel: str = "cli") -> bool:
     """Grant a role for a party; False if the person had it already."""
     check_grant(party, role)
     with write_session(engine) as session:
         person = _known(session, email)
-        exists = session.execute(select(GrantRow).where(
-            GrantRow.person_id == person.id, GrantRow.party == party,  # type: ignore[arg-type]
-            GrantRow.role == role)).first()  # type: ignore[arg-type]
-        if exists:
+        if _grant_row(session, person, party, role) is not None:
             return False
         assert person.id is not None
         session.add(GrantRow(person_id=person.id, party=party, role=role, created_at=now))
@@ -177,9 +180,7 @@ def revoke(engine: Engine, email: str, party: str, role: str, *, now: datetime, 
     check_grant(party, role)
     with write_session(engine) as session:
         person = _known(session, email)
-        row = session.execute(select(GrantRow).where(
-            GrantRow.person_id == person.id, GrantRow.party == party,  # type: ignore[arg-type]
-            GrantRow.role == role)).scalar_one_or_none()  # type: ignore[arg-type]
+        row = _grant_row(session, person, party, role)
         if row is None:
             return False
         session.delete(row)

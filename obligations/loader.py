@@ -7,7 +7,7 @@ Every problem found is collected, with file, line and field, and raised together
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -63,6 +63,25 @@ def _yaml_files(folder: Path, problems: list[Problem]) -> list[Path]:
             continue
         files.append(entry)
     return files
+
+
+def _load_each(
+    files: Iterable[Path], model: type[ModelT], problems: list[Problem]
+) -> Iterator[tuple[ModelT, Path, SourceMap, dict[str, Any]]]:
+    """Each file that reads and validates as `model`; the others' problems go to `problems`.
+
+    Definitions and configuration files are read the same way, so that a broken file is
+    reported alike and never stops the others from being checked.
+    """
+    for path in files:
+        try:
+            data, source = load_yaml(path, str(path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        value = _validate(model, data, source, problems)
+        if value is not None:
+            yield value, path, source, data
 
 
 def _validate(
@@ -124,16 +143,7 @@ def load_definitions(folder: Path | None = None) -> tuple[ObligationDefinition, 
     if not files and not problems:
         problems.append(Problem(str(folder), None, "", "holds no definition files (*.yaml)",
                                 "empty"))
-    loaded: list[tuple[ObligationDefinition, Path, SourceMap, dict[str, Any]]] = []
-    for path in files:
-        try:
-            data, source = load_yaml(path, str(path))
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        definition = _validate(ObligationDefinition, data, source, problems)
-        if definition is not None:
-            loaded.append((definition, path, source, data))
+    loaded = list(_load_each(files, ObligationDefinition, problems))
     for definition, path, source, data in loaded:
         problems.extend(_check_definition(definition, path, source, data))
     problems.extend(_check_across(loaded))
@@ -330,15 +340,7 @@ def load_configuration(
     files = _yaml_files(folder, problems)
     by_id = {d.id: d for d in definitions}
     configs: dict[str, RegionConfigFile] = {}
-    for path in files:
-        try:
-            data, source = load_yaml(path, str(path))
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        config = _validate(RegionConfigFile, data, source, problems)
-        if config is None:
-            continue
+    for config, _path, source, _data in _load_each(files, RegionConfigFile, problems):
         found = _check_config(config, source, by_id, registry)
         problems.extend(found)
         if config.region in configs:

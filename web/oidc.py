@@ -160,10 +160,14 @@ class OidcSignIn:
         return metadata
 
     async def start(self, request: Request) -> Response:
-        """POST (with the CSRF token): remember state, nonce and verifier; go to the provider."""
+        """GET: remember state, nonce and verifier in the flow cookie; go to the provider.
+
+        A link, not a form: the pages' CSP (`form-action 'self'`) would stop a form's
+        redirect to the provider. Starting a flow holds no credential, so a GET is safe:
+        only the provider's answer to this browser's own flow cookie signs anyone in.
+        """
         lang = self.language(request)
-        async with request.form(max_files=0, max_fields=8) as form:
-            next_path = safe_next(form.get("next"))
+        next_path = safe_next(request.query_params.get("next"))
         try:
             await self._metadata()
             flow = await self.client.create_authorization_url(self.redirect_uri,

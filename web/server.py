@@ -57,7 +57,7 @@ def routes(pages: Pages, api: Api, signin: SignIn, duty: DutyPages,
     """
     get = ["GET"]
     provider = [] if oidc is None else [
-        Route("/signin/oidc", oidc.start, methods=["POST"], name="signin_oidc"),
+        Route("/signin/oidc", oidc.start, methods=get, name="signin_oidc"),
         Route("/signin/oidc/callback", oidc.callback, methods=get, name="signin_oidc_callback"),
     ]
     return [*provider,

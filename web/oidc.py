@@ -173,7 +173,7 @@ class OidcSignIn:
             flow = await self.client.create_authorization_url(self.redirect_uri,
                                                               ui_locales=lang)
         except SignInFailedError as problem:
-            return await run_in_threadpool(self.problem, request, lang, problem)
+            return await run_in_threadpool(self.problem, request, lang, problem, next_path)
         cookie = self.flows.dumps({"state": flow["state"], "nonce": flow["nonce"],
                                    "verifier": flow["code_verifier"], "next": next_path,
                                    "lang": lang})
@@ -194,7 +194,8 @@ class OidcSignIn:
                 start_session, self.site.engine, person, now=self.site.now(),
                 lifetime=self.site.session_lifetime)
         except SignInFailedError as problem:
-            response = await run_in_threadpool(self.problem, request, lang, problem)
+            response = await run_in_threadpool(self.problem, request, lang, problem,
+                                               flow["next"] if flow is not None else "/")
         else:
             assert flow is not None
             response = Response(status_code=303, headers={"location": safe_next(flow["next"]),
@@ -263,7 +264,8 @@ class OidcSignIn:
             raise SignInFailedError("unknown", email=email[:320])
         return person
 
-    def problem(self, request: Request, lang: Lang, problem: SignInFailedError) -> Response:
+    def problem(self, request: Request, lang: Lang, problem: SignInFailedError,
+                next_path: str) -> Response:
         """The page of a sign-in that failed, in the language it began in.
 
         Rendered as `/signin?lang=…`, so that the page's language switch leads to the
@@ -273,6 +275,6 @@ class OidcSignIn:
                  "query_string": f"lang={lang}".encode()}
         message = gettext(PROBLEMS[problem.reason], lang, **problem.fields)
         return self.render(Request(scope), "signin_problem.html",
-                           {"message": message, "next": "/",
+                           {"message": message, "next": safe_next(next_path),
                             "oidc_label": self.config.label},
                            status=_STATUS[problem.reason])

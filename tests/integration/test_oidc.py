@@ -286,6 +286,33 @@ def test_without_a_provider_only_the_email_link_is_offered(tmp_path, monkeypatch
         app.feeds.engine.dispose()
 
 
+@pytest.mark.parametrize("issuer", ["closed port", "another issuer"])
+def test_an_unreachable_or_misnamed_provider_is_a_clear_page(tmp_path, monkeypatch, issuer,
+                                                             provider):
+    from tests.servers import free_port
+
+    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("YHDYSPINTA_PUBLIC_URL", BASE)
+    # The discovery document at localhost names 127.0.0.1: not the issuer configured.
+    monkeypatch.setenv("YHDYSPINTA_OIDC_ISSUER", f"http://127.0.0.1:{free_port()}"
+                       if issuer == "closed port"
+                       else provider.issuer.replace("127.0.0.1", "localhost"))
+    monkeypatch.setenv("YHDYSPINTA_OIDC_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("YHDYSPINTA_OIDC_CLIENT_SECRET", CLIENT_SECRET)
+    from web.server import create
+
+    app = create()
+    try:
+        browser = Browser(Served(app, None, ""), lang="fi")  # type: ignore[arg-type]
+        down = browser.app("GET", "/signin/oidc?next=/county/18")
+        assert down.status_code == 502
+        assert "Tunnistuspalveluun ei juuri nyt saada yhteyttä" in down.text
+        assert 'href="/signin/oidc?next=%2Fcounty%2F18"' in down.text  # try again, same place
+        assert "Traceback" not in down.text
+    finally:
+        app.feeds.engine.dispose()
+
+
 @pytest.mark.parametrize(("env", "name", "reason"), [
     ({"YHDYSPINTA_OIDC_ISSUER": "https://login.microsoftonline.com/t/v2.0"},
      "YHDYSPINTA_OIDC_CLIENT_SECRET", "go together: set all three or none"),

@@ -142,9 +142,15 @@ class Provider:
         self.token_requests: list[dict[str, str]] = []
         self.server = self._server()
 
-    def add_user(self, email: str, name: str, *, verified: bool = True) -> None:
-        self.users[email] = {"sub": "sub-" + base64.urlsafe_b64encode(email.encode()).decode(),
-                             "email": email, "email_verified": verified, "name": name}
+    def add_user(self, email: str, name: str, *, verified: bool | None = True,
+                 login: str | None = None, **claims: Any) -> None:
+        """Someone who can sign in here (as `login`, default the address); `verified` None
+        leaves `email_verified` out, as Entra ID does."""
+        user = {"sub": "sub-" + base64.urlsafe_b64encode(email.encode()).decode(),
+                "email": email, "name": name, **claims}
+        if verified is not None:
+            user["email_verified"] = verified
+        self.users[login or email] = user
 
     # --- Authlib's authorization server ---------------------------------------------
 

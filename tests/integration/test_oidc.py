@@ -22,6 +22,7 @@ from sqlalchemy import text
 
 from tests.integration.conftest import _fresh_postgres
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
+from web.oidc import verified_email
 from yhdyspinta.cli import main
 
 BASE = "https://hyte.example.fi"
@@ -49,6 +50,12 @@ def provider() -> Iterator[Provider]:
         started.add_user(MAIJA, "Maija Meikäläinen")
         started.add_user(STRANGER, "Stranger")
         started.add_user("unverified@kajaani.fi", "Unverified", verified=False)
+        # As Entra ID sends it: no email_verified, the domain owner's verification instead,
+        # and the address in another case than the store's.
+        started.add_user(MAIJA.upper(), "Maija (Entra)", verified=None, login="entra-maija",
+                         xms_edov=True)
+        started.add_user(MAIJA, "Maija (Entra, unverified)", verified=None,
+                         login="entra-maija-unverified", xms_edov=False)
         yield started
 
 
@@ -245,6 +252,27 @@ def test_an_unknown_or_unverified_address_gets_a_clear_page_and_no_account(serve
     code, out, _ = _cli("users", "list")
     assert code == 0
     assert STRANGER not in out
+
+
+def test_an_entra_style_token_is_matched_by_its_verified_domain(served):
+    browser = Browser(served)
+    done = browser.sign_in("entra-maija", next_path="/county/18")
+    assert done.status_code == 303, done.text
+    assert done.headers["location"] == "/county/18"
+    assert served.app.pages.site.person(browser.cookies.get("yp_session")).email == MAIJA
+    refused = Browser(served).sign_in("entra-maija-unverified")
+    assert refused.status_code == 403
+    assert "gave no verified email address" in refused.text
+
+
+def test_verified_email_reads_the_standard_claim_or_entras():
+    assert verified_email({"email": "a@b.fi", "email_verified": True}) == "a@b.fi"
+    assert verified_email({"email": "a@b.fi", "email_verified": "true"}) == "a@b.fi"
+    assert verified_email({"email": "a@b.fi", "xms_edov": True}) == "a@b.fi"
+    assert verified_email({"email": "a@b.fi", "email_verified": False}) is None
+    assert verified_email({"email": "a@b.fi"}) is None
+    assert verified_email({"email_verified": True}) is None
+    assert verified_email({"email": ["a@b.fi"], "email_verified": True}) is None
 
 
 def test_a_callback_without_its_flow_or_with_a_forged_flow_is_refused(served):

@@ -32,6 +32,7 @@ from web.duty import DutyPages
 from web.errors import HttpError
 from web.feeds import FeedApp
 from web.middleware import BodyLimit, CsrfCheck, SecurityHeaders, ServerErrors
+from web.oidc import OidcConfig, OidcSignIn
 from web.pages import STATIC_DIR, Pages, StaticFilesCached
 from web.signin import SignIn
 from web.site import SiteData
@@ -46,14 +47,20 @@ MAX_BODY = 16 * 1024
 """Forms here are one field long: a bigger body is refused (413), not read."""
 
 
-def routes(pages: Pages, api: Api, signin: SignIn, duty: DutyPages) -> list[BaseRoute]:
+def routes(pages: Pages, api: Api, signin: SignIn, duty: DutyPages,
+           oidc: OidcSignIn | None = None) -> list[BaseRoute]:
     """Every address of the pages and the API, in one place.
 
     `GET` routes answer `HEAD` too; any other method is a 405 naming the allowed ones.
     The feeds and `/healthz` are not here: `SiteApp` sends them to `FeedApp` first.
+    The OpenID Connect routes exist only when a provider is configured.
     """
     get = ["GET"]
-    return [
+    provider = [] if oidc is None else [
+        Route("/signin/oidc", oidc.start, methods=get, name="signin_oidc"),
+        Route("/signin/oidc/callback", oidc.callback, methods=get, name="signin_oidc_callback"),
+    ]
+    return [*provider,
         Route("/", pages.endpoint(pages.home), methods=get, name="home"),
         Route("/find", pages.endpoint(pages.find), methods=get, name="find"),
         Route("/county/{code}.csv", pages.endpoint(pages.county_csv), methods=get,
@@ -117,16 +124,19 @@ def middleware(pages: Pages, api: Api) -> list[Middleware]:
     ]
 
 
-def pages_and_api(site: SiteData) -> Starlette:
-    """The Starlette app of the pages and the JSON API."""
+def pages_and_api(site: SiteData, oidc: OidcConfig | None = None) -> Starlette:
+    """The Starlette app of the pages and the JSON API (with OpenID sign-in if configured)."""
     pages, api = Pages(site), Api(site)
-    signin = SignIn(site, pages.respond, pages.language, pages.secure)
+    signin = SignIn(site, pages.respond, pages.language, pages.secure,
+                    oidc=oidc is not None, oidc_label=oidc.label if oidc else None)
+    provider = None if oidc is None else OidcSignIn(site, oidc, pages.respond, pages.language,
+                                                     pages.secure)
 
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
         return api.error(request, error) if is_api(request) else pages.error(request, error)
 
-    app = Starlette(routes=routes(pages, api, signin, DutyPages(pages)),
+    app = Starlette(routes=routes(pages, api, signin, DutyPages(pages), provider),
                     middleware=middleware(pages, api),
                     exception_handlers={HTTPException: http_error})
     app.state.pages, app.state.api = pages, api
@@ -180,4 +190,8 @@ def create() -> SiteApp:
                     session_lifetime=timedelta(hours=settings.session_hours))
     if settings.secret_key is not None:
         site.secret_key = settings.secret_key.get_secret_value()
-    return SiteApp(feeds, pages_and_api(site))
+    oidc = None
+    if settings.oidc_issuer and settings.oidc_client_id and settings.oidc_client_secret:
+        oidc = OidcConfig(settings.oidc_issuer, settings.oidc_client_id,
+                          settings.oidc_client_secret.get_secret_value(), settings.oidc_label)
+    return SiteApp(feeds, pages_and_api(site, oidc))

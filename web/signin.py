@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from html import escape
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -91,8 +92,12 @@ class SignIn:
 
     def __init__(self, site: SiteData, render: Callable[..., Response],
                  language: Callable[[Request], Lang], secure: bool,
-                 mailer: Mailer | None = None) -> None:
+                 mailer: Mailer | None = None, oidc_label: str | None = None,
+                 oidc: bool = False) -> None:
         self.site = site
+        self.oidc = oidc
+        """True when an OpenID Connect provider is configured (its button is offered)."""
+        self.oidc_label = oidc_label
         self.render = render
         self.language = language
         self.secure = secure
@@ -108,7 +113,7 @@ class SignIn:
         next_path = safe_next(request.query_params.get("next"))
         if request.method != "POST":
             return await run_in_threadpool(self.render, request, "signin.html",
-                                           {"next": next_path, "sent": None, "problem": None})
+                                           self._values(next_path, None, None))
         async with request.form(max_files=0, max_fields=8) as form:
             email = form.get("email")
             next_path = safe_next(form.get("next"))
@@ -122,12 +127,12 @@ class SignIn:
             asked = ask_signin_link(self.site.engine, email, client, now=self.now())
         except RateLimitedError:
             problem = gettext("web.signin_limited", lang)
-            return self.render(request, "signin.html", {"next": next_path, "sent": None,
-                                                        "problem": problem}, status=429)
+            return self.render(request, "signin.html", self._values(next_path, None, problem),
+                               status=429)
         except StateError:
             problem = gettext("web.signin_bad_email", lang)
-            return self.render(request, "signin.html", {"next": next_path, "sent": None,
-                                                        "problem": problem}, status=400)
+            return self.render(request, "signin.html", self._values(next_path, None, problem),
+                               status=400)
         if asked is not None:
             token, person = asked
             base = self.site.public_url.rstrip("/")
@@ -137,8 +142,12 @@ class SignIn:
                 self.mailer(person.email, link, lang)
             except Exception:  # the page says the same either way: no address is revealed
                 log.exception("a sign-in link could not be sent")
-        return self.render(request, "signin.html", {"next": next_path, "sent": email[:320],
-                                                    "problem": None})
+        return self.render(request, "signin.html", self._values(next_path, email[:320], None))
+
+    def _values(self, next_path: str, sent: str | None, problem: str | None) -> dict[str, Any]:
+        """The sign-in page's values: the provider's button when one is configured."""
+        return {"next": next_path, "sent": sent, "problem": problem, "oidc": self.oidc,
+                "oidc_label": self.oidc_label}
 
     async def link(self, request: Request) -> Response:
         """GET: the confirmation form (nothing changes); POST: the link spent, session begun."""

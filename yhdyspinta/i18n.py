@@ -31,6 +31,8 @@ _SETTING_REASONS: Mapping[str, str] = {
     "setting_database_driver": N_("cli.setting.setting_database_driver"),
     "setting_not_a_folder": N_("cli.setting.setting_not_a_folder"),
     "setting_today_range": N_("cli.setting.setting_today_range"),
+    "setting_oidc_issuer": N_("cli.setting.setting_oidc_issuer"),
+    "setting_oidc_incomplete": N_("cli.setting.setting_oidc_incomplete"),
 }
 
 

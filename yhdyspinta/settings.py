@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -140,11 +141,24 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     """Signs the CSRF cookie; None = a new random key per server start (forms then open
     before a restart must be reloaded). A secret: never shown."""
+    oidc_issuer: str | None = None
+    """The OpenID Connect provider's issuer, e.g. `https://login.microsoftonline.com/{tenant}/v2.0`
+    (its discovery document is `{issuer}/.well-known/openid-configuration`); None = sign-in
+    by email link only. https, or http on a loopback address (tests)."""
+    oidc_client_id: str | None = None
+    """This service's client (application) id at the provider."""
+    oidc_label: str | None = None
+    """The provider's name on the sign-in button, e.g. `Kainuu (Entra ID)`; None = a generic
+    label."""
+    oidc_client_secret: SecretStr | None = Field(None, validate_default=True)
+    """The client secret at the provider. A secret: never shown. Declared after the issuer
+    and the client id: its check sees both (the three go together)."""
     today: date | None = None
     """The day taken as today (for tests and demonstrations); None = the clock's."""
 
     @field_validator("definitions_dir", "config_dir", "registry_dir", "database_url",
-                     "smtp_url", "status_page_url", "secret_key", mode="before")
+                     "smtp_url", "status_page_url", "secret_key", "oidc_issuer", "oidc_client_id",
+                     "oidc_label", "oidc_client_secret", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         """`YHDYSPINTA_CONFIG_DIR=` means no configuration, not the current folder."""
@@ -168,6 +182,33 @@ class Settings(BaseSettings):
     @classmethod
     def _public_url(cls, value: str) -> str:
         return _check_http_url(value)
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _oidc_issuer(cls, value: str | None) -> str | None:
+        """Https only (http on a loopback address, for a provider in tests); no query."""
+        if value is None:
+            return None
+        _check_http_url(value)
+        parts = urlsplit(value)
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if (parts.scheme != "https" and not loopback) or parts.query or parts.fragment \
+                or parts.username or parts.password:
+            raise PydanticCustomError("setting_oidc_issuer", "must be an https:// issuer "
+                                      "address without query, fragment or password")
+        return value
+
+    @field_validator("oidc_client_secret")
+    @classmethod
+    def _oidc_together(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """The issuer, the client id and the client secret are set together or not at all."""
+        given = [info.data.get("oidc_issuer") is not None,
+                 info.data.get("oidc_client_id") is not None, value is not None]
+        if "oidc_issuer" in info.data and any(given) and not all(given):
+            raise PydanticCustomError(
+                "setting_oidc_incomplete", "YHDYSPINTA_OIDC_ISSUER, YHDYSPINTA_OIDC_CLIENT_ID "
+                "and YHDYSPINTA_OIDC_CLIENT_SECRET go together: set all three or none")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -151,6 +151,8 @@ def test_migration_0005_adds_the_legal_limit_and_the_next_sync_fills_it(engine, 
         assert [s.legal_limit for s in duty.steps] == [
             s.deadline.legal_limit for s in occurrence.steps]
     assert any(d.occurrence.legal_limit > d.occurrence.due_effective for d in stored.values())
+    assert all(d.occurrence.due_effective <= d.occurrence.legal_limit
+               and all(s.due_effective <= s.limit for s in d.steps) for d in stored.values())
     again = sync_plan(engine, kainuu, definition_fingerprints(definitions), window=WINDOW,
                       obligations=None, now=NOW, today=TODAY)
     assert again.written == 0

@@ -71,6 +71,13 @@ class FeedStep:
     status: str
     revision: int
     changed_at: datetime | None
+    legal_limit: date | None = None
+    """The last day the law allows (None: the same as the target)."""
+
+    @property
+    def limit(self) -> date:
+        """The legal limit, or the effective target where none is known."""
+        return self.legal_limit or self.due_effective
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +101,8 @@ class FeedOccurrence:
     steps: tuple[FeedStep, ...]
     due_source: str = "statute"
     """Where the duty's date comes from (`obligations.schema.DeadlineSource`)."""
+    legal_limit: date | None = None
+    """The last day the law allows (None: the same as the target)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,11 +460,13 @@ class FeedRenderer:
                 f"{self.party_name(occurrence, lang)}")
 
     def date_lines(self, statutory: date, effective: date, lang: Lang,
-                   source: str = DeadlineSource.STATUTE.value) -> list[str]:
+                   source: str = DeadlineSource.STATUTE.value,
+                   legal_limit: date | None = None) -> list[str]:
         """The date labelled by what it is and, if it moves, the effective one and why.
 
         Statutory (the law's date), legal limit (the law sets only a cadence: the period's
-        last day), practice target or local date (`DeadlineSource`).
+        last day), practice target or local date (`DeadlineSource`). A target with a later
+        legal limit gets the limit on a line of its own, labelled as such.
         """
         label = _DATE_LABELS.get(source, N_("feed.date.statute"))
         lines = [f"{gettext(label, lang)}: {finnish_date(statutory)}"]
@@ -464,6 +475,8 @@ class FeedRenderer:
             because = gettext("feed.because", lang)
             lines.append(gettext("feed.shifted", lang) + f": {finnish_date(effective)} "
                          f"({because} {reason})")
+        if legal_limit is not None and legal_limit not in (statutory, effective):
+            lines.append(gettext("feed.legal_limit", lang) + f": {finnish_date(legal_limit)}")
         return lines
 
     def step_source(self, occurrence: FeedOccurrence, step: FeedStep) -> str:
@@ -484,7 +497,7 @@ class FeedRenderer:
         """What the VEVENT of an occurrence says, in one language."""
         definition = self.definitions[occurrence.obligation]
         lines = self.date_lines(occurrence.due, occurrence.due_effective, lang,
-                                occurrence.due_source)
+                                occurrence.due_source, occurrence.legal_limit)
         lines.append(gettext("feed.term_year", lang, term=occurrence.term,
                                                       year=occurrence.term_year))
         for basis in definition.legal_basis:
@@ -557,7 +570,7 @@ class FeedRenderer:
         role = role_label(Role(step.role), PartyKind(step.party), lang)
         lines = [gettext("feed.role", lang) + f": {role}",
                  *self.date_lines(step.due, step.due_effective, lang,
-                                  self.step_source(occurrence, step)),
+                                  self.step_source(occurrence, step), step.legal_limit),
                  gettext("feed.due", lang) + f": {definition.names.get(lang)} {occurrence.period} "
                  f"{finnish_date(occurrence.due_effective)}"]
         if closed is not None:
@@ -598,7 +611,7 @@ class FeedRenderer:
         role = role_label(Role(step.role), PartyKind(step.party), lang)
         lines = [gettext("feed.role", lang) + f": {role}",
                  *self.date_lines(step.due, step.due_effective, lang,
-                                  self.step_source(occurrence, step))]
+                                  self.step_source(occurrence, step), step.legal_limit)]
         stamps = [occurrence.changed_at] + ([step.changed_at] if step.changed_at else [])
         return TodoData(
             uid=f"{occurrence.id}.{step.step}@{UID_DOMAIN}",

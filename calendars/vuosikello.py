@@ -33,8 +33,10 @@ class MarkState(StrEnum):
     """Every required step closed."""
     OPEN = "open"
     """Not yet due, or due and not late."""
+    LATE = "late"
+    """A step is past its target, but no step is past its legal limit."""
     OVERDUE = "overdue"
-    """A step is late."""
+    """A step is past its legal limit (the last day the law allows)."""
     CANCELLED = "cancelled"
 
 
@@ -81,6 +83,7 @@ MONTH_KEYS: tuple[str, ...] = (
 STATE_KEYS: dict[MarkState, str] = {
     MarkState.COMPLETE: N_("clock.state.complete"),
     MarkState.OPEN: N_("clock.state.open"),
+    MarkState.LATE: N_("clock.state.late"),
     MarkState.OVERDUE: N_("clock.state.overdue"),
     MarkState.CANCELLED: N_("clock.state.cancelled"),
 }
@@ -90,12 +93,15 @@ _STATE_COUNTED: dict[MarkState, Callable[[int, Lang], str]] = {
         "clock.counted.complete", "clock.counted.complete.n", n, lang, count=n),
     MarkState.OPEN: lambda n, lang: ngettext(
         "clock.counted.open", "clock.counted.open.n", n, lang, count=n),
+    MarkState.LATE: lambda n, lang: ngettext(
+        "clock.counted.late", "clock.counted.late.n", n, lang, count=n),
     MarkState.OVERDUE: lambda n, lang: ngettext(
         "clock.counted.overdue", "clock.counted.overdue.n", n, lang, count=n),
     MarkState.CANCELLED: lambda n, lang: ngettext(
         "clock.counted.cancelled", "clock.counted.cancelled.n", n, lang, count=n),
 }
-STATE_ORDER = (MarkState.OVERDUE, MarkState.OPEN, MarkState.COMPLETE, MarkState.CANCELLED)
+STATE_ORDER = (MarkState.OVERDUE, MarkState.LATE, MarkState.OPEN, MarkState.COMPLETE,
+               MarkState.CANCELLED)
 """Most urgent first, in the legend and in the description."""
 LEGEND_KEYS: tuple[str, ...] = (N_("clock.legend.series"), N_("clock.legend.state"))
 
@@ -180,6 +186,11 @@ def _shape(state: MarkState, colour: str) -> str:
                 'stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>')
     if state is MarkState.OPEN:
         return f'<circle r="7.6" fill="#ffffff" stroke="{colour}" stroke-width="2.8"/>'
+    if state is MarkState.LATE:
+        return (f'<path d="M0 -9L9 0L0 9L-9 0Z" fill="#ffffff" stroke="{colour}" '
+                'stroke-width="2.4" stroke-linejoin="round"/>'
+                f'<path d="M0 -4.6V1" stroke="{colour}" stroke-width="2.2" '
+                f'stroke-linecap="round"/><circle cy="3.9" r="1.3" fill="{colour}"/>')
     if state is MarkState.OVERDUE:
         return (f'<path d="M0 -10L10 0L0 10L-10 0Z" fill="{colour}"/>'
                 '<path d="M0 -5.2V1.4" stroke="#ffffff" stroke-width="2.4" '

@@ -82,6 +82,10 @@ class StepLine:
     """The statutory date when the effective one differs."""
     why: str | None
     escalation_level: int
+    legal_limit: str | None = None
+    """The last day the law allows, when it is later than the target."""
+    standing: str | None = None
+    """Past the legal limit, or late against the target only; None when not late."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +307,10 @@ class Composer:
             role=role_label(Role(step.role), PartyKind(step.party), lang),
             when=when, due=finnish_date(step.due_effective),
             statutory=finnish_date(step.due) if step.due != step.due_effective else None,
-            why=why, escalation_level=level)
+            why=why, escalation_level=level,
+            legal_limit=finnish_date(step.limit) if step.limit != step.due_effective else None,
+            standing=(gettext("mail.state.past_limit", lang) if step.limit < self.today else
+                      gettext("mail.state.late", lang) if days < 0 else None))
 
     def _item(self, occurrence_id: str, lines: tuple[StepLine, ...], lang: Lang,
               contact: Contact) -> Item:
@@ -422,6 +429,10 @@ def _card_item(item: Item, lang: Lang) -> list[dict[str, Any]]:
         if line.statutory:
             facts.append({"title": gettext("mail.statutory", lang), "value": line.statutory})
             facts.append({"title": gettext("mail.why", lang), "value": line.why or ""})
+        if line.legal_limit:
+            facts.append({"title": gettext("mail.legal_limit", lang), "value": line.legal_limit})
+        if line.standing:
+            facts.append({"title": gettext("mail.state", lang), "value": line.standing})
         elements.append({"type": "FactSet", "facts": facts})
     elements.append({"type": "FactSet", "facts": [
         {"title": gettext("mail.basis", lang), "value": f"[{text}]({url})"}

@@ -13,6 +13,11 @@ Rules (and why):
 - A closed step (done, waived, not applicable) gets nothing. An optional step gets
   reminders but is never escalated.
 - Escalation level N tells the first N links of the chain (each level adds people).
+- Escalation beyond the party's own people (every link but `owner`/`step`: top
+  management, the county) waits for the legal limit: those levels count their offsets
+  from the step's legal limit, not from its target, so a duty late against a practice
+  target alone tells only the people who do the step. A county whose configuration sets
+  `escalate_before_legal_limit` counts every level from the target.
 - A step whose role has no contact falls back to the party's coordinator; a notice with
   no recipient at all is reported, not silently dropped.
 """
@@ -69,7 +74,8 @@ class Trigger:
     step: str
     kind: Kind
     offset: int
-    """Days before (reminder) or after (escalation) the step's effective deadline."""
+    """Days before (reminder) or after (escalation) the step's effective deadline; for an
+    escalation beyond the party's own people, days after the step's legal limit."""
     level: int
     """Escalation level, 1 for the first; 0 for reminders."""
     scheduled: date
@@ -118,12 +124,28 @@ def reminder_days(effective: date, offsets: Iterable[int],
     return days
 
 
+def own_levels(chain: Sequence[EscalationLink]) -> int:
+    """How many escalation levels tell only the party's own people (the step's role).
+
+    Level N tells the first N links, so the levels from the first other link on go beyond.
+    """
+    return next((n for n, link in enumerate(chain)
+                 if not (link.party == "owner" and link.role == "step")), len(chain))
+
+
 def escalation_days(effective: date, offsets: Iterable[int],
-                    non_working_days: NonWorkingDays) -> dict[date, tuple[int, int]]:
-    """Day each escalation goes out → (offset, level); level 1 is the first escalation."""
+                    non_working_days: NonWorkingDays, *, legal_limit: date | None = None,
+                    own: int = 0) -> dict[date, tuple[int, int]]:
+    """Day each escalation goes out → (offset, level); level 1 is the first escalation.
+
+    With a `legal_limit`, the levels after the first `own` ones (those that tell people
+    beyond the party's own) count their offset from the legal limit when it is later.
+    """
     days: dict[date, tuple[int, int]] = {}
     for level, offset in enumerate(sorted(set(offsets)), start=1):
-        shifted = non_working_days.shift(effective + timedelta(days=offset),
+        base = effective if legal_limit is None or level <= own else max(effective,
+                                                                         legal_limit)
+        shifted = non_working_days.shift(base + timedelta(days=offset),
                                          Shift.NEXT_WORKING_DAY)
         days[shifted.effective] = (offset, level)
     return days
@@ -136,8 +158,15 @@ def step_trigger(
     today: date,
     catch_up_days: int,
     non_working_days: NonWorkingDays,
+    *,
+    chain: Sequence[EscalationLink] | None = None,
+    before_legal_limit: bool = False,
 ) -> Trigger | None:
-    """The one trigger of a step to act on today, if any (the latest not yet too old)."""
+    """The one trigger of a step to act on today, if any (the latest not yet too old).
+
+    Escalations beyond the party's own people in `chain` wait for the step's legal limit,
+    unless `before_legal_limit` (the county's configuration) says otherwise.
+    """
     if step.status in CLOSED or occurrence.cancelled:
         return None
     planned = definition.step(step.step) if _has_step(definition, step.step) else None
@@ -151,7 +180,9 @@ def step_trigger(
         candidates.extend(
             Trigger(occurrence.id, step.step, Kind.ESCALATION, offset, level, day)
             for day, (offset, level) in escalation_days(
-                step.due_effective, definition.escalations, non_working_days).items()
+                step.due_effective, definition.escalations, non_working_days,
+                legal_limit=None if before_legal_limit or chain is None else step.limit,
+                own=own_levels(chain) if chain is not None else 0).items()
         )
     earliest = today - timedelta(days=catch_up_days)
     due = [t for t in candidates if earliest <= t.scheduled <= today]
@@ -212,11 +243,14 @@ def plan_notices(
         if definition is None:
             continue
         for step in occurrence.steps:
-            trigger = step_trigger(occurrence, step, definition, today, catch_up_days,
-                                   non_working_days)
+            chain = configuration.escalation_chain(occurrence.region)
+            trigger = step_trigger(
+                occurrence, step, definition, today, catch_up_days, non_working_days,
+                chain=chain,
+                before_legal_limit=configuration.escalates_before_legal_limit(
+                    occurrence.region))
             if trigger is None:
                 continue
-            chain = configuration.escalation_chain(occurrence.region)
             wanted = addressees(occurrence, step, trigger, chain)
             told: dict[int, Contact] = {}
             for parties, role in wanted:

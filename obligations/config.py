@@ -82,6 +82,10 @@ class RegionConfigFile(Model):
     escalation_chain: Annotated[tuple[EscalationLink, ...], Field(min_length=1)] | None = None
     """Who hears of a missed step at the 1st, 2nd, 3rd … escalation (each level adds its
     people to the earlier ones'); None = DEFAULT_ESCALATION_CHAIN."""
+    escalate_before_legal_limit: bool = False
+    """Escalate beyond the party's own people (top management, the county) from the
+    target on. By default those levels wait for the legal limit (issue 13): a duty late
+    only against a practice target is not yet a breach of the law."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,11 @@ class Configuration:
         if config is None or config.escalation_chain is None:
             return DEFAULT_ESCALATION_CHAIN
         return config.escalation_chain
+
+    def escalates_before_legal_limit(self, region_code: str | None) -> bool:
+        """True if the county escalates beyond the party's own people before the limit."""
+        config = self.regions.get(region_code or "")
+        return config is not None and config.escalate_before_legal_limit
 
     def practice_dates(
         self, obligation_id: str, region_code: str, municipality_code: str | None

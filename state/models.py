@@ -55,6 +55,8 @@ class OccurrenceRow(SQLModel, table=True):
     due: date
     due_effective: date
     due_source: str = Field(max_length=20)
+    legal_limit: date
+    """The last day the law allows (`due` is the target; see docs/law.md)."""
     content_hash: str = Field(max_length=64)
     revision: int = 0
     """Bumped on every change of content: the iCalendar SEQUENCE."""
@@ -79,6 +81,8 @@ class StepRow(SQLModel, table=True):
     """Predecessor step ids separated by spaces."""
     due: date
     due_effective: date
+    legal_limit: date
+    """The last day the law allows for the step."""
 
 
 class StepStatusRow(SQLModel, table=True):

@@ -36,6 +36,13 @@ class StepState:
     revision: int
     changed_at: datetime | None
     note: str | None
+    legal_limit: date | None = None
+    """The last day the law allows; None (a caller's own value) counts as the target."""
+
+    @property
+    def limit(self) -> date:
+        """The legal limit, or the effective target where none is known."""
+        return self.legal_limit or self.due_effective
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +61,16 @@ class DutyState:
         """Steps still open after their effective deadline."""
         return tuple(s for s in self.steps
                      if not s.status.closed and not s.optional and s.due_effective < today)
+
+    def past_limit_steps(self, today: date) -> tuple[StepState, ...]:
+        """Steps still open after their legal limit: the law, not only the target, is missed."""
+        return tuple(s for s in self.steps
+                     if not s.status.closed and not s.optional and s.limit < today)
+
+    def days_past_limit(self, today: date) -> int:
+        """Days since the earliest missed legal limit (0 when none is missed)."""
+        past = self.past_limit_steps(today)
+        return (today - min(s.limit for s in past)).days if past else 0
 
     def days_late(self, today: date) -> int:
         """Days since the earliest missed step deadline (0 when none is missed)."""
@@ -104,7 +121,7 @@ def duty_states(
         statuses: dict[tuple[str, str], Row[Any]] = {}
         step_columns: tuple[Any, ...] = (
             StepRow.occurrence_id, StepRow.step, StepRow.position, StepRow.role, StepRow.party,
-            StepRow.optional, StepRow.due, StepRow.due_effective)
+            StepRow.optional, StepRow.due, StepRow.due_effective, StepRow.legal_limit)
         status_columns: tuple[Any, ...] = (StepStatusRow.occurrence_id, StepStatusRow.step,
                           StepStatusRow.status, StepStatusRow.revision,
                           StepStatusRow.changed_at, StepStatusRow.note)
@@ -135,6 +152,7 @@ def duty_states(
                 revision=known.revision if known else 0,
                 changed_at=known.changed_at if known else None,
                 note=known.note if known else None,
+                legal_limit=step.legal_limit,
             ))
         result.append(DutyState(row, tuple(states)))
     return result
@@ -191,9 +209,10 @@ def feed_view(
             revision=row.revision, changed_at=row.changed_at, cancelled=cancelled,
             steps=tuple(FeedStep(step=s.step, role=s.role, party=s.party, due=s.due,
                                  due_effective=s.due_effective, status=s.status.value,
-                                 revision=s.revision, changed_at=s.changed_at)
+                                 revision=s.revision, changed_at=s.changed_at,
+                                 legal_limit=s.legal_limit)
                         for s in duty.steps),
-            due_source=row.due_source,
+            due_source=row.due_source, legal_limit=row.legal_limit,
         ))
     return view
 

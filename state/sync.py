@@ -50,7 +50,8 @@ def _steps_text(steps: tuple[PlannedStep, ...]) -> str:
     for step in steps:
         parts.extend((step.step, step.role.value, step.party.value, str(step.optional),
                       " ".join(step.after), step.deadline.statutory.isoformat(),
-                      step.deadline.effective.isoformat()))
+                      step.deadline.effective.isoformat(),
+                      step.deadline.legal_limit.isoformat()))
     return "\x1f".join(parts)
 
 
@@ -72,7 +73,7 @@ def content_hash(
         fingerprint, occurrence.id, occurrence.owed_by, occurrence.municipality or "",
         occurrence.region or "", " ".join(occurrence.participants), occurrence.group or "",
         occurrence.term, str(occurrence.term_year), str(deadline.statutory),
-        str(deadline.effective), deadline.source, steps,
+        str(deadline.effective), deadline.source, str(deadline.legal_limit), steps,
     ))
     return hashlib.sha256(text_.encode()).hexdigest()
 
@@ -91,6 +92,7 @@ def _occurrence_values(occurrence: Occurrence, digest: str) -> dict[str, object]
         "due": occurrence.deadline.statutory,
         "due_effective": occurrence.deadline.effective,
         "due_source": occurrence.deadline.source.value,
+        "legal_limit": occurrence.deadline.legal_limit,
         "content_hash": digest,
     }
 
@@ -107,6 +109,7 @@ def _step_values(occurrence: Occurrence) -> list[dict[str, object]]:
             "after": " ".join(step.after),
             "due": step.deadline.statutory,
             "due_effective": step.deadline.effective,
+            "legal_limit": step.deadline.legal_limit,
         }
         for position, step in enumerate(occurrence.steps)
     ]

@@ -27,9 +27,10 @@ def feed_view_of(occurrences: Sequence[Occurrence], done: frozenset[tuple[str, s
                          status="done" if (o.id, s.step) in done else "not_started",
                          revision=1 if (o.id, s.step) in done else 0,
                          changed_at=datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
-                         if (o.id, s.step) in done else None)
+                         if (o.id, s.step) in done else None,
+                         legal_limit=s.deadline.legal_limit)
                 for s in o.steps),
-            due_source=o.deadline.source.value,
+            due_source=o.deadline.source.value, legal_limit=o.deadline.legal_limit,
         )
         for o in occurrences
     ]

@@ -32,7 +32,7 @@ from web.views import cell_of, moved_because, party_of, step_name
 from yhdyspinta import __version__
 
 PREFIX = "/api/v1"
-STATES = ("complete", "open", "overdue", "cancelled")
+STATES = ("complete", "open", "late", "overdue", "cancelled")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -68,8 +68,9 @@ class StepOut(Model):
     role_name: str
     party: Literal["municipality", "region"]
     optional: bool
-    due: date
-    due_effective: date
+    due: date = Field(description="The step's target (the law's, practice or local date).")
+    due_effective: date = Field(description="The target moved off non-working days.")
+    legal_limit: date = Field(description="The last day the law allows for the step.")
     status: Literal["not_started", "in_progress", "done", "waived", "not_applicable"]
     status_name: str
 
@@ -88,11 +89,19 @@ class OccurrenceOut(Model):
     participants: list[str]
     term: str
     term_year: int = Field(ge=1, le=4)
-    due: date = Field(description="The statutory (or configured) date.")
-    due_effective: date = Field(description="The date it moves to off non-working days.")
+    due: date = Field(description="The target: the law's date, or a practice or local date "
+                                  "where the law sets only a cadence.")
+    due_effective: date = Field(description="The target moved off non-working days.")
+    legal_limit: date = Field(description="The last day the law allows: the law's own date "
+                                          "(a filing's as moved by 150/1930 §5), else the "
+                                          "period's last day. On or after the target.")
     shift_reason: str | None
-    state: Literal["complete", "open", "overdue", "cancelled"]
-    days_late: int = Field(ge=0)
+    state: Literal["complete", "open", "late", "overdue", "cancelled"] = Field(
+        description="late: a step is past its target but none past its legal limit; "
+                    "overdue: a step is past its legal limit.")
+    days_late: int = Field(ge=0, description="Days since the earliest missed target.")
+    days_past_limit: int = Field(ge=0, description="Days since the earliest missed legal "
+                                                   "limit.")
     steps_done: int = Field(ge=0)
     steps_total: int = Field(ge=0)
     steps: list[StepOut]
@@ -530,7 +539,7 @@ class Api:
                 role_name=role_label(Role(step.role), PartyKind(step.party), lang),
                 party=PartyKind(step.party).value,
                 optional=step.optional, due=step.due, due_effective=step.due_effective,
-                status=step.status.value,
+                legal_limit=step.limit, status=step.status.value,
                 status_name=step_status_label(step.status.value, lang)))
         return OccurrenceOut(
             id=row.id, obligation=row.obligation,
@@ -539,8 +548,9 @@ class Api:
             party_name=party_of(duty, self.site.registry, lang),
             municipality=row.municipality, region=row.region,
             participants=row.participants.split(), term=row.term, term_year=row.term_year,
-            due=row.due, due_effective=row.due_effective, shift_reason=reason or None,
-            state=cell.state.value, days_late=cell.days_late,
+            due=row.due, due_effective=row.due_effective, legal_limit=row.legal_limit,
+            shift_reason=reason or None, state=cell.state.value, days_late=cell.days_late,
+            days_past_limit=cell.days_past_limit,
             steps_done=cell.steps_done, steps_total=cell.steps_total, steps=steps)
 
     @staticmethod

@@ -70,7 +70,7 @@ _FEED_KINDS = {"pair": N_("web.feed.pair"), "municipality": N_("web.feed.municip
 _AUDIT_ACTIONS = {"status": N_("web.audit.status"), "status_forced": N_("web.audit.status_forced"),
                   "evidence": N_("web.audit.evidence")}
 _STATES = {MarkState.COMPLETE: N_("web.state.complete"), MarkState.OPEN: N_("web.state.open"),
-           MarkState.OVERDUE: N_("web.state.overdue"),
+           MarkState.LATE: N_("web.state.late"), MarkState.OVERDUE: N_("web.state.overdue"),
            MarkState.CANCELLED: N_("web.state.cancelled")}
 
 HERE = Path(__file__).parent
@@ -535,6 +535,7 @@ class Pages:
         today = self.site.today()
         cell = cell_of(duty, today)
         overdue = duty.overdue_steps(today)
+        past_limit = duty.past_limit_steps(today)
         steps = []
         for step in duty.steps:
             steps.append({
@@ -543,12 +544,14 @@ class Pages:
                 "due": step.due_effective, "optional": step.optional,
                 "status": step_status_label(step.status.value, lang),
                 "status_key": step.status.value, "closed": step.status.closed,
-                "late": step in overdue,
+                "late": step in overdue, "past_limit": step in past_limit,
+                "legal_limit": step.limit,
             })
         return {
             "id": row.id, "name": definition.names.get(lang) if definition else row.obligation,
             "period": row.period, "party": party_of(duty, self.site.registry, lang),
             "term_year": row.term_year, "due": row.due, "due_effective": row.due_effective,
+            "legal_limit": row.legal_limit,
             "reason": moved_because(duty, self.site.non_working_days, lang),
             "state": cell.state, "days_late": cell.days_late, "steps": steps,
             "done": cell.steps_done, "total": cell.steps_total,

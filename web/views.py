@@ -1,8 +1,9 @@
 """What the pages show, computed from the store's duty states: pure, so it is tested alone.
 
-A duty (occurrence) is in one of four states for a reader: complete, open, overdue or
-cancelled. The county matrix, the pair page, the vuosikello, the CSV and the JSON API all
-take it from `duty_state`, so they never disagree.
+A duty (occurrence) is in one of five states for a reader: complete, open, late (a step
+is past its target, none past its legal limit), overdue (a step is past the last day the
+law allows) or cancelled. The county matrix, the pair page, the vuosikello, the CSV and
+the JSON API all take it from `duty_state`, so they never disagree.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ def duty_state(duty: DutyState, today: date) -> MarkState:
         return MarkState.CANCELLED
     if duty.complete:
         return MarkState.COMPLETE
-    if duty.days_late(today) > 0:
+    if duty.days_past_limit(today) > 0:
         return MarkState.OVERDUE
+    if duty.days_late(today) > 0:
+        return MarkState.LATE
     return MarkState.OPEN
 
 
@@ -70,13 +73,16 @@ class Cell:
     days_late: int
     steps_done: int
     steps_total: int
+    days_past_limit: int = 0
+    """Days since the earliest missed legal limit (0 when none is missed)."""
 
 
 def cell_of(duty: DutyState, today: date) -> Cell:
     """A duty's state, lateness and progress over its required steps."""
     required = [s for s in duty.steps if not s.optional]
     return Cell(duty, duty_state(duty, today), duty.days_late(today),
-                sum(1 for s in required if s.status.closed), len(required))
+                sum(1 for s in required if s.status.closed), len(required),
+                duty.days_past_limit(today))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +124,9 @@ def county_matrix(duties: Sequence[DutyState], members: Sequence[Municipality],
 
 
 MATRIX_CSV_COLUMNS = ("municipality_code", "municipality", "obligation", "obligation_name",
-                      "occurrence", "period", "term_year", "due", "due_effective", "state",
-                      "days_late", "steps_done", "steps_total")
+                      "occurrence", "period", "term_year", "due", "due_effective",
+                      "legal_limit", "state", "days_late", "days_past_limit", "steps_done",
+                      "steps_total")
 
 
 def matrix_csv_rows(matrix: CountyMatrix, county_name: str, lang: Lang) -> list[dict[str, str]]:
@@ -135,8 +142,9 @@ def matrix_csv_rows(matrix: CountyMatrix, county_name: str, lang: Lang) -> list[
             "obligation_name": definition.names.get(lang) if definition else "",
             "occurrence": occurrence.id, "period": occurrence.period,
             "term_year": str(occurrence.term_year), "due": occurrence.due.isoformat(),
-            "due_effective": occurrence.due_effective.isoformat(), "state": cell.state.value,
-            "days_late": str(cell.days_late),
+            "due_effective": occurrence.due_effective.isoformat(),
+            "legal_limit": occurrence.legal_limit.isoformat(), "state": cell.state.value,
+            "days_late": str(cell.days_late), "days_past_limit": str(cell.days_past_limit),
             "steps_done": str(cell.steps_done), "steps_total": str(cell.steps_total),
         }
 

@@ -96,14 +96,17 @@ def _duty_record(duty: DutyState, today: date, names: dict[str, str], ctx: Conte
         "region": occurrence.region,
         "due": occurrence.due.isoformat(),
         "due_effective": occurrence.due_effective.isoformat(),
+        "legal_limit": occurrence.legal_limit.isoformat(),
         "complete": duty.complete,
         "days_late": duty.days_late(today),
+        "days_past_limit": duty.days_past_limit(today),
         "steps_done": sum(s.status.closed for s in duty.steps),
         "steps_total": len(duty.steps),
         "next_step": next_step.step if next_step else None,
         "steps": [
             {"step": s.step, "role": s.role, "status": s.status.value,
-             "due_effective": s.due_effective.isoformat(), "note": s.note}
+             "due_effective": s.due_effective.isoformat(),
+             "legal_limit": s.limit.isoformat(), "note": s.note}
             for s in duty.steps
         ],
     }
@@ -138,8 +141,8 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         json.dump(records, ctx.out, ensure_ascii=False, indent=2)
         ctx.out.write("\n")
         return EXIT_OK
-    columns = ("id", "name", "party_name", "due_effective", "days_late", "steps_done",
-               "steps_total", "next_step")
+    columns = ("id", "name", "party_name", "due_effective", "legal_limit", "days_late",
+               "days_past_limit", "steps_done", "steps_total", "next_step")
     if args.format == "csv":
         writer = formula_safe_writer(ctx.out, columns, extrasaction="ignore",
                                      lineterminator="\n")

@@ -92,7 +92,7 @@ def test_county_filters_and_overdue_said_in_words(page: Page, base_url):
     assert table.locator("tbody tr").count() == 8  # Kainuu's municipalities
     overdue = table.locator(".state-overdue")
     assert overdue.count() == 8
-    expect(overdue.first).to_contain_text("Overdue")
+    expect(overdue.first).to_contain_text("Past the legal limit")
     expect(overdue.first).to_contain_text("days late")
 
 

@@ -57,10 +57,15 @@ def test_overdue_first_with_days_late(cli):
                        "--format", "csv")
     lines = out.splitlines()
     assert code == 0
-    assert lines[0] == "id,name,party_name,due_effective,days_late,steps_done,steps_total,next_step"
+    assert lines[0] == ("id,name,party_name,due_effective,legal_limit,days_late,"
+                        "days_past_limit,steps_done,steps_total,next_step")
     # The 2024 statements (board by 31.3.2025) are still overdue: older than a year, they
-    # stay in view, most late first; then the 2025 ones (board by 31.3.2026).
-    assert [line.split(",")[4] for line in lines[1:]] == ["607"] * 8 + ["242"] * 8
+    # stay in view, most late first; then the 2025 ones (board by 31.3.2026). The law sets
+    # those dates, so the target is the legal limit and days late are days past it.
+    rows = [line.split(",") for line in lines[1:]]
+    assert [row[5] for row in rows] == ["607"] * 8 + ["242"] * 8
+    assert [row[6] for row in rows] == [row[5] for row in rows]
+    assert [row[4] for row in rows] == ["2025-06-30"] * 8 + ["2026-06-30"] * 8
 
 
 @pytest.mark.parametrize(

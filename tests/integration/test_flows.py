@@ -248,7 +248,8 @@ def test_the_main_command_runs_the_nightly_job_through_prefect_with_nothing_star
     assert lines[1].endswith("/var/export/feeds/index.html (116 feeds)")
     assert lines[2].endswith("/var/export/status.csv")
     report = (tmp_path / "var" / "export" / "status.csv").read_text(encoding="utf-8")
-    assert report.startswith("id,name,party_name,due_effective,days_late")
+    assert report.startswith("id,name,party_name,due_effective,legal_limit,days_late,"
+                             "days_past_limit,")
     assert "hyte-annual-report-municipality.m205.2026" in report
     assert (tmp_path / "var" / "prefect" / "prefect.db").exists()
     second = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600)

@@ -95,7 +95,7 @@ def test_a_swedish_coordinator_gets_reminders_and_a_digest_on_working_days(
     for part in (plain, html):
         assert "Hej Anna Sjöberg" in part
         assert "Årlig välfärdsrapport till kommunfullmäktige 2026 – Vasa" in part
-        assert "Sista dag" in part
+        assert "Måldag" in part
         assert "31.12.2026 (30 dagar kvar)" in part
         assert "Lag om ordnande av social- och hälsovård 612/2021 6 §" in part
         assert "Checklista" in part

@@ -153,8 +153,13 @@ def test_county_matrix_marks_overdue_by_text_and_filters(site):
     # Financial statements 2025 were due 30.6.2026 and nobody ticked them off: overdue,
     # said in words, not only by colour.
     assert "cell-overdue" in table
-    assert "Overdue" in table
+    assert "Past the legal limit" in table
     assert "days late" in table
+    # Issue 13: a welfare report past its practice target (29.5.2026) but not past its
+    # legal limit (the term's last day) is late against the target, said so, with both dates.
+    assert "cell-late" in table
+    assert "Late against the target" in table
+    assert "29.5.2026</span> <span class=\"muted\">(Legal limit 31.5.2029)</span>" in table
     only = site.get("/county/20?term_year=2&obligation=municipal-budget", lang="en")
     assert only.status_code == 200
     head = only.text[only.text.index("<thead>"):only.text.index("</thead>")]
@@ -171,7 +176,8 @@ def test_county_csv_is_the_same_table(site):
     assert {r["municipality_code"] for r in rows} == {"105", "205", "290", "578", "620",
                                                        "697", "765", "777"}
     kajaani = next(r for r in rows if r["occurrence"] == STATEMENTS)
-    assert (kajaani["state"], kajaani["due_effective"]) == ("overdue", "2026-06-30")
+    assert (kajaani["state"], kajaani["due_effective"], kajaani["legal_limit"]) == (
+        "overdue", "2026-06-30", "2026-06-30")
     assert int(kajaani["days_late"]) == 242  # since its first step (the board) was due, 31.3.
 
 
@@ -293,6 +299,24 @@ def test_a_bug_is_a_500_in_the_language_logged_without_the_key(site, monkeypatch
     assert site.token not in caplog.text
 
 
+def test_pages_show_the_target_and_the_legal_limit(site):
+    """Issue 13: the duty page and the municipality page give both dates, and a duty late
+    only against its target reads so, in the reader's language."""
+    late = site.get("/api/v1/occurrences?municipality=205&state=late").json()["items"]
+    duty = next(o for o in late if o["due_effective"] == "2026-05-29")
+    assert duty["legal_limit"] == "2029-05-31"
+    page = site.get(f"/duty/{duty['id']}", lang="fi").text
+    assert "Tavoitepäivä 29.5.2026 · Lain takaraja 31.5.2029" in page
+    assert "Myöhässä tavoitteesta" in page
+    assert "Lain määräaika ylitetty" not in page
+    article = site.get("/municipality/205", lang="sv").text
+    article = article[article.index(f'id="{duty["id"]}"'):]
+    article = article[:article.index("</article>")]
+    assert "<dt>Måldag</dt><dd>29.5.2026</dd>" in article
+    assert "<dt>Lagens sista dag</dt><dd>31.5.2029</dd>" in article
+    assert "Försenad mot måldagen" in article
+
+
 def test_municipality_page_without_login_shows_no_personal_data(site):
     page = site.get("/municipality/205", lang="en")
     text = page.text
@@ -395,6 +419,15 @@ def test_api_occurrences_regions_and_one_occurrence(site):
     page = site.get("/api/v1/occurrences?municipality=205&state=overdue&lang=en").json()
     assert STATEMENTS in {o["id"] for o in page["items"]}
     assert all(o["state"] == "overdue" and o["days_late"] > 0 for o in page["items"])
+    # Past the limit of a step (the tax rates' 17.11) even where the duty's own is later.
+    assert all(o["days_past_limit"] > 0 and any(
+        s["legal_limit"] < TODAY and s["status"] not in ("done", "waived", "not_applicable")
+        for s in o["steps"]) for o in page["items"])
+    late = site.get("/api/v1/occurrences?municipality=205&state=late&lang=en").json()["items"]
+    assert late, "a practice target missed before its legal limit"
+    assert all(o["days_late"] > 0 and o["days_past_limit"] == 0
+               and o["due_effective"] < TODAY <= o["legal_limit"] for o in late)
+    assert all(s["legal_limit"] >= s["due_effective"] for o in late for s in o["steps"])
     detail = site.get(f"/api/v1/occurrences/{REPORT}?lang=sv").json()
     assert detail["steps_done"] == 4
     assert detail["state"] == "open"
@@ -406,7 +439,7 @@ def test_api_occurrences_regions_and_one_occurrence(site):
 
 @pytest.mark.parametrize(("query", "parameter"), [
     ("from=2026-13-01", "from"), ("to=yesterday", "to"), ("limit=0", "limit"),
-    ("limit=abc", "limit"), ("state=late", "state"), ("lang=de", "lang"), ("lang=", "lang"),
+    ("limit=abc", "limit"), ("state=tardy", "state"), ("lang=de", "lang"), ("lang=", "lang"),
     ("colour=red", "colour"),
     ("region=20&region=19", "region"),
 ])

@@ -81,9 +81,9 @@ def test_migration_from_the_first_schema_keeps_data(engine, definitions, kainuu)
     upgrade(engine, "0001")
     with pytest.raises(SchemaError, match="run `yhdyspinta db upgrade` first"):
         ensure_schema(engine)
-    sync_plan(engine, kainuu, definition_fingerprints(definitions), window=WINDOW,
-              obligations=None, now=NOW, today=TODAY)
-    # Written as the first schema had it: today's code also writes the audit's channel.
+    # Written as the first schema had it: today's code also writes the audit's channel and
+    # the legal limit.
+    _write_as_before(engine, kainuu)
     with engine.begin() as connection:
         connection.execute(text(
             "INSERT INTO step_status (occurrence_id, step, status, revision, changed_at, "
@@ -97,6 +97,65 @@ def test_migration_from_the_first_schema_keeps_data(engine, definitions, kainuu)
     ensure_schema(engine)
     assert len(audit_trail(engine, REPORT)) == 1
     assert "contact" in sa.inspect(engine).get_table_names()
+
+
+def _write_as_before(engine: Engine, occurrences) -> None:
+    """Occurrences and steps as the schemas before 0005 held them (no legal limit)."""
+    with engine.begin() as connection:
+        for o in occurrences:
+            connection.execute(text(
+                "INSERT INTO occurrence (id, obligation, owed_by, municipality, region, "
+                "participants, group_id, period, term, term_year, due, due_effective, "
+                "due_source, content_hash, revision, lifecycle, created_at, changed_at) "
+                "VALUES (:id, :obligation, :owed_by, :municipality, :region, :participants, "
+                "NULL, :period, :term, :term_year, :due, :effective, :source, 'old', 0, "
+                "'active', :at, :at)"),
+                {"id": o.id, "obligation": o.obligation, "owed_by": o.owed_by.value,
+                 "municipality": o.municipality, "region": o.region,
+                 "participants": " ".join(o.participants), "period": o.period,
+                 "term": o.term, "term_year": o.term_year, "due": o.deadline.statutory,
+                 "effective": o.deadline.effective, "source": o.deadline.source.value,
+                 "at": NOW})
+            for position, step in enumerate(o.steps):
+                connection.execute(text(
+                    "INSERT INTO occurrence_step (occurrence_id, step, position, role, party, "
+                    "optional, after, due, due_effective) VALUES (:o, :step, :position, "
+                    ":role, :party, :optional, '', :due, :effective)"),
+                    {"o": o.id, "step": step.step, "position": position,
+                     "role": step.role.value, "party": step.party.value,
+                     "optional": step.optional, "due": step.deadline.statutory,
+                     "effective": step.deadline.effective})
+
+
+def test_migration_0005_adds_the_legal_limit_and_the_next_sync_fills_it(engine, definitions,
+                                                                         kainuu):
+    """Rows stored before 0005 get their target as the limit; the next sync writes the real
+    limit, a change (new revision), and a second sync finds nothing to do."""
+    upgrade(engine, "0004")
+    _write_as_before(engine, kainuu)
+    assert upgrade(engine) == ("0004", head_revision())
+    with engine.connect() as connection:
+        missing = connection.execute(text(
+            "SELECT count(*) FROM occurrence WHERE legal_limit IS NULL OR legal_limit <> due"
+        )).scalar_one()
+        steps = connection.execute(text(
+            "SELECT count(*) FROM occurrence_step WHERE legal_limit <> due")).scalar_one()
+    assert (missing, steps) == (0, 0)
+    report = sync_plan(engine, kainuu, definition_fingerprints(definitions), window=WINDOW,
+                       obligations=None, now=NOW, today=TODAY)
+    assert (report.new, report.changed) == (0, len(kainuu))
+    stored = {d.occurrence.id: d for d in duty_states(engine)}
+    for occurrence in kainuu:
+        duty = stored[occurrence.id]
+        assert duty.occurrence.legal_limit == occurrence.deadline.legal_limit
+        assert [s.legal_limit for s in duty.steps] == [
+            s.deadline.legal_limit for s in occurrence.steps]
+    assert any(d.occurrence.legal_limit > d.occurrence.due_effective for d in stored.values())
+    assert all(d.occurrence.due_effective <= d.occurrence.legal_limit
+               and all(s.due_effective <= s.limit for s in d.steps) for d in stored.values())
+    again = sync_plan(engine, kainuu, definition_fingerprints(definitions), window=WINDOW,
+                      obligations=None, now=NOW, today=TODAY)
+    assert again.written == 0
 
 
 def test_two_first_runs_on_an_empty_database_both_succeed(database_url):

@@ -177,6 +177,11 @@ def _write(tmp_path: Path, text: str) -> Path:
             'region: "20"\nnegotiatons: {}\n',
             ["2: negotiatons: unknown field"],
             id="typo"),
+        pytest.param(
+            'region: "20"\nescalate_before_legal_limit: sometimes\n',
+            ["2: escalate_before_legal_limit: Input should be a valid boolean, unable to "
+             "interpret input"],
+            id="escalate-before-limit-not-a-bool"),
     ],
 )
 def test_broken_configuration(tmp_path, definitions, registry, text, expected):
@@ -184,6 +189,14 @@ def test_broken_configuration(tmp_path, definitions, registry, text, expected):
     with pytest.raises(InputError) as caught:
         load_configuration(tmp_path, definitions, registry)
     assert [str(p).removeprefix(f"{path}:") for p in caught.value.problems] == expected
+
+
+def test_a_county_may_escalate_before_the_legal_limit(tmp_path, definitions, registry):
+    _write(tmp_path, 'region: "20"\nescalate_before_legal_limit: true\n')
+    configuration = load_configuration(tmp_path, definitions, registry)
+    assert configuration.escalates_before_legal_limit("20")
+    assert not configuration.escalates_before_legal_limit("19")  # the default
+    assert not configuration.escalates_before_legal_limit(None)
 
 
 def test_two_files_for_one_region(tmp_path, definitions, registry):

@@ -406,3 +406,25 @@ def test_a_removed_definition_publishes_its_cancellations(renderer, definitions,
     assert after.feed_name(feeds[0], "en") == "Yhdyspinta: municipal-budget"
     # Nothing for a definition that is only missing, with no cancelled duty left.
     assert removed_obligation_feeds(renderer.occurrences, tuple(definitions)) == ()
+
+
+@pytest.mark.parametrize(("lang", "target", "limit"), [
+    ("fi", "Käytännön tavoitepäivä: 31.5.2026", "Lain takaraja: 31.5.2029"),
+    ("sv", "Måldag enligt praxis: 31.5.2026", "Lagens sista dag: 31.5.2029"),
+    ("en", "Practice target: 31.5.2026", "Legal limit: 31.5.2029"),
+])
+def test_a_practice_target_shows_its_legal_limit_beside_it(renderer, lang, target, limit):
+    """Issue 13: each date says what it is, the target and the last day the law allows."""
+    practice = [o for o in renderer.occurrences if o.due_source == "practice"
+                and o.due == date(2026, 5, 31)]
+    assert practice
+    for occurrence in practice:
+        assert occurrence.legal_limit == date(2029, 5, 31)
+        lines = renderer.event_data(occurrence, lang).description.splitlines()
+        assert lines[0] == target
+        assert limit in lines[1:3], lines[:3]
+    # Where target and limit are one day (the law's own date), no second date is shown.
+    statutory = next(o for o in renderer.occurrences if o.due_source == "statute"
+                     and o.legal_limit == o.due)
+    assert not any(line.startswith(limit.split(":")[0])
+                   for line in renderer.event_data(statutory, lang).description.splitlines())

@@ -172,3 +172,33 @@ def test_long_overdue_steps_are_in_the_weekly_digest_only(renderer, today, liste
     assert ("Over 30 days overdue (weekly summary on Mondays)" in digest.text) is listed
     assert (late.id in digest.occurrence_ids) is listed
     assert "== Overdue ==" in digest.text  # what was escalated today still leads
+
+
+@pytest.mark.parametrize(("lang", "today", "wanted", "unwanted"), [
+    ("fi", date(2027, 3, 22), ["Tavoitepäivä: 29.3.2027", "Lain takaraja: 31.12.2027"],
+     ["Tilanne:"]),
+    ("sv", date(2027, 4, 5), ["Måldag: 29.3.2027", "Lagens sista dag: 31.12.2027",
+                              "Läge: Försenad mot måldagen; lagens sista dag har inte passerat"],
+     []),
+    ("en", date(2028, 1, 3), ["Target date: 29.3.2027", "Legal limit: 31.12.2027",
+                              "Standing: The legal limit has passed"], ["Late against"]),
+])
+def test_a_message_shows_the_target_and_the_legal_limit(renderer, lang, today, wanted,
+                                                        unwanted):
+    """Issue 13: a step whose legal limit is later than its target says both, and whether
+    it is late against the target only or past the legal limit."""
+    from dataclasses import replace
+
+    occurrence = renderer.occurrences[0]
+    steps = (replace(occurrence.steps[0], legal_limit=date(2027, 12, 31)),
+             *occurrence.steps[1:])
+    later = replace(renderer, occurrences=[replace(occurrence, steps=steps)],
+                    _by_key={}, _events={}, _todos={}, _step_events={})
+    (message,) = Composer(later, today).compose([_notice(later, _contact(language=lang))])
+    for text in wanted:
+        assert text in message.text, text
+        assert text.split(": ")[1] in message.html, text
+    for text in unwanted:
+        assert text not in message.text, text
+    facts = json.dumps(message.card, ensure_ascii=False)
+    assert wanted[1].split(": ")[1] in facts

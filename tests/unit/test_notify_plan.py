@@ -136,6 +136,59 @@ def test_a_county_can_set_its_own_chain(by_id, non_working_days):
     assert sorted(n.contact.id for n in plan.notices) == [1, 4]
 
 
+# A practice target (31.5.2026) with the term's last day as the legal limit (31.5.2029).
+TARGET = date(2026, 6, 1)  # a Monday
+LIMIT = date(2029, 5, 31)  # a Thursday
+
+
+def _practice_target_view() -> list[FeedOccurrence]:
+    return [occurrence(replace(step("council", "council", TARGET), legal_limit=LIMIT))]
+
+
+PEOPLE = [contact(1, "m905", "council"), contact(2, "m905", "top_management"),
+          contact(3, "r15", "coordinator")]
+
+
+@pytest.mark.parametrize(("today", "told"), [
+    (date(2026, 6, 2), [1]),       # target + 1: the step's own people
+    (date(2026, 6, 10), []),       # target + 9: top management waits for the legal limit
+    (date(2026, 7, 1), []),        # target + 30: the county waits too
+    (date(2029, 6, 1), []),        # limit + 1: no level is due then (level 1 went in 2026)
+    (date(2029, 6, 7), [1, 2]),    # limit + 7: top management
+    (date(2029, 6, 30), []),       # limit + 30 is a Saturday: nothing on a non-working day
+    (date(2029, 7, 2), [1, 2, 3]),  # the next working morning: the county's coordinator
+])
+def test_escalation_beyond_the_party_waits_for_the_legal_limit(by_id, non_working_days,
+                                                               today, told):
+    """Issue 13: late against a practice target tells only the step's own people."""
+    plan = plan_notices(_practice_target_view(), by_id, PEOPLE, EMPTY_CONFIGURATION,
+                        non_working_days, today)
+    assert sorted(n.contact.id for n in plan.notices
+                  if n.trigger.kind is Kind.ESCALATION) == told
+
+
+@pytest.mark.parametrize(("today", "told"), [
+    (date(2026, 6, 2), [1]), (date(2026, 6, 9), [1, 2]), (date(2026, 7, 1), [1, 2, 3]),
+    (date(2029, 6, 7), []),
+])
+def test_a_county_may_escalate_before_the_legal_limit(by_id, non_working_days, today, told):
+    configuration = Configuration(regions={"15": RegionConfigFile(
+        region="15", escalate_before_legal_limit=True)})
+    plan = plan_notices(_practice_target_view(), by_id, PEOPLE, configuration,
+                        non_working_days, today)
+    assert sorted(n.contact.id for n in plan.notices
+                  if n.trigger.kind is Kind.ESCALATION) == told
+
+
+def test_escalation_days_count_the_levels_beyond_from_the_legal_limit(non_working_days):
+    days = escalation_days(TARGET, (1, 7, 30), non_working_days, legal_limit=LIMIT, own=1)
+    assert days == {date(2026, 6, 2): (1, 1), date(2029, 6, 7): (7, 2),
+                    date(2029, 7, 2): (30, 3)}
+    # Target and limit the same day: as before issue 13.
+    assert escalation_days(LIMIT, (1, 7, 30), non_working_days, legal_limit=LIMIT, own=1) == \
+        escalation_days(LIMIT, (1, 7, 30), non_working_days)
+
+
 def test_an_optional_step_is_reminded_but_never_escalated(by_id, non_working_days):
     report = by_id[ANNUAL_REPORT]
     council = report.step("council").model_copy(update={"optional": True})

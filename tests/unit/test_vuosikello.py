@@ -171,14 +171,14 @@ def test_root_is_an_accessible_standalone_svg():
     assert root[0] is title
     desc = by_id[root.get("aria-describedby")]
     assert desc.tag == f"{SVG}desc"
-    assert desc.text == "6 velvoitetta: 1 myöhässä, 2 kesken, 2 valmiina, 1 peruttuna. " \
-                        "Tänään on 14.5.2027."
+    assert desc.text == "6 velvoitetta: 1 lain määräajan ylittänyt, 2 kesken, 2 valmiina, " \
+                        "1 peruttuna. Tänään on 14.5.2027."
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("fi", "1 velvoite: 1 myöhässä."),
-    ("sv", "1 skyldighet: 1 försenad."),
-    ("en", "1 duty: 1 overdue."),
+    ("fi", "1 velvoite: 1 lain määräajan ylittänyt."),
+    ("sv", "1 skyldighet: 1 över lagens tidsfrist."),
+    ("en", "1 duty: 1 past the legal limit."),
 ])
 def test_desc_of_a_single_duty(lang, expected):
     marks = [ClockMark(date(YEAR, 2, 1), "x", "a", S.OVERDUE)]
@@ -186,11 +186,26 @@ def test_desc_of_a_single_duty(lang, expected):
     assert root.findtext(f"{SVG}desc") == expected
 
 
+def test_late_against_the_target_is_a_state_of_its_own():
+    """Issue 13: late against the target reads, looks and sorts apart from past the limit."""
+    marks = [ClockMark(date(YEAR, 2, 1), "x", "a", S.LATE),
+             ClockMark(date(YEAR, 3, 1), "y", "a", S.OVERDUE)]
+    root = _parse(_render(marks, lang="en", today=None))
+    assert root.findtext(f"{SVG}desc") == (
+        "2 duties: 1 past the legal limit, 1 late against the target.")
+    states = [g for g in root.iter(f"{SVG}g") if g.get("class") == "legend-state"]
+    assert [g.get("data-state") for g in states] == ["overdue", "late"]
+    shapes = {g.get("data-state"): "".join(ET.tostring(c, encoding="unicode") for c in g)
+              for g in states}
+    assert shapes["overdue"] != shapes["late"]
+
+
 def test_desc_in_swedish_and_english_counts_states():
     assert _parse(_render(lang="sv")).findtext(f"{SVG}desc") == (
-        "6 skyldigheter: 1 försenad, 2 pågår, 2 klara, 1 inställd. I dag är det 14.5.2027.")
+        "6 skyldigheter: 1 över lagens tidsfrist, 2 pågår, 2 klara, 1 inställd. "
+        "I dag är det 14.5.2027.")
     assert _parse(_render(lang="en")).findtext(f"{SVG}desc") == (
-        "6 duties: 1 overdue, 2 open, 2 complete, 1 cancelled. Today is 14.5.2027.")
+        "6 duties: 1 past the legal limit, 2 open, 2 complete, 1 cancelled. Today is 14.5.2027.")
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
@@ -266,7 +281,7 @@ def test_one_mark_element_per_mark_with_its_title():
     marks = _mark_elements(root)
     assert len(marks) == len(_marks())
     by_label = {m.findtext(f"{SVG}title"): m for m in marks}
-    kuhmo = by_label["Talousarvio 2027 – Kuhmo, 31.3.2027: myöhässä"]
+    kuhmo = by_label["Talousarvio 2027 – Kuhmo, 31.3.2027: lain määräaika ylitetty"]
     assert kuhmo.get("data-series") == "municipal-budget"
     assert kuhmo.get("data-state") == "overdue"
     assert kuhmo.get("data-day") == "2027-03-31"
@@ -377,8 +392,8 @@ def test_legend_lists_series_and_states_present():
     assert [rect.get("fill") for rect in colours if rect is not None] == list(PALETTE[:3])
     states = [g for g in root.iter(f"{SVG}g") if g.get("class") == "legend-state"]
     assert [g.get("data-state") for g in states] == ["overdue", "open", "complete", "cancelled"]
-    assert [g.findtext(f"{SVG}text") for g in states] == ["myöhässä", "kesken", "valmis",
-                                                          "peruttu"]
+    assert [g.findtext(f"{SVG}text") for g in states] == [
+        "lain määräaika ylitetty", "kesken", "valmis", "peruttu"]
     headings = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "legend-heading"]
     assert headings == ["Velvoitteet", "Tila"]
 

@@ -24,31 +24,39 @@ STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 
 def _duty(occurrence_id: str, obligation: str, *, participants: str, municipality: str | None,
           due: date, statuses: tuple[StepStatus, ...], lifecycle: str = "active",
-          term_year: int = 2) -> DutyState:
+          term_year: int = 2, limit: date | None = None) -> DutyState:
     row = OccurrenceRow(
         id=occurrence_id, obligation=obligation, owed_by="municipality",
         municipality=municipality, region="20", participants=participants, period="2026",
         term="2025-2029", term_year=term_year, due=due, due_effective=due,
-        due_source="statute", content_hash="x", lifecycle=lifecycle, created_at=STAMP,
-        changed_at=STAMP)
+        due_source="statute", legal_limit=limit or due, content_hash="x",
+        lifecycle=lifecycle, created_at=STAMP, changed_at=STAMP)
     steps = tuple(StepState(step=f"s{n}", role="coordinator", party="municipality",
                             optional=False, due=due, due_effective=due, status=status,
-                            revision=0, changed_at=None, note=None)
+                            revision=0, changed_at=None, note=None,
+                            legal_limit=limit or due)
                   for n, status in enumerate(statuses))
     return DutyState(row, steps)
 
 
-@pytest.mark.parametrize(("statuses", "due", "lifecycle", "expected"), [
-    ((StepStatus.DONE, StepStatus.WAIVED), date(2026, 3, 1), "active", MarkState.COMPLETE),
-    ((StepStatus.DONE, StepStatus.NOT_STARTED), date(2026, 3, 1), "active", MarkState.OVERDUE),
-    ((StepStatus.DONE, StepStatus.IN_PROGRESS), date(2026, 12, 31), "active", MarkState.OPEN),
-    ((StepStatus.NOT_STARTED,), date(2026, 11, 28), "active", MarkState.OPEN),  # due today
+@pytest.mark.parametrize(("statuses", "due", "lifecycle", "expected", "limit"), [
+    ((StepStatus.DONE, StepStatus.WAIVED), date(2026, 3, 1), "active", MarkState.COMPLETE, None),
+    ((StepStatus.DONE, StepStatus.NOT_STARTED), date(2026, 3, 1), "active", MarkState.OVERDUE,
+     None),
+    ((StepStatus.DONE, StepStatus.IN_PROGRESS), date(2026, 12, 31), "active", MarkState.OPEN,
+     None),
+    ((StepStatus.NOT_STARTED,), date(2026, 11, 28), "active", MarkState.OPEN, None),  # today
+    # Past a practice target of 31.5.2026, before the legal limit (the term's last day).
+    ((StepStatus.NOT_STARTED,), date(2026, 5, 29), "active", MarkState.LATE, date(2029, 5, 31)),
+    ((StepStatus.NOT_STARTED,), date(2026, 5, 29), "active", MarkState.OVERDUE,
+     date(2026, 11, 27)),
+    ((StepStatus.NOT_STARTED,), date(2026, 5, 29), "active", MarkState.LATE, date(2026, 11, 28)),
     ((StepStatus.NOT_STARTED,), date(2026, 3, 1), Lifecycle.CANCELLED.value,
-     MarkState.CANCELLED),
+     MarkState.CANCELLED, None),
 ])
-def test_duty_state(statuses, due, lifecycle, expected):
+def test_duty_state(statuses, due, lifecycle, expected, limit):
     duty = _duty("x.m205.2026", "municipal-budget", participants="205", municipality="205",
-                 due=due, statuses=statuses, lifecycle=lifecycle)
+                 due=due, statuses=statuses, lifecycle=lifecycle, limit=limit)
     assert duty_state(duty, date(2026, 11, 28)) is expected
 
 

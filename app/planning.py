@@ -68,18 +68,23 @@ def non_working_days_for(window: PlanWindow) -> NonWorkingDays:
     return finnish_non_working_days(*window.years_needed)
 
 
+def _plan(inputs: Inputs, window: PlanWindow, non_working_days: NonWorkingDays,
+          selection: PlanFilter) -> tuple[Occurrence, ...]:
+    try:
+        return plan(inputs.definitions, inputs.registry, non_working_days, window,
+                    inputs.configuration, selection)
+    except PlanningError as exc:
+        raise AppError(N_("cli.error.planning"), reason=exc) from None
+
+
 def plan_window(inputs: Inputs, window: PlanWindow, today: date, *,
                 obligations: frozenset[str] | None = None, region: str | None = None,
                 municipality: str | None = None) -> PlannedRun:
     """Plan the window (of the chosen obligations, county or municipality)."""
     non_working_days = non_working_days_for(window)
-    try:
-        occurrences = plan(inputs.definitions, inputs.registry, non_working_days, window,
-                           inputs.configuration,
-                           PlanFilter(obligations=obligations, region=region,
-                                      municipality=municipality))
-    except PlanningError as exc:
-        raise AppError(N_("cli.error.planning"), reason=exc) from None
+    occurrences = _plan(inputs, window, non_working_days,
+                        PlanFilter(obligations=obligations, region=region,
+                                   municipality=municipality))
     return PlannedRun(inputs.definitions, inputs.registry, inputs.configuration,
                       non_working_days, window, today, occurrences)
 
@@ -87,8 +92,8 @@ def plan_window(inputs: Inputs, window: PlanWindow, today: date, *,
 def plan_county(inputs: Inputs, window: PlanWindow, region: str,
                 obligations: frozenset[str] | None) -> tuple[Occurrence, ...]:
     """One county's (or Helsinki's) occurrences of the chosen obligations."""
-    return plan_window(inputs, window, window.start, obligations=obligations,
-                       region=region).occurrences
+    return _plan(inputs, window, non_working_days_for(window),
+                 PlanFilter(obligations=obligations, region=region))
 
 
 def sync_occurrences(engine: Engine, definitions: Sequence[ObligationDefinition],

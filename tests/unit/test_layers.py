@@ -240,3 +240,11 @@ def test_allowed_imports_pass(tmp_path):
         "yhdyspinta/cli/nightly.py": "def f():\n    from flows.sync_obligations import run\n",
     }
     assert violations(import_graph(_tree(tmp_path, files), PACKAGES), RULES) == []
+
+
+def test_the_console_script_is_the_cli_entry_point():
+    """The one importer the rules allow the CLI: `[project.scripts]` names its `main`."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["scripts"] == {"yhdyspinta": f"{CLI}:main"}

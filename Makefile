@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/prefect_bench.py
 	$(BIN)/python bench/pages_bench.py
 	$(BIN)/python bench/write_bench.py
+	$(BIN)/python bench/cli_bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

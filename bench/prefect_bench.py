@@ -35,17 +35,18 @@ def _store(name: str) -> None:
 
 
 def plain_nightly(outdir: Path) -> float:
-    from calendars.schedule import plan
-    from yhdyspinta import jobs
+    from app.inputs import load_inputs
+    from app.planning import plan_and_sync
+    from app.publish import export_all
+    from app.store import store
     from yhdyspinta.settings import Settings
 
     started = time.perf_counter()
-    inputs = jobs.load_inputs(Settings())
-    window = jobs.sync_window(TODAY)
-    occurrences = plan(inputs.definitions, inputs.registry, jobs.non_working_days_for(window),
-                       window, inputs.configuration)
-    jobs.sync_occurrences(inputs, occurrences, window, None, TODAY)
-    jobs.export_all(inputs, outdir, TODAY)
+    settings = Settings()
+    inputs = load_inputs(settings)
+    with store(settings) as engine:
+        plan_and_sync(engine, inputs, TODAY)
+        export_all(engine, inputs, outdir, TODAY)
     return time.perf_counter() - started
 
 
@@ -61,18 +62,23 @@ def fan_out(by_occurrence: bool) -> tuple[float, int]:
     from prefect import flow, task
     from prefect.cache_policies import NO_CACHE
 
+    from app.inputs import load_inputs
+    from app.planning import sync_window
+    from app.status import county_status
+    from app.store import store
     from flows.run_obligation import as_is
     from state.db import make_engine
     from state.queries import feed_view
-    from yhdyspinta import jobs
     from yhdyspinta.settings import Settings
 
-    inputs = jobs.load_inputs(Settings())
-    window = jobs.sync_window(TODAY)
+    inputs = load_inputs(Settings())
+    window = sync_window(TODAY)
 
     @task(cache_policy=NO_CACHE)
     def county(region: str) -> int:
-        return len(jobs.county_status(inputs, OBLIGATION, region, TODAY, window).rows)
+        with store(inputs.settings, check_schema=False) as engine:
+            return len(county_status(engine, inputs, OBLIGATION, region, TODAY, window,
+                                     "fi").rows)
 
     @task(cache_policy=NO_CACHE)
     def one(occurrence: object) -> int:

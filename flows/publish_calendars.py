@@ -1,7 +1,8 @@
 """Re-render and export the feeds when the store has changed (a step ticked off, a sync).
 
-Orchestration only. Scheduled every quarter hour in working hours; a run that finds the
-store as it was at the last export writes nothing, so re-running is harmless.
+Orchestration only: the tasks call the application layer (`app.publish`). Scheduled every
+quarter hour in working hours; a run that finds the store as it was at the last export
+writes nothing, so re-running is harmless.
 """
 
 from __future__ import annotations
@@ -20,18 +21,25 @@ from yhdyspinta.settings import Settings
 def export_is_current(settings: Settings, outdir: Path, today: date,
                       region: str | None) -> bool:
     """Whether the last export already shows the store as it is."""
-    from yhdyspinta import jobs
+    from app import publish
+    from app.store import store
 
-    return jobs.export_is_current(jobs.load_inputs(settings), outdir, today, region)
+    with store(settings, check_schema=False) as engine:
+        return publish.export_is_current(engine, outdir, today, region)
 
 
 @task(name="export-feeds", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
 def export_feeds(settings: Settings, outdir: Path, today: date,
                  region: str | None) -> dict[str, int]:
     """Every feed in every language, replacing the previous export whole."""
-    from yhdyspinta import jobs
+    from app.inputs import load_inputs
+    from app.publish import export_all
+    from app.store import store
 
-    return jobs.export_all(jobs.load_inputs(settings), outdir, today, region)
+    inputs = load_inputs(settings)
+    with store(settings, check_schema=False) as engine:
+        report = export_all(engine, inputs, outdir, today, region)
+    return {"feeds": report.feeds, "files": report.files}
 
 
 @flow(name="publish_calendars", log_prints=True)

@@ -21,7 +21,7 @@ from prefect.input import RunInput
 from prefect.runtime import deployment
 from pydantic import Field, HttpUrl
 
-from yhdyspinta import clock
+from app.steps import is_closed
 from yhdyspinta.settings import Settings
 
 
@@ -42,45 +42,30 @@ class CouncilDecision(RunInput):
 @task(name="step-state", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def step_state(settings: Settings, occurrence: str, step: str) -> str:
     """The step's current status (raises with a clear message for an unknown one)."""
-    from state.db import ensure_schema, make_engine
-    from state.errors import UnknownOccurrenceError, UnknownStepError
-    from state.queries import duty_states
+    from app.steps import step_status
+    from app.store import store
 
-    engine = make_engine(settings.effective_database_url)
-    try:
-        ensure_schema(engine)
-        duties = duty_states(engine, occurrence_ids=frozenset({occurrence}))
-    finally:
-        engine.dispose()
-    if not duties:
-        raise UnknownOccurrenceError(occurrence)
-    for state in duties[0].steps:
-        if state.step == step:
-            return state.status.value
-    raise UnknownStepError(occurrence, step, [s.step for s in duties[0].steps])
+    with store(settings) as engine:
+        return step_status(engine, occurrence, step).value
 
 
 @task(name="record-decision", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def record(settings: Settings, occurrence: str, step: str,
            decision: CouncilDecision) -> dict[str, str]:
     """Status, evidence and audit entry in one transaction."""
-    from state.db import make_engine
-    from state.models import StepStatus
-    from state.steps import Evidence, set_step_status
+    from app.steps import record_step
+    from app.store import store
 
-    engine = make_engine(settings.effective_database_url)
-    try:
-        change = set_step_status(
-            engine, occurrence, step, StepStatus(decision.status), by=decision.recorded_by,
-            now=clock.now(),
+    with store(settings, check_schema=False) as engine:
+        change = record_step(
+            engine, occurrence, step, decision.status, by=decision.recorded_by,
+            channel="flow",
             note=decision.note or f"recorded from the decision of {decision.decided_by} "
                                   f"on {decision.decided_on.isoformat()}",
-            evidence=Evidence(url=str(decision.evidence_url), decided_by=decision.decided_by,
-                              decided_on=decision.decided_on, section=decision.section),
+            evidence_url=str(decision.evidence_url), decided_by=decision.decided_by,
+            decided_on=decision.decided_on, section=decision.section,
             # The council's decision is the fact; earlier steps may be recorded later.
-            force=True, channel="flow")
-    finally:
-        engine.dispose()
+            force=True)
     return {"old": change.old.value, "new": change.new.value}
 
 
@@ -91,7 +76,7 @@ def record_decision(occurrence: str, step: str = "council",
     settings = Settings()
     logger = get_run_logger()
     current = step_state(settings, occurrence, step)
-    if current in ("done", "waived", "not_applicable"):
+    if is_closed(current):
         logger.info("%s / %s is already %s: nothing to ask", occurrence, step, current)
         return {"old": current, "new": current}
     timeout = int(wait_hours * 3600)

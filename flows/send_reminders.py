@@ -1,8 +1,9 @@
 """Each working morning: queue today's reminders and escalations, then send the outbox.
 
-Orchestration only. Re-running is harmless: a notice already queued is never queued again
-and a sent message is never sent again (see notify/outbox.py). On a non-working day the
-flow does nothing; what fell on it goes out on the next working morning.
+Orchestration only: the tasks call `app.reminders`. Re-running is harmless: a notice
+already queued is never queued again and a sent message is never sent again (see
+notify/outbox.py). On a non-working day the flow does nothing; what fell on it goes out
+on the next working morning.
 """
 
 from __future__ import annotations
@@ -20,9 +21,13 @@ from yhdyspinta.settings import Settings
 @task(name="queue-reminders", retries=2, retry_delay_seconds=30)
 def queue_reminders(settings: Settings, today: date) -> dict[str, int]:
     """Plan today's notices from the store and queue the messages (one transaction)."""
-    from yhdyspinta import jobs
+    from app.inputs import load_inputs
+    from app.reminders import queue_reminders as queue
+    from app.store import store
 
-    return jobs.queue_reminders(jobs.load_inputs(settings), today)
+    inputs = load_inputs(settings)
+    with store(settings) as engine:
+        return queue(engine, inputs, today)
 
 
 @task(name="dispatch-outbox", retries=2, retry_delay_seconds=60)
@@ -31,14 +36,11 @@ def dispatch_outbox(settings: Settings, today: date) -> dict[str, int]:
 
     Nothing written for an earlier day goes out: its "days to go" would be wrong.
     """
-    from state.db import make_engine
-    from yhdyspinta.reminders import send
+    from app.reminders import send
+    from app.store import store
 
-    engine = make_engine(settings.effective_database_url)
-    try:
+    with store(settings, check_schema=False) as engine:
         report = send(engine, settings, today)
-    finally:
-        engine.dispose()
     return {"sent": report.sent, "retrying": report.retrying, "failed": report.failed}
 
 

@@ -1,8 +1,9 @@
 """Nightly: plan every obligation, upsert the plan into the status store, export the feeds.
 
-Orchestration only: each task calls one step of the core. Re-running with the same inputs
-changes nothing (the sync writes nothing when nothing changed; the export replaces the
-previous one whole). The statutory dates come from our engine, never from a schedule.
+Orchestration only: each task calls one function of the application layer (`app/`).
+Re-running with the same inputs changes nothing (the sync writes nothing when nothing
+changed; the export replaces the previous one whole). The statutory dates come from our
+engine, never from a schedule.
 """
 
 from __future__ import annotations
@@ -20,23 +21,28 @@ from yhdyspinta.settings import Settings
 @task(name="plan-and-sync", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
 def plan_and_sync(settings: Settings, today: date) -> dict[str, int]:
     """Plan the current and the next council term and upsert them (one transaction)."""
-    from calendars.schedule import plan
-    from yhdyspinta import jobs
+    from app.inputs import load_inputs
+    from app.planning import counts, plan_and_sync
+    from app.store import store
 
-    inputs = jobs.load_inputs(settings)
-    window = jobs.sync_window(today)
-    occurrences = plan(inputs.definitions, inputs.registry, jobs.non_working_days_for(window),
-                       window, inputs.configuration)
-    return jobs.sync_occurrences(inputs, occurrences, window, None, today)
+    inputs = load_inputs(settings)
+    with store(settings) as engine:
+        _, report = plan_and_sync(engine, inputs, today)
+    return counts(report)
 
 
 @task(name="export-feeds", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
 def export_feeds(settings: Settings, today: date, outdir: Path,
                  region: str | None) -> dict[str, int]:
     """Render the feeds from the store and replace the previous export whole."""
-    from yhdyspinta import jobs
+    from app.inputs import load_inputs
+    from app.publish import export_all
+    from app.store import store
 
-    return jobs.export_all(jobs.load_inputs(settings), outdir, today, region)
+    inputs = load_inputs(settings)
+    with store(settings, check_schema=False) as engine:
+        report = export_all(engine, inputs, outdir, today, region)
+    return {"feeds": report.feeds, "files": report.files}
 
 
 @flow(name="sync_obligations", log_prints=True)

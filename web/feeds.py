@@ -27,6 +27,7 @@ from sqlalchemy import Engine, text
 from calendars.feeds import FeedRenderer, FeedSpec, is_public
 from calendars.ics import utc
 from obligations.schema import LANGS, Lang
+from state.subscribers import ALL_FEEDS, store_fingerprint, token_hash
 from yhdyspinta import clock
 
 Scope = MutableMapping[str, Any]
@@ -39,14 +40,6 @@ _FEED_PATH = re.compile(r"^/feeds/(?P<token>[A-Za-z0-9_-]{16,128})/(?P<name>[a-z
 _PUBLIC_PATH = re.compile(r"^/public/(?P<name>[a-z0-9-]+)(?P<todo>\.todo)?"
                           r"(?:\.(?P<lang>fi|sv|en))?\.ics$")
 """`pair-564.ics`, `pair-564.sv.ics`; `pair-564.todo.ics` is the variant with VTODOs."""
-ALL_FEEDS = "*"
-
-
-def token_hash(token: str) -> str:
-    """How a token is stored: SHA-256, hex. The token itself is shown once and never kept."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 _TOKEN_SEGMENT = re.compile(r"^/feeds/[^/]*")
 
 
@@ -115,19 +108,6 @@ class StoreSnapshot:
 
 
 RendererFactory = Callable[[date], tuple[FeedRenderer, tuple[FeedSpec, ...]]]
-
-
-def store_fingerprint(engine: Engine, today: date) -> tuple[Any, ...]:
-    """Changes whenever anything a feed shows may have changed (or the day turned)."""
-    with engine.connect() as connection:
-        occurrences = connection.execute(
-            text("SELECT count(*), max(changed_at), sum(revision) FROM occurrence")).one()
-        statuses = connection.execute(
-            text("SELECT count(*), max(changed_at), sum(revision) FROM step_status")).one()
-        subscribers = connection.execute(text(
-            "SELECT count(*), max(created_at), max(revoked_at), count(revoked_at) "
-            "FROM subscriber")).one()
-    return (today, tuple(occurrences), tuple(statuses), tuple(subscribers))
 
 
 def load_tokens(engine: Engine) -> dict[str, frozenset[str]]:

@@ -1,7 +1,8 @@
-"""The server process's entry: settings are read here, once, and the app is built.
+"""The server process's entry: the app is built from one Settings object.
 
-Granian imports this in its worker process (`factory=True`), so everything the worker
-needs comes from the YHDYSPINTA_* environment that `yhdyspinta serve` passes on.
+`yhdyspinta serve` hands its settings to Granian's worker as an object (a target loader
+calling `create(settings)`); `create()` without them reads the YHDYSPINTA_* environment
+once (tests, benchmarks, another ASGI server).
 
 One server answers for the feeds, the pages and the API. `SiteApp` looks at the path
 first: feeds (`/feeds/`, `/public/`) and `/healthz` go straight to the raw ASGI `FeedApp`,
@@ -22,11 +23,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
+from app.inputs import load_definitions, load_registry
+from app.publish import build_renderer
+from app.store import open_engine
 from calendars.feeds import FeedRenderer, FeedSpec
 from obligations.catalogue import gettext
-from obligations.loader import load_definitions
-from obligations.parties import load_registry
-from state.db import make_engine
 from web.api import PREFIX, Api
 from web.duty import DutyPages
 from web.errors import HttpError
@@ -37,7 +38,6 @@ from web.pages import STATIC_DIR, Pages, StaticFilesCached
 from web.signin import SignIn
 from web.site import SiteData
 from yhdyspinta import clock
-from yhdyspinta.publish import build_renderer
 from yhdyspinta.settings import Settings
 
 FEED_PREFIXES = ("/feeds/", "/public/")
@@ -165,12 +165,12 @@ class SiteApp:
             await self.site(scope, receive, send)
 
 
-def create() -> SiteApp:
-    """Build the app from the environment's settings."""
-    settings = Settings()
-    definitions = load_definitions(settings.definitions_dir)
-    registry = load_registry(settings.registry_dir, year=settings.registry_year)
-    engine = make_engine(settings.effective_database_url)
+def create(settings: Settings | None = None) -> SiteApp:
+    """Build the app from these settings (by default, the environment's)."""
+    settings = settings or Settings()
+    definitions = load_definitions(settings)
+    registry = load_registry(settings)
+    engine = open_engine(settings, check_schema=False)
     fixed_today = settings.today
 
     def today() -> date:

@@ -23,7 +23,7 @@ from obligations.parties import Registry
 from obligations.schema import ObligationDefinition
 from state.people import Person, session_person
 from state.queries import DutyState, duty_states
-from web.feeds import store_fingerprint, token_hash
+from state.subscribers import store_fingerprint, token_hash
 from yhdyspinta import clock
 
 

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.publish import PRODID, export
 from calendars.feeds import FeedRenderer, feed_catalogue
 from calendars.schedule import PlanWindow, plan
 from tests.feed_fixtures import feed_view_of
-from yhdyspinta.publish import PRODID, export
 from yhdyspinta.settings import Settings
 
 TODAY = date(2026, 11, 28)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from app.deployments import active_months, render
 from obligations.loader import default_definitions_folder
 from yhdyspinta.cli import main
-from yhdyspinta.deployments import active_months, render
 
 ROOT = Path(__file__).parents[2]
 

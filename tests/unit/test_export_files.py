@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from app.publish import export
 from calendars.feeds import FeedSpec
-from yhdyspinta.publish import export
 
 SPEC = FeedSpec(id="pair-205", kind="pair", party="m205", role=None, obligation=None,
                 default_lang="fi")
@@ -58,7 +58,7 @@ def test_a_staging_folder_of_a_killed_export_is_removed_by_the_next(tmp_path):
         "from pathlib import Path\n"
         "sys.path[:0] = [sys.argv[2]]\n"
         "from tests.unit.test_export_files import SPEC, FakeRenderer\n"
-        "import yhdyspinta.publish as publish\n"
+        "import app.publish as publish\n"
         "class Dying(FakeRenderer):\n"
         "    def render(self, spec, lang):\n"
         "        if self.rendered == 2:\n"
@@ -95,7 +95,7 @@ def test_other_hidden_files_are_left_alone(tmp_path):
 
 def test_index_offers_webcal_and_https_links_with_a_public_url(tmp_path, monkeypatch):
     """Issue 15.10: with YHDYSPINTA_PUBLIC_URL set, absolute subscribe links; else relative."""
-    from yhdyspinta.publish import export_base_url
+    from app.publish import export_base_url
     from yhdyspinta.settings import Settings
 
     monkeypatch.delenv("YHDYSPINTA_PUBLIC_URL", raising=False)

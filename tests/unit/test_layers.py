@@ -2,14 +2,20 @@
 
 - `obligations/` and `calendars/` (the pure core) import nothing of `state`, `notify`,
   `web`, `flows` or `yhdyspinta`, nor SQLAlchemy, SQLModel, Prefect, apprise, Jinja or resvg;
-- `state/` imports nothing of `notify`, `web` or `flows`;
-- nothing imports the CLI module (`yhdyspinta.cli`): only the console script's entry point
-  (`[project.scripts]`) runs it.
+- `state/` imports nothing of `notify`, `web`, `flows` or the application layer (`app`);
+- `app/` imports nothing of `web`, `flows` or the CLI;
+- nothing outside the CLI package imports the CLI (`yhdyspinta.cli`): only the console
+  script's entry point (`[project.scripts]`) runs it;
+- the CLI's command modules and the flows call the application layer: they import nothing
+  of `state`, `notify` or `web` (nor SQLAlchemy) themselves. Two command modules are named
+  exceptions: `serve` starts the server (`web.server`), `nightly` runs a flow.
 
 Every import counts: at module level, inside functions, under `TYPE_CHECKING`, and
 `importlib.import_module("literal")`. A rule is checked on everything a module reaches
 through the project's own modules, so an indirect import (core → shell → SQLAlchemy) fails
-too. The checker is proved on a temporary tree with a deliberately wrong import.
+too; a `direct` rule only on what the module itself imports (the CLI and the flows reach
+the store through `app/`, which may import it). The checker is proved on temporary trees
+with deliberately wrong imports.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[2]
-PACKAGES = ("obligations", "calendars", "state", "notify", "web", "flows", "yhdyspinta")
+PACKAGES = ("obligations", "calendars", "state", "notify", "app", "web", "flows", "yhdyspinta")
+CLI = "yhdyspinta.cli"
 PURE = ("obligations", "calendars")
 
 
@@ -33,14 +40,29 @@ class Rule:
     name: str
     layers: tuple[str, ...]
     forbidden: tuple[str, ...]
+    exempt: tuple[str, ...] = ()
+    """Modules under `layers` that the rule does not look at."""
+    direct: bool = False
+    """Only the module's own imports count, not what they import in turn."""
+    allowed: tuple[tuple[str, str], ...] = ()
+    """(module, import) pairs the rule lets through, each for a reason in the docstring."""
 
 
 RULES = (
     Rule("the core is pure", PURE,
-         ("state", "notify", "web", "flows", "yhdyspinta", "sqlalchemy", "sqlmodel", "alembic",
-          "prefect", "apprise", "jinja2", "resvg_py", "granian")),
-    Rule("the store knows no senders, pages or flows", ("state",), ("notify", "web", "flows")),
-    Rule("only the entry point imports the CLI", PACKAGES, ("yhdyspinta.cli",)),
+         ("state", "notify", "app", "web", "flows", "yhdyspinta", "sqlalchemy", "sqlmodel",
+          "alembic", "prefect", "apprise", "jinja2", "resvg_py", "granian")),
+    Rule("the store knows no senders, pages or flows", ("state",),
+         ("notify", "app", "web", "flows")),
+    Rule("the application layer knows no pages, flows or CLI", ("app",),
+         ("web", "flows", CLI, "granian")),
+    Rule("only the entry point imports the CLI", PACKAGES, (CLI,), exempt=(CLI,)),
+    Rule("the CLI calls the application layer", (CLI,),
+         ("state", "notify", "web", "flows", "sqlalchemy", "sqlmodel", "alembic", "apprise",
+          "jinja2"), direct=True,
+         allowed=((f"{CLI}.serve", "web.server"), (f"{CLI}.nightly", "flows.sync_obligations"))),
+    Rule("the flows only orchestrate", ("flows",),
+         ("state", "notify", "web", CLI, "sqlalchemy", "sqlmodel"), direct=True),
 )
 
 
@@ -101,7 +123,15 @@ def violations(graph: Mapping[str, set[str]], rules: Iterable[Rule]) -> list[str
     """`rule: a → b → forbidden` for every module that reaches what its rule forbids."""
     found: list[str] = []
     for rule in rules:
-        for start in sorted(m for m in graph if _under(m, rule.layers)):
+        for start in sorted(m for m in graph
+                            if _under(m, rule.layers) and not _under(m, rule.exempt)):
+            if rule.direct:
+                bad = sorted(n for n in graph[start] if _under(n, rule.forbidden)
+                             and not any(start == m and _under(n, (a,))
+                                         for m, a in rule.allowed))
+                if bad:
+                    found.append(f"{rule.name}: {start} → {bad[0]}")
+                continue
             chain: dict[str, str | None] = {start: None}
             queue = [start]
             while queue:
@@ -164,7 +194,28 @@ def _tree(root: Path, files: Mapping[str, str]) -> Path:
     ({"yhdyspinta/jobs.py": "from yhdyspinta import cli\n"},
      "only the entry point imports the CLI: yhdyspinta.jobs → yhdyspinta.cli"),
     ({"flows/x.py": "import importlib\nimportlib.import_module('yhdyspinta.cli')\n"},
-     "only the entry point imports the CLI: flows.x → yhdyspinta.cli"),
+     ["only the entry point imports the CLI: flows.x → yhdyspinta.cli",
+      "the flows only orchestrate: flows.x → yhdyspinta.cli"]),
+    ({"app/bad.py": "from web.pages import Pages\n"},
+     "the application layer knows no pages, flows or CLI: app.bad → web.pages"),
+    ({"app/bad.py": "def f():\n    from flows.sync_obligations import sync_obligations\n"},
+     "the application layer knows no pages, flows or CLI: app.bad → flows.sync_obligations"),
+    ({"app/bad.py": "from yhdyspinta.cli.common import Context\n"},
+     ["the application layer knows no pages, flows or CLI: app.bad → yhdyspinta.cli.common",
+      "only the entry point imports the CLI: app.bad → yhdyspinta.cli.common"]),
+    ({"state/bad.py": "from app.planning import plan_and_sync\n"},
+     "the store knows no senders, pages or flows: state.bad → app.planning"),
+    ({"yhdyspinta/cli/__init__.py": "", "yhdyspinta/cli/status.py": "import sqlalchemy\n"},
+     "the CLI calls the application layer: yhdyspinta.cli.status → sqlalchemy"),
+    ({"yhdyspinta/cli/__init__.py": "",
+      "yhdyspinta/cli/plan.py": "def f():\n    from state.sync import sync_plan\n"},
+     "the CLI calls the application layer: yhdyspinta.cli.plan → state.sync"),
+    ({"yhdyspinta/cli/__init__.py": "", "yhdyspinta/cli/status.py": "import web.pages\n"},
+     "the CLI calls the application layer: yhdyspinta.cli.status → web.pages"),
+    ({"flows/bad.py": "from state.db import make_engine\n"},
+     "the flows only orchestrate: flows.bad → state.db"),
+    ({"flows/bad.py": "def f():\n    from notify.dispatch import dispatch\n"},
+     "the flows only orchestrate: flows.bad → notify.dispatch"),
 ])
 def test_a_wrong_import_fails(tmp_path, files, expected):
     """The checker itself: each deliberately wrong import is found, with its chain."""
@@ -173,12 +224,27 @@ def test_a_wrong_import_fails(tmp_path, files, expected):
 
 
 def test_allowed_imports_pass(tmp_path):
-    """What the rules allow does not fail: the shell and flows may use anything but the CLI."""
+    """What the rules allow does not fail: the CLI's modules import each other and `app/`,
+    `app/` the store, the flows `app/` and Prefect; `serve` the server, `nightly` a flow."""
     files = {
         "calendars/ok.py": "import holidays\nfrom obligations.schema import Lang\n",
         "state/ok.py": "import sqlalchemy\nfrom calendars import ok\n",
         "notify/ok.py": "import apprise\nfrom state import ok\n",
-        "yhdyspinta/cli.py": "from yhdyspinta import commands\n",
-        "yhdyspinta/commands.py": "import prefect\nimport web.pages\n",
+        "app/ok.py": "import sqlalchemy\nfrom state import ok\nfrom notify import ok as n\n"
+                     "import yhdyspinta.settings\n",
+        "web/ok.py": "from app import ok\n",
+        "flows/ok.py": "import prefect\nfrom app import ok\nfrom calendars import ok as c\n",
+        "yhdyspinta/cli/__init__.py": "from yhdyspinta.cli import common, serve, nightly\n",
+        "yhdyspinta/cli/common.py": "from app import ok\n",
+        "yhdyspinta/cli/serve.py": "def f():\n    from web.server import create\n",
+        "yhdyspinta/cli/nightly.py": "def f():\n    from flows.sync_obligations import run\n",
     }
     assert violations(import_graph(_tree(tmp_path, files), PACKAGES), RULES) == []
+
+
+def test_the_console_script_is_the_cli_entry_point():
+    """The one importer the rules allow the CLI: `[project.scripts]` names its `main`."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["scripts"] == {"yhdyspinta": f"{CLI}:main"}

@@ -1,4 +1,8 @@
-"""Publishing feeds: from the store to a renderer, and to files for static hosting."""
+"""Publishing feeds: from the store to a renderer, and to files for static hosting.
+
+`build_renderer` is what the server renders its feeds with; `export`, `export_all` and
+`write_feeds` are what `calendars export`, the nightly job and the flows write files with.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,8 +20,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from app.errors import AppError
+from app.inputs import Inputs
 from calendars.feeds import FeedRenderer, FeedSpec, feed_catalogue, removed_obligation_feeds
 from calendars.workdays import finnish_non_working_days
+from obligations.catalogue import N_
 from obligations.parties import Registry
 from obligations.schema import LANGS, ObligationDefinition
 from state.queries import feed_view
@@ -179,3 +187,74 @@ def _index_html(index: list[dict[str, Any]], public_url: str) -> str:
         "<th>fi · sv · en</th></tr></thead><tbody>\n"
         + "\n".join(rows) + "\n</tbody></table></body></html>\n"
     )
+
+
+def export_feeds(engine: Engine, inputs: Inputs, outdir: Path, today: date,
+                 region: str | None = None) -> ExportReport:
+    """Every feed (or one county's) in every language, replacing the previous export whole."""
+    renderer, catalogue = build_renderer(engine, inputs.settings, inputs.definitions,
+                                         inputs.registry, today)
+    if region is not None:
+        if region not in {r.code for r in inputs.registry.regions}:
+            raise AppError(N_("cli.error.unknown_region"), code=region)
+        catalogue = feeds_of_region(catalogue, inputs.registry, region)
+    return export(outdir, renderer, catalogue, export_base_url(inputs.settings))
+
+
+def export_all(engine: Engine, inputs: Inputs, outdir: Path, today: date,
+               region: str | None = None) -> ExportReport:
+    """`export_feeds`, with the store's fingerprint recorded beside them.
+
+    So `export_is_current` can tell whether anything changed since.
+    """
+    from state.subscribers import store_fingerprint
+
+    fingerprint = store_fingerprint(engine, today)
+    report = export_feeds(engine, inputs, outdir, today, region)
+    (outdir / "feeds" / ".fingerprint").write_text(
+        json.dumps([region, fingerprint], default=str), encoding="utf-8")
+    return report
+
+
+def export_is_current(engine: Engine, outdir: Path, today: date,
+                      region: str | None = None) -> bool:
+    """True when the last export was made from the store as it is now."""
+    from state.subscribers import store_fingerprint
+
+    marker = outdir / "feeds" / ".fingerprint"
+    if not marker.exists():
+        return False
+    fingerprint = store_fingerprint(engine, today)
+    return marker.read_text(encoding="utf-8") == json.dumps([region, fingerprint], default=str)
+
+
+def obligation_feed_specs(inputs: Inputs, obligation: str) -> tuple[FeedSpec, ...]:
+    """The obligation's own (national) feed."""
+    return tuple(s for s in feed_catalogue(inputs.registry, inputs.definitions)
+                 if s.kind == "obligation" and s.obligation == obligation)
+
+
+def write_feeds(engine: Engine, inputs: Inputs, specs: Sequence[FeedSpec], outdir: Path,
+                today: date) -> int:
+    """Write some feeds in every language, each file replaced atomically in place.
+
+    Unlike the full export, which swaps the whole folder, this leaves the other feeds
+    alone: an obligation's run refreshes its own feed only.
+    """
+    renderer, _ = build_renderer(engine, inputs.settings, inputs.definitions,
+                                 inputs.registry, today)
+    folder = outdir / "feeds"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for spec in specs:
+        for lang in LANGS:
+            body = renderer.render(spec, lang)
+            names = [file_name(spec, lang)] + ([file_name(spec, None)]
+                                               if lang == spec.default_lang else [])
+            for name in names:
+                handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(body)
+                Path(temporary).replace(folder / name)
+                written += 1
+    return written

@@ -9,11 +9,9 @@ the months from its first reminder to its last escalation and is quiet otherwise
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from obligations.schema import (
     DateInYear,
@@ -21,9 +19,6 @@ from obligations.schema import (
     DeadlineSource,
     ObligationDefinition,
 )
-
-if TYPE_CHECKING:
-    from yhdyspinta.commands import Context
 
 TIMEZONE = "Europe/Helsinki"
 FIRST_RUN = (5, 0)
@@ -160,32 +155,15 @@ def render(definitions: Sequence[ObligationDefinition]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cmd_deployments_generate(args: argparse.Namespace, ctx: Context) -> int:
-    """Write prefect.yaml from the definitions, or with --check say whether it is stale."""
-    from obligations.catalogue import gettext, ngettext
-    from yhdyspinta.commands import UserError
+def is_current(definitions: Sequence[ObligationDefinition], path: Path) -> bool:
+    """Whether the file at `path` is what `render` makes of the definitions."""
+    return path.exists() and path.read_text(encoding="utf-8") == render(definitions)
 
-    definitions = ctx.definitions()
-    text = render(definitions)
-    path: Path = args.output
-    try:
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-    except OSError as error:
-        raise UserError(f"{path}: {error.strerror}") from None
-    if args.check:
-        if current != text:
-            raise UserError(gettext("cli.deployments.stale", ctx.lang, path=path))
-        print(ngettext("cli.deployments.current", "cli.deployments.current.n", len(definitions),
-                       ctx.lang, path=path, count=len(definitions)),
-              file=ctx.out)
-        return 0
-    if current != text:
-        temporary = path.with_name(f".{path.name}.tmp")
-        try:
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(path)
-        except OSError as error:
-            raise UserError(f"{path}: {error.strerror}") from None
-    print(ngettext("cli.deployments.written", "cli.deployments.written.n", len(definitions),
-                   ctx.lang, path=path, count=len(definitions)), file=ctx.out)
-    return 0
+
+def write(definitions: Sequence[ObligationDefinition], path: Path) -> None:
+    """Write prefect.yaml from the definitions, atomically; an unchanged file is left alone."""
+    if is_current(definitions, path):
+        return
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(render(definitions), encoding="utf-8")
+    temporary.replace(path)

@@ -1,19 +1,19 @@
-"""Reminders from the store: plan today's notices, compose, queue, dispatch; and the CLI.
+"""Reminders from the store: plan today's notices, compose, queue, dispatch.
 
-The one place that wires notify/ to the store and the settings: the CLI and the Prefect
-flow both call `plan_reminders`, `queue` and `send`.
+The one place that wires notify/ to the store and the settings: `yhdyspinta remind` and
+the Prefect flows both call `plan_reminders`, `queue` (or `queue_reminders`) and `send`.
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from app.inputs import Inputs
+from app.publish import PRODID
 from calendars.feeds import FeedRenderer
 from calendars.workdays import finnish_non_working_days
 from notify.compose import Composer, Links, Message
@@ -23,25 +23,17 @@ from notify.outbox import (
     enqueue,
     expire_stale,
     messages_for_day,
-    outbox_rows,
     queued_notice_keys,
-    retry_failed,
 )
 from notify.plan import Channel, Contact, Unaddressed, plan_notices
-from obligations.catalogue import N_, gettext, ngettext
 from obligations.config import Configuration
 from obligations.parties import Registry
 from obligations.schema import ObligationDefinition
 from state.contacts import list_contacts
+from state.models import OutboxRow
 from state.queries import feed_view
-from yhdyspinta.publish import PRODID
 from yhdyspinta.settings import Settings
 
-if TYPE_CHECKING:
-    from yhdyspinta.commands import Context
-
-EXIT_OK = 0
-EXIT_UNSENT = 1
 LOOK_BACK = timedelta(days=400)
 LOOK_AHEAD = timedelta(days=800)
 """Occurrences due this far around today can have steps with a reminder or escalation today."""
@@ -138,6 +130,12 @@ def plan_reminders(
                       already_queued=len(queued), no_email_server=no_server)
 
 
+def recipient(message: Message) -> str:
+    """Who a message goes to: name, party, role, channel, language (never the address)."""
+    return f"{message.contact.name} ({message.contact.party} {message.contact.role}, " \
+           f"{message.channel.value}, {message.contact.language})"
+
+
 def queue(engine: Engine, plan: RemindPlan) -> QueueReport:
     """Put the plan's messages in the outbox (notices queued before are skipped)."""
     return enqueue(engine, plan.messages)
@@ -165,94 +163,40 @@ def send(engine: Engine, settings: Settings, today: date, *, workers: int | None
         transport.close()
 
 
-# --- CLI -----------------------------------------------------------------------------------
-
-
-def _recipient(message: Message) -> str:
-    """Who a dry run would send to: name, party, role, channel, language (no address)."""
-    return f"{message.contact.name} ({message.contact.party} {message.contact.role}, " \
-           f"{message.channel.value}, {message.contact.language})"
-
-
-def cmd_remind(args: argparse.Namespace, ctx: Context) -> int:
-    """Queue today's reminders and escalations, and send the outbox."""
-    from yhdyspinta.commands import UserError
-    from yhdyspinta.store_commands import engine_for
-
-    lang, out = ctx.lang, ctx.out
-    today = ctx.today(args.today)
-    smtp_problem = smtp_url(ctx.settings)[1]
-    definitions = ctx.definitions()
-    registry = ctx.registry()
-    configuration = ctx.configuration(definitions, registry)
-    engine = engine_for(ctx)
-    if not args.dry_run:
-        expire_stale(engine, today)
-    plan = plan_reminders(engine, ctx.settings, definitions, registry, configuration, today)
+def queue_reminders(engine: Engine, inputs: Inputs, today: date,
+                    obligations: frozenset[str] | None = None) -> dict[str, int]:
+    """Retire stale messages, plan today's notices (of the chosen obligations), queue them."""
+    expire_stale(engine, today)
+    plan = plan_reminders(engine, inputs.settings, inputs.definitions, inputs.registry,
+                          inputs.configuration, today, obligations=obligations)
     if not plan.working_day:
-        print(gettext("cli.remind.non_working_day", lang, today=today.isoformat()), file=out)
-        return EXIT_OK
-    if smtp_problem is None:
-        for name in plan.email_without_server:
-            print(gettext("cli.remind.no_smtp", lang, name=name), file=out)
-    if plan.no_email_server:
-        print(ngettext("cli.remind.no_email_server", "cli.remind.no_email_server.n",
-                       plan.no_email_server, lang, count=plan.no_email_server), file=out)
-    if plan.unaddressed:
-        parties = sorted({p for missing in plan.unaddressed for p in missing.parties})
-        shown = " ".join(parties[:12]) + (" …" if len(parties) > 12 else "")
-        print(ngettext("cli.remind.unaddressed", "cli.remind.unaddressed.n", len(plan.unaddressed),
-                       lang, count=len(plan.unaddressed), parties=len(parties),
-                shown=shown), file=out)
-    if args.dry_run:
-        for message in plan.messages:
-            print(f"→ {_recipient(message)}: {message.subject}", file=out)
-            for line in message.summary:
-                print(f"    {line}", file=out)
-        print(ngettext("cli.remind.dry_run", "cli.remind.dry_run.n", len(plan.messages), lang,
-                       count=len(plan.messages)), file=out)
-        return EXIT_OK
-    queued = queue(engine, plan)
-    print(gettext("cli.remind.queued", lang, messages=queued.messages, notices=queued.notices,
-            already=plan.already_queued + queued.already_queued), file=out)
-    report = send(engine, ctx.settings, today, workers=args.workers, wait_seconds=args.wait)
-    for message_key, problem in report.errors:
-        print(gettext("cli.remind.error", lang, message=message_key, error=problem), file=out)
-    print(gettext("cli.remind.sent", lang, sent=report.sent, retrying=report.retrying,
-            failed=report.failed), file=out)
-    unsent = len(outbox_rows(engine, "pending")) + len(outbox_rows(engine, "sending"))
-    if report.failed or unsent:
-        print(gettext("cli.remind.unsent", lang, pending=unsent, failed=report.failed), file=out)
-    if smtp_problem is not None:
-        # Teams went out; email waits until the server's URL is fixed.
-        raise UserError(f"YHDYSPINTA_SMTP_URL: {smtp_problem}")
-    return EXIT_UNSENT if report.failed or unsent else EXIT_OK
+        return {"working_day": 0, "messages": 0, "notices": 0, "already_queued": 0,
+                "unaddressed": 0, "no_email_server": 0}
+    report = queue(engine, plan)
+    return {"working_day": 1, "messages": report.messages, "notices": report.notices,
+            "already_queued": plan.already_queued + report.already_queued,
+            "unaddressed": len(plan.unaddressed), "no_email_server": plan.no_email_server}
 
 
-def cmd_outbox_list(args: argparse.Namespace, ctx: Context) -> int:
-    """The outbox, newest first: state, attempts, errors (secrets masked)."""
-    from yhdyspinta.commands import print_table
-    from yhdyspinta.store_commands import _local, engine_for
-
-    rows = outbox_rows(engine_for(ctx), args.state)
-    table = [
-        (str(row.id), row.state, row.channel, name, str(row.attempts),
-         _local(row.sent_at) if row.sent_at else _local(row.next_attempt_at),
-         row.key, (row.last_error or "")[:120])
-        for row, name in rows[:args.limit]
-    ]
-    headers = tuple(gettext(c, ctx.lang) for c in (
-        N_("cli.col.id"), N_("cli.col.state"), N_("cli.col.channel"), N_("cli.col.recipient"),
-        N_("cli.col.attempts"), N_("cli.col.when"), N_("cli.col.key"), N_("cli.col.error")))
-    print_table(headers, table, ctx.out)
-    return EXIT_OK
+def retire_stale(engine: Engine, today: date) -> int:
+    """Retire unsent messages written for an earlier day (their "days to go" is wrong)."""
+    return expire_stale(engine, today)
 
 
-def cmd_outbox_retry(args: argparse.Namespace, ctx: Context) -> int:
-    """Queue every failed message again (after fixing what made it fail)."""
-    from yhdyspinta.store_commands import engine_for
+def outbox(engine: Engine, state: str | None = None) -> list[tuple[OutboxRow, str]]:
+    """The outbox, newest first, with each message's recipient name."""
+    from notify.outbox import outbox_rows
 
-    count = retry_failed(engine_for(ctx))
-    print(ngettext("cli.outbox.retried", "cli.outbox.retried.n", count, ctx.lang, count=count),
-          file=ctx.out)
-    return EXIT_OK
+    return outbox_rows(engine, state)
+
+
+def unsent_count(engine: Engine) -> int:
+    """Messages still pending or being sent (a retry is waiting, or a sender holds them)."""
+    return len(outbox(engine, "pending")) + len(outbox(engine, "sending"))
+
+
+def retry_failed(engine: Engine) -> int:
+    """Queue every failed message again; returns how many."""
+    from notify.outbox import retry_failed as retry
+
+    return retry(engine)

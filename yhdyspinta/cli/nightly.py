@@ -3,21 +3,20 @@
 Runs the `sync_obligations` flow in Prefect's ephemeral mode (a temporary local API on
 SQLite, started and stopped by the flow call), then writes the status report, and says
 where everything is. Prefect's settings are given safe defaults for a slow machine before
-Prefect is imported; any PREFECT_* variable already set wins.
+Prefect is imported; any PREFECT_* variable already set wins. Besides `serve`, the one
+command module that reaches past the application layer: it starts a flow.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from obligations.catalogue import gettext
-
-if TYPE_CHECKING:
-    from yhdyspinta.commands import Context
+from obligations.lang import Lang
+from yhdyspinta.cli.common import EXIT_OK, Context, UserError, add_today
 
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -27,8 +26,21 @@ PREFECT_DEFAULTS = {
 }
 
 
+def register(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
+    """Declare `nightly`."""
+    nightly = commands.add_parser("nightly", help=gettext("cli.help.nightly", lang),
+                                  parents=[common],
+                                  description=gettext("cli.help.nightly", lang))
+    add_today(nightly, lang)
+    nightly.add_argument("--region", metavar="CODE", help=gettext("cli.help.nightly_region", lang))
+    nightly.set_defaults(handler=cmd_nightly)
+
+
 def prefect_environment(data_dir: Path) -> None:
-    """Defaults for running Prefect embedded: its home beside our data, no telemetry."""
+    """Defaults for running Prefect embedded: its home beside our data, no telemetry.
+
+    Prefect reads its own settings only from the environment, before it is imported.
+    """
     home = Path(os.environ.setdefault("PREFECT_HOME", str((data_dir / "prefect").resolve())))
     home.mkdir(parents=True, exist_ok=True)
     for name, value in PREFECT_DEFAULTS.items():
@@ -37,13 +49,14 @@ def prefect_environment(data_dir: Path) -> None:
 
 def cmd_nightly(args: argparse.Namespace, ctx: Context) -> int:
     """Run the nightly flow, write the status report, print where the results are."""
-    from sqlalchemy.engine.url import make_url
-
-    from yhdyspinta.commands import UserError, check_filters
+    from app.inputs import check_region
+    from app.status import write_status_report
+    from app.store import backend_name
 
     settings = ctx.settings
-    check_filters(ctx, argparse.Namespace(region=args.region, municipality=None,
-                                          obligation=None))
+    registry = ctx.registry()
+    check_region(registry, args.region)
+    definitions = ctx.definitions()
     outdir = settings.data_dir / "export"
     try:  # a data folder that cannot be written is one line, before Prefect starts
         (settings.data_dir / "prefect").mkdir(parents=True, exist_ok=True)
@@ -56,29 +69,14 @@ def cmd_nightly(args: argparse.Namespace, ctx: Context) -> int:
     today = ctx.today(args.today)  # once: the flow and the report must not straddle midnight
     result = sync_obligations(today=today, feeds_dir=str(outdir), feeds_region=args.region)
     synced, feeds = result["sync"], result["feeds"]
-    database = make_url(settings.effective_database_url).get_backend_name()
-    print(gettext("cli.nightly.done", ctx.lang, database=database, **synced), file=ctx.out)
+    print(gettext("cli.nightly.done", ctx.lang, database=backend_name(settings), **synced),
+          file=ctx.out)
     report = outdir / "status.csv"
-    _write_status(ctx, args.region, today, report)
+    write_status_report(ctx.engine(), registry, definitions, ctx.lang, today, args.region,
+                        report)
     print(gettext("cli.nightly.feeds", ctx.lang, path=outdir / "feeds" / "index.html",
             feeds=feeds["feeds"]), file=ctx.out)
     print(gettext("cli.nightly.report", ctx.lang, path=report), file=ctx.out)
     print(gettext("cli.nightly.serve", ctx.lang, command=".venv/bin/yhdyspinta serve",
             url=settings.public_url), file=ctx.out)
-    return 0
-
-
-def _write_status(ctx: Context, region: str | None, today: date, path: Path) -> None:
-    """The `status --format csv` table of every duty (overdue first), atomically."""
-    from dataclasses import replace
-
-    from yhdyspinta.store_commands import cmd_status
-
-    temporary = path.with_name(f".{path.name}.tmp")
-    with temporary.open("w", encoding="utf-8", newline="") as stream:
-        cmd_status(argparse.Namespace(today=today, start=None, end=None,
-                                      region=region, municipality=None, obligation=None,
-                                      overdue=False, format="csv"),
-                   replace(ctx, out=stream))
-    temporary.chmod(0o644)  # readable by others, like the exported feeds
-    temporary.replace(path)
+    return EXIT_OK

@@ -1,0 +1,173 @@
+"""Where duties stand: the `status` records, the status report file, a county's table.
+
+The CLI's `status`, the nightly `status.csv` and the `run_obligation` flow's artifacts
+all read the store through these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from sqlalchemy import Engine
+
+from app.inputs import Inputs
+from calendars.schedule import PlanWindow
+from calendars.wording import finnish_date, party_display_name
+from obligations.catalogue import N_, gettext, ngettext
+from obligations.lang import Lang
+from obligations.parties import Registry
+from obligations.schema import ObligationDefinition
+from state.models import StepStatus
+from yhdyspinta.csvsafe import formula_safe_writer
+
+if TYPE_CHECKING:
+    from state.queries import DutyState
+
+STATUS_COLUMNS = ("id", "name", "party_name", "due_effective", "legal_limit", "days_late",
+                  "days_past_limit", "steps_done", "steps_total", "next_step")
+"""The columns of `status --format csv` and of the nightly `status.csv`."""
+
+
+def _party_name(duty: DutyState, registry: Registry, lang: Lang) -> str:
+    row = duty.occurrence
+    return party_display_name(registry, lang, owed_by=row.owed_by,
+                              municipality=row.municipality, region=row.region,
+                              participants=row.participants.split(), group=row.group_id)
+
+
+def _duty_record(duty: DutyState, today: date, names: dict[str, str],
+                 party_name: str) -> dict[str, Any]:
+    occurrence = duty.occurrence
+    next_step = duty.next_step()
+    return {
+        "id": occurrence.id,
+        "obligation": occurrence.obligation,
+        "name": names.get(occurrence.obligation, occurrence.obligation),
+        "party_name": party_name,
+        "municipality": occurrence.municipality,
+        "region": occurrence.region,
+        "due": occurrence.due.isoformat(),
+        "due_effective": occurrence.due_effective.isoformat(),
+        "legal_limit": occurrence.legal_limit.isoformat(),
+        "complete": duty.complete,
+        "days_late": duty.days_late(today),
+        "days_past_limit": duty.days_past_limit(today),
+        "steps_done": sum(s.status.closed for s in duty.steps),
+        "steps_total": len(duty.steps),
+        "next_step": next_step.step if next_step else None,
+        "steps": [
+            {"step": s.step, "role": s.role, "status": s.status.value,
+             "due_effective": s.due_effective.isoformat(),
+             "legal_limit": s.limit.isoformat(), "note": s.note}
+            for s in duty.steps
+        ],
+    }
+
+
+def duty_records(engine: Engine, registry: Registry,
+                 definitions: Sequence[ObligationDefinition], lang: Lang, today: date, *,
+                 start: date | None = None, end: date | None = None, region: str | None = None,
+                 municipality: str | None = None, obligations: frozenset[str] | None = None,
+                 overdue_only: bool = False) -> list[dict[str, Any]]:
+    """Where every duty stands, overdue ones first (most days late first), then by date.
+
+    Without `start`: a year back, and anything older that is still overdue (an old miss
+    must not drop out of sight just because it is old). Without `end`: a year ahead.
+    """
+    from state.queries import duty_states
+
+    duties = duty_states(engine, start=start, end=end or today + timedelta(days=365),
+                         region=region, municipality=municipality, obligations=obligations)
+    if start is None:
+        since = today - timedelta(days=365)
+        duties = [d for d in duties if d.occurrence.due >= since or d.days_late(today) > 0]
+    if overdue_only:
+        duties = [d for d in duties if d.days_late(today) > 0]
+    duties.sort(key=lambda d: (-d.days_late(today), d.occurrence.due_effective, d.occurrence.id))
+    names = {d.id: d.names.get(lang) for d in definitions}
+    return [_duty_record(d, today, names, _party_name(d, registry, lang)) for d in duties]
+
+
+def write_status_csv(records: Sequence[dict[str, Any]], stream: IO[str]) -> None:
+    """The records as CSV (formula-safe), in `STATUS_COLUMNS`."""
+    writer = formula_safe_writer(stream, STATUS_COLUMNS, extrasaction="ignore",
+                                 lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: "" if r[k] is None else r[k] for k in STATUS_COLUMNS} for r in records)
+
+
+def write_status_report(engine: Engine, registry: Registry,
+                        definitions: Sequence[ObligationDefinition], lang: Lang, today: date,
+                        region: str | None, path: Path) -> None:
+    """The status table of every duty (of one county) as CSV, replaced atomically."""
+    records = duty_records(engine, registry, definitions, lang, today, region=region)
+    temporary = path.with_name(f".{path.name}.tmp")
+    with temporary.open("w", encoding="utf-8", newline="") as stream:
+        write_status_csv(records, stream)
+    temporary.chmod(0o644)  # readable by others, like the exported feeds
+    temporary.replace(path)
+
+
+@dataclass(frozen=True)
+class CountyStatus:
+    """One county's table of pairs × steps, and its overdue steps."""
+
+    region: str
+    rows: list[dict[str, str]]
+    overdue: list[str]
+
+
+def county_status(engine: Engine, inputs: Inputs, obligation: str, region: str, today: date,
+                  window: PlanWindow, lang: Lang) -> CountyStatus:
+    """The status table of one obligation in one county (rows: party × step), in `lang`."""
+    from app.planning import non_working_days_for
+    from app.publish import PRODID
+    from calendars.feeds import FeedRenderer
+    from state.queries import feed_view
+
+    definition = inputs.definition(obligation)
+    view = [o for o in feed_view(engine, start=window.start, end=window.end, today=today,
+                                 keep_cancelled_days=0, region=region,
+                                 obligations=frozenset({obligation}))
+            if not o.cancelled]
+    renderer = FeedRenderer(definitions={d.id: d for d in inputs.definitions},
+                            registry=inputs.registry,
+                            non_working_days=non_working_days_for(window), occurrences=view,
+                            prodid=PRODID)
+    rows: list[dict[str, str]] = []
+    overdue: list[str] = []
+    for occurrence in view:
+        party = renderer.party_name(occurrence, lang)
+        for step in occurrence.steps:
+            name = definition.step(step.step).names.get(lang)
+            rows.append({"period": occurrence.period, "party": party, "step": name,
+                         "status": step.status, "due": step.due.isoformat(),
+                         "effective": step.due_effective.isoformat()})
+            if not StepStatus(step.status).closed and step.due_effective < today:
+                late = (today - step.due_effective).days
+                overdue.append(f"| {party} | {occurrence.period} | {name} | "
+                               f"{finnish_date(step.due_effective)} | {late} |")
+    return CountyStatus(region, rows, overdue)
+
+
+def overdue_markdown(definition: ObligationDefinition, period: str, today: date,
+                     counties: Sequence[CountyStatus], lang: Lang) -> str:
+    """A markdown summary of what is overdue, for the Prefect UI, in `lang`."""
+    lines = [f"# {definition.names.get(lang)} ({period})", "",
+             gettext("flow.overdue.as_of", lang, date=finnish_date(today)), ""]
+    late = [line for county in counties for line in county.overdue]
+    total = sum(len(county.rows) for county in counties)
+    if not late:
+        lines.append(ngettext("flow.overdue.none", "flow.overdue.none.n", total, lang,
+                              count=total))
+        return "\n".join(lines) + "\n"
+    headers = [gettext(key, lang) for key in (
+        N_("cli.col.party"), N_("web.period"), N_("cli.col.step"), N_("cli.col.due"),
+        N_("cli.col.days_late"))]
+    lines += [gettext("flow.overdue.count", lang, late=len(late), total=total), "",
+              "| " + " | ".join(headers) + " |", "| --- | --- | --- | --- | ---: |", *late]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,59 @@
+"""Recording where a step stands, and reading it back: one path for every channel.
+
+The CLI's `step set`, the `record_decision` flow and (through `state.steps`) the pages and
+the API all end in `set_step_status`, which checks the evidence, the order of steps and the
+expected revision, and writes the audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine
+
+from state.models import AuditRow, StepStatus
+from state.steps import Evidence, StepChange
+from yhdyspinta import clock
+
+
+def record_step(engine: Engine, occurrence: str, step: str, status: str | StepStatus, *,
+                by: str, channel: str, note: str | None = None, force: bool = False,
+                evidence_url: str | None = None, decided_by: str | None = None,
+                decided_on: date | None = None, section: str | None = None) -> StepChange:
+    """Set a step's status (and evidence), audited under `by` and `channel`."""
+    from state.steps import set_step_status
+
+    return set_step_status(
+        engine, occurrence, step, StepStatus(status), by=by, now=clock.now(), note=note,
+        force=force, channel=channel,
+        evidence=Evidence(url=evidence_url, decided_by=decided_by, decided_on=decided_on,
+                          section=section))
+
+
+def is_closed(status: str) -> bool:
+    """True for a status that needs nothing more (done, waived or not applicable)."""
+    return StepStatus(status).closed
+
+
+def step_status(engine: Engine, occurrence: str, step: str) -> StepStatus:
+    """The step's current status (an unknown occurrence or step raises a StateError)."""
+    from state.errors import UnknownOccurrenceError, UnknownStepError
+    from state.queries import duty_states
+
+    duties = duty_states(engine, occurrence_ids=frozenset({occurrence}))
+    if not duties:
+        raise UnknownOccurrenceError(occurrence)
+    for state in duties[0].steps:
+        if state.step == step:
+            return state.status
+    raise UnknownStepError(occurrence, step, [s.step for s in duties[0].steps])
+
+
+def audit(engine: Engine, occurrence: str | None = None) -> list[AuditRow]:
+    """The audit trail (of one occurrence), oldest first."""
+    from state.errors import UnknownOccurrenceError
+    from state.queries import audit_trail, occurrence_exists
+
+    if occurrence and not occurrence_exists(engine, occurrence):
+        raise UnknownOccurrenceError(occurrence)
+    return audit_trail(engine, occurrence)

@@ -1,0 +1,77 @@
+"""`yhdyspinta serve`: sync, then the pages, feeds and API over HTTP until stopped.
+
+The one command module that reaches `web/`: it starts the server. The settings go to the
+server's worker as an object (Granian's target loader), not through the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from obligations.catalogue import gettext
+from obligations.lang import Lang
+from yhdyspinta.cli.common import EXIT_OK, Context, UserError, add_today, port, seconds
+
+if TYPE_CHECKING:
+    from yhdyspinta.settings import Settings
+
+
+def register(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
+    """Declare `serve`."""
+    serve = commands.add_parser("serve", help=gettext("cli.help.serve", lang), parents=[common],
+                                description=gettext("cli.help.serve", lang))
+    serve.add_argument("--host", default="127.0.0.1", help=gettext("cli.help.host", lang))
+    serve.add_argument("--port", type=port(lang), default=8080,
+                       help=gettext("cli.help.port", lang))
+    serve.add_argument("--poll", type=seconds(lang), default=5.0, metavar="SECONDS",
+                       help=gettext("cli.help.poll", lang))
+    add_today(serve, lang)
+    serve.set_defaults(handler=cmd_serve)
+
+
+def server_settings(settings: Settings, host: str, port_number: int, poll: float,
+                    ) -> tuple[Settings, str]:
+    """The settings the server runs with, and the address it is reached at.
+
+    Without YHDYSPINTA_PUBLIC_URL, links (sign-in, subscriptions) point where we listen.
+    """
+    url = settings.public_url.rstrip("/")
+    update: dict[str, Any] = {"poll_seconds": poll}
+    if "public_url" not in settings.model_fields_set:
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        url = (f"http://{shown}:{port_number}" if ":" not in shown
+               else f"http://[{shown}]:{port_number}")
+        update["public_url"] = url
+    return settings.model_copy(update=update), url
+
+
+def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
+    """Sync, then serve the feeds over HTTP until stopped (Granian, one worker)."""
+    import socket
+
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    from web.server import create
+    from yhdyspinta.cli.plan import sync_store
+
+    try:  # fail at once, in one line, if the address cannot be had
+        with socket.create_server((args.host, args.port)):
+            pass
+    except OSError as error:
+        raise UserError(gettext("cli.error.listen", ctx.lang, address=f"{args.host}:{args.port}",
+                          reason=(error.strerror or str(error)).split(" (while")[0])) from None
+    today = ctx.today(args.today)
+    sync_store(ctx, today)
+    settings, url = server_settings(ctx.settings.model_copy(update={"today": args.today})
+                                    if args.today else ctx.settings,
+                                    args.host, args.port, args.poll)
+    print(gettext("cli.serve.listening", ctx.lang, url=url), file=ctx.out, flush=True)
+    # No access log: it would write request paths, and with them the feed tokens.
+    Granian("web.server:create", address=args.host, port=args.port,
+            interface=Interfaces.ASGI, websockets=False, log_access=False,
+            log_level="warning").serve(  # type: ignore[arg-type]
+        target_loader=partial(create, settings), wrap_loader=False)
+    return EXIT_OK

@@ -1,0 +1,52 @@
+"""`yhdyspinta status`: where every duty stands, overdue ones first, with days late."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from obligations.catalogue import N_, gettext
+from obligations.lang import Lang
+from yhdyspinta.cli.common import EXIT_OK, Context, add_window, print_table
+from yhdyspinta.cli.plan import checked_filters
+
+
+def register(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
+    """Declare `status`."""
+    status = commands.add_parser("status", help=gettext("cli.help.status", lang),
+                                 parents=[common], description=gettext("cli.help.status", lang))
+    add_window(status, lang)
+    status.add_argument("--overdue", action="store_true", help=gettext("cli.help.overdue", lang))
+    status.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                        help=gettext("cli.help.format", lang))
+    status.set_defaults(handler=cmd_status)
+
+
+def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
+    """Where every duty stands, overdue ones first, with days late."""
+    from app.status import duty_records, write_status_csv
+
+    today = ctx.today(args.today)
+    registry, definitions = checked_filters(ctx, args)
+    records = duty_records(ctx.engine(), registry, definitions, ctx.lang, today,
+                           start=args.start, end=args.end, region=args.region,
+                           municipality=args.municipality,
+                           obligations=frozenset(args.obligation) if args.obligation else None,
+                           overdue_only=args.overdue)
+    if args.format == "json":
+        json.dump(records, ctx.out, ensure_ascii=False, indent=2)
+        ctx.out.write("\n")
+        return EXIT_OK
+    if args.format == "csv":
+        write_status_csv(records, ctx.out)
+        return EXIT_OK
+    headers = tuple(gettext(c, ctx.lang) for c in (
+        N_("cli.col.id"), N_("cli.col.obligation"), N_("cli.col.party"), N_("cli.col.effective"),
+        N_("cli.col.days_late"), N_("cli.col.progress"), N_("cli.col.next_step")))
+    rows = [(r["id"], r["name"], r["party_name"], r["due_effective"],
+             str(r["days_late"]) if r["days_late"] else "",
+             f"{r['steps_done']}/{r['steps_total']}", r["next_step"] or "✓")
+            for r in records]
+    print_table(headers, rows, ctx.out)
+    return EXIT_OK

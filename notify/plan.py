@@ -24,13 +24,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from calendars.feeds import FeedOccurrence, FeedStep
+from calendars.duty import Duty, DutyStep
 from calendars.workdays import NonWorkingDays
 from obligations.config import Configuration, EscalationLink
 from obligations.schema import ObligationDefinition, PartyKind, Role, Shift
-
-CLOSED = frozenset({"done", "waived", "not_applicable"})
-
 
 class Channel(StrEnum):
     """Where a contact reads messages."""
@@ -130,15 +127,15 @@ def escalation_days(effective: date, offsets: Iterable[int],
 
 
 def step_trigger(
-    occurrence: FeedOccurrence,
-    step: FeedStep,
+    occurrence: Duty,
+    step: DutyStep,
     definition: ObligationDefinition,
     today: date,
     catch_up_days: int,
     non_working_days: NonWorkingDays,
 ) -> Trigger | None:
     """The one trigger of a step to act on today, if any (the latest not yet too old)."""
-    if step.status in CLOSED or occurrence.cancelled:
+    if step.closed or occurrence.cancelled:
         return None
     planned = definition.step(step.step) if _has_step(definition, step.step) else None
     offsets = (planned.reminders if planned and planned.reminders is not None
@@ -162,16 +159,14 @@ def _has_step(definition: ObligationDefinition, step_id: str) -> bool:
     return any(s.id == step_id for s in definition.steps)
 
 
-def owner_parties(occurrence: FeedOccurrence, step: FeedStep) -> tuple[str, ...]:
+def owner_parties(occurrence: Duty, step: DutyStep) -> tuple[str, ...]:
     """Party keys (`m564`, `r19`) whose people do the step."""
-    if step.party == PartyKind.REGION.value:
-        return (f"r{occurrence.region}",) if occurrence.region else ()
-    return tuple(f"m{code}" for code in occurrence.participants)
+    return tuple(party.key for party in occurrence.step_owners(step))
 
 
 def addressees(
-    occurrence: FeedOccurrence,
-    step: FeedStep,
+    occurrence: Duty,
+    step: DutyStep,
     trigger: Trigger,
     chain: Sequence[EscalationLink],
 ) -> list[tuple[tuple[str, ...], str]]:
@@ -181,8 +176,8 @@ def addressees(
         return [(owners, step.role)]
     wanted: list[tuple[tuple[str, ...], str]] = []
     for link in chain[:max(1, trigger.level)]:
-        parties = owners if link.party == "owner" else \
-            ((f"r{occurrence.region}",) if occurrence.region else ())
+        county = occurrence.county
+        parties = owners if link.party == "owner" else ((county.key,) if county else ())
         role = step.role if link.role == "step" else str(link.role)
         if (parties, role) not in wanted:
             wanted.append((parties, role))
@@ -190,7 +185,7 @@ def addressees(
 
 
 def plan_notices(
-    occurrences: Iterable[FeedOccurrence],
+    occurrences: Iterable[Duty],
     definitions: Mapping[str, ObligationDefinition],
     contacts: Sequence[Contact],
     configuration: Configuration,

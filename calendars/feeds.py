@@ -3,7 +3,8 @@
 Feeds: per pair (a municipality with its county's own duties), per party (a municipality;
 a county with all its municipalities), per role of a party (its steps only) and per
 obligation (the whole country). A joint negotiation is one event in a county feed.
-The input is the store's view (`calendars.duty.Duty`, the one read model): revisions, statuses and cancellations.
+The input is the store's view, the one read model (`calendars.duty.Duty`): revisions,
+statuses and cancellations.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fnmatch import fnmatchcase
 
+from calendars.duty import Duty, DutyStep
 from calendars.ics import (
     CalendarMeta,
     EventData,
@@ -25,12 +27,11 @@ from calendars.ics import (
     without_alarms,
 )
 from calendars.wording import (
+    describe_shift,
     finnish_date,
     legal_citation,
     legal_url,
-    describe_shift,
 )
-from calendars.duty import Duty, DutyStep
 from calendars.workdays import NonWorkingDays
 from obligations.catalogue import N_, gettext
 from obligations.lang import CLOSED, StepStatus
@@ -169,6 +170,11 @@ def rings(spec: FeedSpec, county_acts: bool) -> bool:
     if spec.kind == "obligation":
         return False
     return spec.kind != "region" or county_acts
+
+
+def home_feed(party: PartyRef) -> str:
+    """A party's own feed: a municipality's pair feed (with its county's duties), a county's."""
+    return f"pair-{party.code}" if party.is_municipality else f"region-{party.code}"
 
 
 def is_public(feed_id: str, patterns: frozenset[str]) -> bool:

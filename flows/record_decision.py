@@ -21,6 +21,7 @@ from prefect.input import RunInput
 from prefect.runtime import deployment
 from pydantic import Field, HttpUrl
 
+from obligations.lang import StepStatus
 from yhdyspinta import clock
 from yhdyspinta.settings import Settings
 
@@ -65,7 +66,6 @@ def record(settings: Settings, occurrence: str, step: str,
            decision: CouncilDecision) -> dict[str, str]:
     """Status, evidence and audit entry in one transaction."""
     from state.db import make_engine
-    from state.models import StepStatus
     from state.steps import Evidence, set_step_status
 
     engine = make_engine(settings.effective_database_url)
@@ -91,7 +91,7 @@ def record_decision(occurrence: str, step: str = "council",
     settings = Settings()
     logger = get_run_logger()
     current = step_state(settings, occurrence, step)
-    if current in ("done", "waived", "not_applicable"):
+    if StepStatus(current).closed:
         logger.info("%s / %s is already %s: nothing to ask", occurrence, step, current)
         return {"old": current, "new": current}
     timeout = int(wait_hours * 3600)

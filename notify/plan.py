@@ -27,7 +27,8 @@ from enum import StrEnum
 from calendars.duty import Duty, DutyStep
 from calendars.workdays import NonWorkingDays
 from obligations.config import Configuration, EscalationLink
-from obligations.schema import ObligationDefinition, PartyKind, Role, Shift
+from obligations.schema import ObligationDefinition, Role, Shift
+
 
 class Channel(StrEnum):
     """Where a contact reads messages."""

@@ -13,9 +13,9 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from obligations.schema import (
+    LANGS,
     Arrangement,
     DateRule,
-    LANGS,
     KebabId,
     Lang,
     Localized,

@@ -10,8 +10,7 @@ one: it owes municipal duties, but no county duty (612/2021 §7 does not apply t
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources

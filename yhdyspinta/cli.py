@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from obligations.catalogue import N_, gettext, ngettext
-from obligations.lang import LANGS, Lang
+from obligations.lang import LANGS, STEP_STATUSES, Lang
 from yhdyspinta.commands import Context, PlannedRun, UserError, compute_plan, print_table
 from yhdyspinta.i18n import choose_lang, problem_line, setting_reason
 
@@ -376,8 +376,6 @@ def _add_users(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
                        help=gettext("cli.help.users_days", lang))
     token.set_defaults(handler=handler("cmd_users_token"))
 
-
-STEP_STATUSES = ("not_started", "in_progress", "done", "waived", "not_applicable")
 
 
 def _store(name: str, module: str = "store_commands",

@@ -118,6 +118,7 @@ def county_status(inputs: Inputs, obligation: str, region: str, today: date,
                   window: PlanWindow) -> CountyStatus:
     """The status table of one obligation in one county (rows: party × step)."""
     from calendars.feeds import FeedRenderer
+    from obligations.parties import Parties
     from state.db import make_engine
     from state.queries import feed_view
     from yhdyspinta.publish import PRODID
@@ -134,7 +135,8 @@ def county_status(inputs: Inputs, obligation: str, region: str, today: date,
     renderer = FeedRenderer(definitions={d.id: d for d in inputs.definitions},
                             registry=inputs.registry,
                             non_working_days=non_working_days_for(window), occurrences=view,
-                            prodid=PRODID)
+                            prodid=PRODID,
+                            parties=Parties(inputs.registry, inputs.configuration.group_names()))
     rows: list[dict[str, str]] = []
     overdue: list[str] = []
     for occurrence in view:
@@ -144,8 +146,7 @@ def county_status(inputs: Inputs, obligation: str, region: str, today: date,
             rows.append({"period": occurrence.period, "party": party, "step": name,
                          "status": step.status, "due": step.due.isoformat(),
                          "effective": step.due_effective.isoformat()})
-            if step.status not in ("done", "waived", "not_applicable") and \
-                    step.due_effective < today:
+            if not step.closed and step.due_effective < today:
                 late = (today - step.due_effective).days
                 overdue.append(f"| {party} | {occurrence.period} | {name} | "
                                f"{finnish_date(step.due_effective)} | {late} |")
@@ -190,7 +191,7 @@ def write_feeds(inputs: Inputs, specs: Sequence[FeedSpec], outdir: Path, today: 
     engine = make_engine(inputs.settings.effective_database_url)
     try:
         renderer, _ = build_renderer(engine, inputs.settings, inputs.definitions,
-                                     inputs.registry, today)
+                                     inputs.registry, today, inputs.configuration)
     finally:
         engine.dispose()
     folder = outdir / "feeds"
@@ -251,7 +252,7 @@ def export_all(inputs: Inputs, outdir: Path, today: date,
     try:
         fingerprint = store_fingerprint(engine, today)
         renderer, catalogue = build_renderer(engine, inputs.settings, inputs.definitions,
-                                             inputs.registry, today)
+                                             inputs.registry, today, inputs.configuration)
     finally:
         engine.dispose()
     if region is not None:

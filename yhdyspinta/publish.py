@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 
 from calendars.feeds import FeedRenderer, FeedSpec, feed_catalogue, removed_obligation_feeds
 from calendars.workdays import finnish_non_working_days
-from obligations.parties import Registry
+from obligations.config import EMPTY_CONFIGURATION, Configuration
+from obligations.parties import Parties, PartyRef, Registry
 from obligations.schema import LANGS, ObligationDefinition
 from state.queries import feed_view
 from yhdyspinta import __version__
@@ -35,19 +36,23 @@ def build_renderer(
     definitions: tuple[ObligationDefinition, ...],
     registry: Registry,
     today: date,
+    configuration: Configuration = EMPTY_CONFIGURATION,
 ) -> tuple[FeedRenderer, tuple[FeedSpec, ...]]:
     """A renderer over the store's current view, and the feed catalogue."""
     start = today - timedelta(days=settings.feed_past_days)
     end = today + timedelta(days=settings.feed_future_days)
+    non_working_days = finnish_non_working_days(start.year - 1, end.year + 1)
     view = feed_view(engine, start=start, end=end, today=today,
-                     keep_cancelled_days=settings.keep_cancelled_days)
+                     keep_cancelled_days=settings.keep_cancelled_days,
+                     non_working_days=non_working_days)
     renderer = FeedRenderer(
         definitions={d.id: d for d in definitions},
         registry=registry,
-        non_working_days=finnish_non_working_days(start.year - 1, end.year + 1),
+        non_working_days=non_working_days,
         occurrences=view,
         prodid=PRODID,
         obligation_until=today + timedelta(days=settings.obligation_feed_future_days),
+        parties=Parties(registry, configuration.group_names()),
     )
     return renderer, (*feed_catalogue(registry, definitions),
                       *removed_obligation_feeds(view, definitions))
@@ -69,8 +74,9 @@ def file_name(spec: FeedSpec, lang: str | None) -> str:
 def feeds_of_region(catalogue: tuple[FeedSpec, ...], registry: Registry,
                     region: str) -> tuple[FeedSpec, ...]:
     """The feeds of one county and its municipalities (obligation feeds left out)."""
-    members = {f"m{m.code}" for m in registry.members(region)}
-    return tuple(s for s in catalogue if s.party == f"r{region}" or s.party in members)
+    members = {PartyRef.of_municipality(m.code) for m in registry.members(region)}
+    return tuple(s for s in catalogue
+                 if s.party == PartyRef.of_county(region) or s.party in members)
 
 
 def export(outdir: Path, renderer: FeedRenderer, catalogue: tuple[FeedSpec, ...],

@@ -21,7 +21,7 @@ from yhdyspinta import clock
 from yhdyspinta.csvsafe import formula_safe_writer
 
 if TYPE_CHECKING:
-    from state.queries import DutyState
+    from calendars.duty import Duty
     from yhdyspinta.commands import Context
 
 EXIT_OK = 0
@@ -83,9 +83,9 @@ def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
-def _duty_record(duty: DutyState, today: date, names: dict[str, str], ctx: Context,
+def _duty_record(duty: Duty, today: date, names: dict[str, str], ctx: Context,
                  party_names: dict[str, str]) -> dict[str, Any]:
-    occurrence = duty.occurrence
+    occurrence = duty
     next_step = duty.next_step()
     return {
         "id": occurrence.id,
@@ -113,6 +113,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     """Where every duty stands, overdue ones first, with days late."""
     from datetime import timedelta
 
+    from obligations.parties import Parties
     from state.queries import duty_states
     from yhdyspinta.commands import check_filters
 
@@ -127,12 +128,13 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
                          obligations=frozenset(args.obligation) if args.obligation else None)
     if args.start is None:
         since = today - timedelta(days=365)
-        duties = [d for d in duties if d.occurrence.due >= since or d.days_late(today) > 0]
+        duties = [d for d in duties if d.due >= since or d.days_late(today) > 0]
     if args.overdue:
         duties = [d for d in duties if d.days_late(today) > 0]
-    duties.sort(key=lambda d: (-d.days_late(today), d.occurrence.due_effective, d.occurrence.id))
+    duties.sort(key=lambda d: (-d.days_late(today), d.due_effective, d.id))
     names = {d.id: d.names.get(ctx.lang) for d in definitions}
-    party_names = {d.occurrence.id: _party_name(d, registry, ctx) for d in duties}
+    parties = Parties(registry, ctx.configuration(definitions, registry).group_names())
+    party_names = {d.id: parties.display_name(d.party, ctx.lang) for d in duties}
     records = [_duty_record(d, today, names, ctx, party_names) for d in duties]
     if args.format == "json":
         json.dump(records, ctx.out, ensure_ascii=False, indent=2)
@@ -157,15 +159,6 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
             for r in records]
     print_table(headers, rows, ctx.out)
     return EXIT_OK
-
-
-def _party_name(duty: DutyState, registry: Any, ctx: Context) -> str:
-    from calendars.wording import party_display_name
-
-    row = duty.occurrence
-    return party_display_name(registry, ctx.lang, owed_by=row.owed_by,
-                              municipality=row.municipality, region=row.region,
-                              participants=row.participants.split(), group=row.group_id)
 
 
 def cmd_step_set(args: argparse.Namespace, ctx: Context) -> int:
@@ -288,7 +281,7 @@ def cmd_calendars_export(args: argparse.Namespace, ctx: Context) -> int:
         raise UserError(f"{args.outdir}: {error.strerror}") from None
     engine, planned = _sync_default(ctx, args)
     renderer, catalogue = build_renderer(engine, ctx.settings, planned.definitions,
-                                         planned.registry, planned.today)
+                                         planned.registry, planned.today, planned.configuration)
     if args.region is not None:
         if args.region not in {r.code for r in planned.registry.regions}:
             raise UserError(gettext("cli.error.unknown_region", ctx.lang, code=args.region))
@@ -371,12 +364,13 @@ def cmd_subscribers_add(args: argparse.Namespace, ctx: Context) -> int:
         subscriber_id = row.id
     print(gettext("cli.subscribers.added", ctx.lang, id=subscriber_id, name=args.name),
           file=ctx.out)
-    base = ctx.settings.public_url.rstrip("/")
+    from calendars.urls import Urls
+
+    urls = Urls(ctx.settings.public_url)
     for feed in (sorted(known) if args.all else feeds)[:50 if args.all else None]:
-        https = f"{base}/feeds/{token}/{feed}.ics"
+        https = urls.feed(feed, token=token)
         print(f"  {https}", file=ctx.out)
-        print(f"  {https.replace('https://', 'webcal://').replace('http://', 'webcal://')}",
-              file=ctx.out)
+        print(f"  {Urls.webcal(https)}", file=ctx.out)
     return EXIT_OK
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from calendars.feeds import FeedSpec
+from obligations.parties import PartyRef
 from yhdyspinta.publish import export
 
-SPEC = FeedSpec(id="pair-205", kind="pair", party="m205", role=None, obligation=None,
-                default_lang="fi")
+SPEC = FeedSpec(id="pair-205", kind="pair", party=PartyRef.of_municipality("205"), role=None,
+                obligation=None, default_lang="fi")
 
 
 class FakeRenderer:

@@ -24,7 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from calendars.feeds import FeedRenderer, FeedSpec
 from obligations.catalogue import gettext
-from obligations.loader import load_definitions
+from obligations.loader import load_configuration, load_definitions
 from obligations.parties import load_registry
 from state.db import make_engine
 from web.api import PREFIX, Api
@@ -160,6 +160,7 @@ def create() -> SiteApp:
     settings = Settings()
     definitions = load_definitions(settings.definitions_dir)
     registry = load_registry(settings.registry_dir, year=settings.registry_year)
+    configuration = load_configuration(settings.config_dir, definitions, registry)
     engine = make_engine(settings.effective_database_url)
     fixed_today = settings.today
 
@@ -167,7 +168,7 @@ def create() -> SiteApp:
         return clock.today(fixed_today)
 
     def make_renderer(day: date) -> tuple[FeedRenderer, tuple[FeedSpec, ...]]:
-        return build_renderer(engine, settings, definitions, registry, day)
+        return build_renderer(engine, settings, definitions, registry, day, configuration)
 
     public_feeds = frozenset(settings.public_feeds)
     feeds = FeedApp(engine, make_renderer, public_feeds=public_feeds,
@@ -177,7 +178,8 @@ def create() -> SiteApp:
                     poll_seconds=settings.poll_seconds,
                     smtp_url=settings.smtp_url.get_secret_value() if settings.smtp_url else None,
                     session_idle=timedelta(minutes=settings.session_idle_minutes),
-                    session_lifetime=timedelta(hours=settings.session_hours))
+                    session_lifetime=timedelta(hours=settings.session_hours),
+                    configuration=configuration)
     if settings.secret_key is not None:
         site.secret_key = settings.secret_key.get_secret_value()
     return SiteApp(feeds, pages_and_api(site))

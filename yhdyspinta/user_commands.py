@@ -26,15 +26,17 @@ def _by() -> str:
 def _check_party(ctx: Context, party: str) -> None:
     """A party code that the registry knows (m564, r19)."""
     from obligations.errors import UnknownPartyError
+    from obligations.parties import PartyRef
     from state.people import check_grant
 
     check_grant(party, "reader")  # the code's form, with its one-line error
     registry = ctx.registry()
+    ref = PartyRef.parse(party)
     try:
-        if party.startswith("m"):
-            registry.municipality(party[1:])
-        elif party[1:] not in {r.code for r in registry.regions}:
-            raise UnknownPartyError("region", party[1:])
+        if ref.is_municipality:
+            registry.municipality(ref.code)
+        elif ref.code not in {r.code for r in registry.regions}:
+            raise UnknownPartyError("region", ref.code)
     except UnknownPartyError:
         raise UserError(gettext("cli.error.unknown_party_code", ctx.lang, party=party)) from None
 

@@ -146,16 +146,17 @@ class Registry:
 
 
 class PartyRefKind(StrEnum):
-    """What a party reference names."""
+    """What a party reference names.
+
+    A municipality (`m564`, Helsinki included), a county (`r19`, also its joint negotiation
+    with all its municipalities), a county with one municipality (`r19-m564`) or with one
+    sub-regional group (`r19-oulu-area`).
+    """
 
     MUNICIPALITY = "municipality"
-    """`m564`: a municipality (Helsinki included)."""
     COUNTY = "county"
-    """`r19`: a county, or its joint negotiation with all its municipalities."""
     PAIR = "pair"
-    """`r19-m564`: a county and one municipality negotiating."""
     GROUP = "group"
-    """`r19-oulu-area`: a county and one of its sub-regional groups negotiating."""
 
 
 @dataclass(frozen=True, slots=True)

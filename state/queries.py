@@ -15,15 +15,8 @@ from sqlmodel import Session, col
 
 from calendars.duty import Duty, DutyStep, ShiftReason, owing_party
 from calendars.workdays import NonWorkingDays, finnish_non_working_days
-from state.models import (
-    AuditRow,
-    EvidenceRow,
-    Lifecycle,
-    OccurrenceRow,
-    StepRow,
-    StepStatus,
-    StepStatusRow,
-)
+from obligations.lang import StepStatus
+from state.models import AuditRow, EvidenceRow, Lifecycle, OccurrenceRow, StepRow, StepStatusRow
 
 
 @cache

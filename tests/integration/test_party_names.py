@@ -59,21 +59,25 @@ def _unfold(ics: str) -> str:
     return ics.replace("\r\n ", "")
 
 
+def _environment(patch: pytest.MonkeyPatch, folder: Path) -> None:
+    """The settings every command and the server read: the fixture law, configuration, store."""
+    patch.setenv("YHDYSPINTA_DATABASE_URL", f"sqlite:///{folder / 'store.db'}")
+    patch.setenv("YHDYSPINTA_DEFINITIONS_DIR", str(FIXTURE_DEFINITIONS))
+    patch.setenv("YHDYSPINTA_CONFIG_DIR", str(CONFIG))
+    patch.setenv("YHDYSPINTA_TODAY", TODAY)
+    patch.setenv("YHDYSPINTA_PUBLIC_FEEDS", '["region-*"]')
+    patch.setenv("YHDYSPINTA_PUBLIC_URL", "https://hyte.example.fi")
+    patch.setenv("YHDYSPINTA_POLL_SECONDS", "0")
+    # A dry run sends nothing; the address only makes email a channel that can go.
+    patch.setenv("YHDYSPINTA_SMTP_URL", "mailto://127.0.0.1:2525?mode=insecure&from=hyte@example.fi")
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The fixture definitions and configuration, synced, with county 19's coordinators."""
     folder = tmp_path_factory.mktemp("party-names")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("YHDYSPINTA_DATABASE_URL", f"sqlite:///{folder / 'store.db'}")
-        patch.setenv("YHDYSPINTA_DEFINITIONS_DIR", str(FIXTURE_DEFINITIONS))
-        patch.setenv("YHDYSPINTA_CONFIG_DIR", str(CONFIG))
-        patch.setenv("YHDYSPINTA_TODAY", TODAY)
-        patch.setenv("YHDYSPINTA_PUBLIC_FEEDS", '["region-*"]')
-        patch.setenv("YHDYSPINTA_PUBLIC_URL", "https://hyte.example.fi")
-        patch.setenv("YHDYSPINTA_POLL_SECONDS", "0")
-        # A dry run sends nothing; the address only makes email a channel that can go.
-        patch.setenv("YHDYSPINTA_SMTP_URL",
-                     "mailto://127.0.0.1:2525?mode=insecure&from=hyte@example.fi")
+        _environment(patch, folder)
         _cli("sync", "--obligation", NEGOTIATION)
         contacts = folder / "contacts.csv"
         contacts.write_text(
@@ -87,13 +91,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def app(store: Path) -> Iterator[Any]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("YHDYSPINTA_DATABASE_URL", f"sqlite:///{store / 'store.db'}")
-        patch.setenv("YHDYSPINTA_DEFINITIONS_DIR", str(FIXTURE_DEFINITIONS))
-        patch.setenv("YHDYSPINTA_CONFIG_DIR", str(CONFIG))
-        patch.setenv("YHDYSPINTA_TODAY", TODAY)
-        patch.setenv("YHDYSPINTA_PUBLIC_FEEDS", '["region-*"]')
-        patch.setenv("YHDYSPINTA_PUBLIC_URL", "https://hyte.example.fi")
-        patch.setenv("YHDYSPINTA_POLL_SECONDS", "0")
+        _environment(patch, store)
         from web.server import create
 
         site = create()
@@ -103,11 +101,7 @@ def app(store: Path) -> Iterator[Any]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_sub_regional_negotiation_has_one_name_everywhere(store, app, lang, monkeypatch):
-    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", f"sqlite:///{store / 'store.db'}")
-    monkeypatch.setenv("YHDYSPINTA_DEFINITIONS_DIR", str(FIXTURE_DEFINITIONS))
-    monkeypatch.setenv("YHDYSPINTA_CONFIG_DIR", str(CONFIG))
-    monkeypatch.setenv("YHDYSPINTA_SMTP_URL",
-                       "mailto://127.0.0.1:2525?mode=insecure&from=hyte@example.fi")
+    _environment(monkeypatch, store)
     name, other = NAMES[lang], OTHER_GROUP[lang]
     seen: dict[str, str] = {}
 

@@ -61,6 +61,10 @@ class RegionOut(Model):
     municipalities: list[str] = Field(description="Municipality codes, in code order.")
 
 
+StatusName = Literal["not_started", "in_progress", "done", "waived", "not_applicable"]
+"""`obligations.lang.StepStatus` as the OpenAPI document spells it (a test keeps them equal)."""
+
+
 class StepOut(Model):
     """A checklist step and its status in the store."""
 
@@ -72,7 +76,7 @@ class StepOut(Model):
     optional: bool
     due: date
     due_effective: date
-    status: Literal["not_started", "in_progress", "done", "waived", "not_applicable"]
+    status: StatusName
     status_name: str
 
 
@@ -133,9 +137,6 @@ class ErrorOut(Model):
 
 
 # --- issue 14: the write API -----------------------------------------------------------
-
-StatusName = Literal["not_started", "in_progress", "done", "waived", "not_applicable"]
-
 
 class EvidenceIn(BaseModel):
     """What shows the step was done: the minutes' address (http or https), body, date, §."""

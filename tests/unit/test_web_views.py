@@ -158,3 +158,12 @@ def test_only_role_feeds_with_steps_are_offered():
     assert roles_with_steps([duty, county, other], "205") == {"coordinator"}
     assert roles_with_steps([county], "205") == frozenset()
     assert roles_with_steps([duty, other], "999") == frozenset()
+
+
+def test_the_api_names_exactly_the_step_statuses():
+    from typing import get_args
+
+    from obligations.lang import STEP_STATUSES
+    from web.api import StatusName
+
+    assert get_args(StatusName) == STEP_STATUSES

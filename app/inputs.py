@@ -9,7 +9,7 @@ from pathlib import Path
 from app.errors import AppError
 from obligations.catalogue import N_
 from obligations.config import Configuration
-from obligations.parties import Registry
+from obligations.parties import Parties, Registry
 from obligations.schema import ObligationDefinition
 from yhdyspinta.settings import Settings
 
@@ -22,6 +22,10 @@ class Inputs:
     definitions: tuple[ObligationDefinition, ...]
     registry: Registry
     configuration: Configuration
+
+    def parties(self) -> Parties:
+        """The registry with the configuration's sub-regional groups, to name any party."""
+        return Parties(self.registry, self.configuration.group_names())
 
     def definition(self, obligation: str) -> ObligationDefinition:
         """The definition with this id (KeyError names the known ones)."""

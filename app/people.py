@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from app.errors import AppError
 from obligations.catalogue import N_
-from obligations.parties import Registry
+from obligations.parties import PartyRef, Registry
 from state.people import Person
 from yhdyspinta import clock
 
@@ -20,11 +20,12 @@ def check_party(registry: Registry, party: str) -> None:
     from state.people import check_grant
 
     check_grant(party, "reader")  # the code's form, with its one-line error
+    ref = PartyRef.parse(party)
     try:
-        if party.startswith("m"):
-            registry.municipality(party[1:])
-        elif party[1:] not in {r.code for r in registry.regions}:
-            raise UnknownPartyError("region", party[1:])
+        if ref.is_municipality:
+            registry.municipality(ref.code)
+        elif ref.code not in {r.code for r in registry.regions}:
+            raise UnknownPartyError("region", ref.code)
     except UnknownPartyError:
         raise AppError(N_("cli.error.unknown_party_code"), party=party) from None
 

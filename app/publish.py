@@ -25,7 +25,8 @@ from app.inputs import Inputs
 from calendars.feeds import FeedRenderer, FeedSpec, feed_catalogue, removed_obligation_feeds
 from calendars.workdays import finnish_non_working_days
 from obligations.catalogue import N_
-from obligations.parties import Registry
+from obligations.config import EMPTY_CONFIGURATION, Configuration
+from obligations.parties import Parties, PartyRef, Registry
 from obligations.schema import LANGS, ObligationDefinition
 from state.queries import feed_view
 from yhdyspinta import __version__
@@ -43,19 +44,23 @@ def build_renderer(
     definitions: tuple[ObligationDefinition, ...],
     registry: Registry,
     today: date,
+    configuration: Configuration = EMPTY_CONFIGURATION,
 ) -> tuple[FeedRenderer, tuple[FeedSpec, ...]]:
     """A renderer over the store's current view, and the feed catalogue."""
     start = today - timedelta(days=settings.feed_past_days)
     end = today + timedelta(days=settings.feed_future_days)
+    non_working_days = finnish_non_working_days(start.year - 1, end.year + 1)
     view = feed_view(engine, start=start, end=end, today=today,
-                     keep_cancelled_days=settings.keep_cancelled_days)
+                     keep_cancelled_days=settings.keep_cancelled_days,
+                     non_working_days=non_working_days)
     renderer = FeedRenderer(
         definitions={d.id: d for d in definitions},
         registry=registry,
-        non_working_days=finnish_non_working_days(start.year - 1, end.year + 1),
+        non_working_days=non_working_days,
         occurrences=view,
         prodid=PRODID,
         obligation_until=today + timedelta(days=settings.obligation_feed_future_days),
+        parties=Parties(registry, configuration.group_names()),
     )
     return renderer, (*feed_catalogue(registry, definitions),
                       *removed_obligation_feeds(view, definitions))
@@ -77,8 +82,9 @@ def file_name(spec: FeedSpec, lang: str | None) -> str:
 def feeds_of_region(catalogue: tuple[FeedSpec, ...], registry: Registry,
                     region: str) -> tuple[FeedSpec, ...]:
     """The feeds of one county and its municipalities (obligation feeds left out)."""
-    members = {f"m{m.code}" for m in registry.members(region)}
-    return tuple(s for s in catalogue if s.party == f"r{region}" or s.party in members)
+    members = {PartyRef.of_municipality(m.code) for m in registry.members(region)}
+    return tuple(s for s in catalogue
+                 if s.party == PartyRef.of_county(region) or s.party in members)
 
 
 def export(outdir: Path, renderer: FeedRenderer, catalogue: tuple[FeedSpec, ...],
@@ -193,7 +199,7 @@ def export_feeds(engine: Engine, inputs: Inputs, outdir: Path, today: date,
                  region: str | None = None) -> ExportReport:
     """Every feed (or one county's) in every language, replacing the previous export whole."""
     renderer, catalogue = build_renderer(engine, inputs.settings, inputs.definitions,
-                                         inputs.registry, today)
+                                         inputs.registry, today, inputs.configuration)
     if region is not None:
         if region not in {r.code for r in inputs.registry.regions}:
             raise AppError(N_("cli.error.unknown_region"), code=region)
@@ -242,7 +248,7 @@ def write_feeds(engine: Engine, inputs: Inputs, specs: Sequence[FeedSpec], outdi
     alone: an obligation's run refreshes its own feed only.
     """
     renderer, _ = build_renderer(engine, inputs.settings, inputs.definitions,
-                                 inputs.registry, today)
+                                 inputs.registry, today, inputs.configuration)
     folder = outdir / "feeds"
     folder.mkdir(parents=True, exist_ok=True)
     written = 0

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from calendars.duty import owing_party
 from calendars.schedule import Occurrence, PlannedDeadline
-from calendars.wording import party_display_name, shift_reason
+from calendars.wording import shift_reason
 from calendars.workdays import NonWorkingDays
 from obligations.config import EMPTY_CONFIGURATION, Configuration
-from obligations.parties import Registry
+from obligations.parties import Parties, Registry
 from obligations.schema import Lang, ObligationDefinition
 from obligations.vocabulary import role_label
 
@@ -33,10 +34,9 @@ def party_name(
     configuration: Configuration = EMPTY_CONFIGURATION,
 ) -> str:
     """The owing party of a planned occurrence as a person reads it."""
-    return party_display_name(registry, lang, owed_by=occurrence.owed_by.value,
-                              municipality=occurrence.municipality, region=occurrence.region,
-                              participants=occurrence.participants, group=occurrence.group,
-                              configuration=configuration)
+    party = owing_party(occurrence.owed_by.value, occurrence.municipality, occurrence.region,
+                        occurrence.participants, occurrence.group)
+    return Parties(registry, configuration.group_names()).display_name(party, lang)
 
 
 def occurrence_record(

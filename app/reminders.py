@@ -27,7 +27,7 @@ from notify.outbox import (
 )
 from notify.plan import Channel, Contact, Unaddressed, plan_notices
 from obligations.config import Configuration
-from obligations.parties import Registry
+from obligations.parties import Parties, Registry
 from obligations.schema import ObligationDefinition
 from state.contacts import list_contacts
 from state.models import OutboxRow
@@ -105,7 +105,7 @@ def plan_reminders(
     if not non_working_days.is_working_day(today):
         return RemindPlan(today, False, (), (), ())
     view = feed_view(engine, start=today - LOOK_BACK, end=today + LOOK_AHEAD, today=today,
-                     keep_cancelled_days=0)
+                     keep_cancelled_days=0, non_working_days=non_working_days)
     view = [o for o in view if not o.cancelled
             and (obligations is None or o.obligation in obligations)]
     by_id = {d.id: d for d in definitions}
@@ -119,7 +119,8 @@ def plan_reminders(
         no_server = sum(1 for n in fresh if n.channel is Channel.EMAIL)
         fresh = [n for n in fresh if n.channel is not Channel.EMAIL]
     renderer = FeedRenderer(definitions=by_id, registry=registry,
-                            non_working_days=non_working_days, occurrences=view, prodid=PRODID)
+                            non_working_days=non_working_days, occurrences=view, prodid=PRODID,
+                            parties=Parties(registry, configuration.group_names()))
     links = Links(public_url=settings.public_url, public_feeds=frozenset(settings.public_feeds),
                   status_page=settings.status_page_url)
     sent_today = {(recipient, Channel(channel)): count for (recipient, channel), count

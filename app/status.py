@@ -16,32 +16,24 @@ from sqlalchemy import Engine
 
 from app.inputs import Inputs
 from calendars.schedule import PlanWindow
-from calendars.wording import finnish_date, party_display_name
+from calendars.wording import finnish_date
 from obligations.catalogue import N_, gettext, ngettext
 from obligations.lang import Lang
-from obligations.parties import Registry
+from obligations.parties import Parties
 from obligations.schema import ObligationDefinition
-from state.models import StepStatus
 from yhdyspinta.csvsafe import formula_safe_writer
 
 if TYPE_CHECKING:
-    from state.queries import DutyState
+    from calendars.duty import Duty
 
 STATUS_COLUMNS = ("id", "name", "party_name", "due_effective", "legal_limit", "days_late",
                   "days_past_limit", "steps_done", "steps_total", "next_step")
 """The columns of `status --format csv` and of the nightly `status.csv`."""
 
 
-def _party_name(duty: DutyState, registry: Registry, lang: Lang) -> str:
-    row = duty.occurrence
-    return party_display_name(registry, lang, owed_by=row.owed_by,
-                              municipality=row.municipality, region=row.region,
-                              participants=row.participants.split(), group=row.group_id)
-
-
-def _duty_record(duty: DutyState, today: date, names: dict[str, str],
+def _duty_record(duty: Duty, today: date, names: dict[str, str],
                  party_name: str) -> dict[str, Any]:
-    occurrence = duty.occurrence
+    occurrence = duty
     next_step = duty.next_step()
     return {
         "id": occurrence.id,
@@ -52,7 +44,7 @@ def _duty_record(duty: DutyState, today: date, names: dict[str, str],
         "region": occurrence.region,
         "due": occurrence.due.isoformat(),
         "due_effective": occurrence.due_effective.isoformat(),
-        "legal_limit": occurrence.legal_limit.isoformat(),
+        "legal_limit": occurrence.limit.isoformat(),
         "complete": duty.complete,
         "days_late": duty.days_late(today),
         "days_past_limit": duty.days_past_limit(today),
@@ -68,7 +60,7 @@ def _duty_record(duty: DutyState, today: date, names: dict[str, str],
     }
 
 
-def duty_records(engine: Engine, registry: Registry,
+def duty_records(engine: Engine, parties: Parties,
                  definitions: Sequence[ObligationDefinition], lang: Lang, today: date, *,
                  start: date | None = None, end: date | None = None, region: str | None = None,
                  municipality: str | None = None, obligations: frozenset[str] | None = None,
@@ -84,12 +76,12 @@ def duty_records(engine: Engine, registry: Registry,
                          region=region, municipality=municipality, obligations=obligations)
     if start is None:
         since = today - timedelta(days=365)
-        duties = [d for d in duties if d.occurrence.due >= since or d.days_late(today) > 0]
+        duties = [d for d in duties if d.due >= since or d.days_late(today) > 0]
     if overdue_only:
         duties = [d for d in duties if d.days_late(today) > 0]
-    duties.sort(key=lambda d: (-d.days_late(today), d.occurrence.due_effective, d.occurrence.id))
+    duties.sort(key=lambda d: (-d.days_late(today), d.due_effective, d.id))
     names = {d.id: d.names.get(lang) for d in definitions}
-    return [_duty_record(d, today, names, _party_name(d, registry, lang)) for d in duties]
+    return [_duty_record(d, today, names, parties.display_name(d.party, lang)) for d in duties]
 
 
 def write_status_csv(records: Sequence[dict[str, Any]], stream: IO[str]) -> None:
@@ -100,11 +92,11 @@ def write_status_csv(records: Sequence[dict[str, Any]], stream: IO[str]) -> None
     writer.writerows({k: "" if r[k] is None else r[k] for k in STATUS_COLUMNS} for r in records)
 
 
-def write_status_report(engine: Engine, registry: Registry,
+def write_status_report(engine: Engine, parties: Parties,
                         definitions: Sequence[ObligationDefinition], lang: Lang, today: date,
                         region: str | None, path: Path) -> None:
     """The status table of every duty (of one county) as CSV, replaced atomically."""
-    records = duty_records(engine, registry, definitions, lang, today, region=region)
+    records = duty_records(engine, parties, definitions, lang, today, region=region)
     temporary = path.with_name(f".{path.name}.tmp")
     with temporary.open("w", encoding="utf-8", newline="") as stream:
         write_status_csv(records, stream)
@@ -137,7 +129,7 @@ def county_status(engine: Engine, inputs: Inputs, obligation: str, region: str, 
     renderer = FeedRenderer(definitions={d.id: d for d in inputs.definitions},
                             registry=inputs.registry,
                             non_working_days=non_working_days_for(window), occurrences=view,
-                            prodid=PRODID)
+                            prodid=PRODID, parties=inputs.parties())
     rows: list[dict[str, str]] = []
     overdue: list[str] = []
     for occurrence in view:
@@ -145,9 +137,9 @@ def county_status(engine: Engine, inputs: Inputs, obligation: str, region: str, 
         for step in occurrence.steps:
             name = definition.step(step.step).names.get(lang)
             rows.append({"period": occurrence.period, "party": party, "step": name,
-                         "status": step.status, "due": step.due.isoformat(),
+                         "status": step.status.value, "due": step.due.isoformat(),
                          "effective": step.due_effective.isoformat()})
-            if not StepStatus(step.status).closed and step.due_effective < today:
+            if not step.closed and step.due_effective < today:
                 late = (today - step.due_effective).days
                 overdue.append(f"| {party} | {occurrence.period} | {name} | "
                                f"{finnish_date(step.due_effective)} | {late} |")

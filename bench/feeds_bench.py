@@ -26,7 +26,8 @@ from pathlib import Path
 
 import icalendar
 
-from calendars.feeds import FeedOccurrence, FeedRenderer, FeedStep, feed_catalogue
+from calendars.duty import Duty, planned_duty
+from calendars.feeds import FeedRenderer, feed_catalogue
 from calendars.schedule import PlanWindow, plan
 from calendars.workdays import finnish_non_working_days
 from obligations.loader import load_definitions
@@ -37,22 +38,12 @@ STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 BIN = Path(sys.executable).parent
 
 
-def _view() -> tuple[list[FeedOccurrence], object, object, object]:
+def _view() -> tuple[list[Duty], object, object, object]:
     definitions = load_definitions()
     registry = load_registry()
     nwd = finnish_non_working_days(*TERM.years_needed)
     occurrences = plan(definitions, registry, nwd, TERM)
-    view = [
-        FeedOccurrence(
-            id=o.id, obligation=o.obligation, owed_by=o.owed_by.value,
-            municipality=o.municipality, region=o.region, participants=o.participants,
-            period=o.period, term=o.term, term_year=o.term_year, due=o.deadline.statutory,
-            due_effective=o.deadline.effective, revision=0, changed_at=STAMP, cancelled=False,
-            steps=tuple(FeedStep(s.step, s.role.value, s.party.value, s.deadline.statutory,
-                                 s.deadline.effective, "not_started", 0, None)
-                        for s in o.steps))
-        for o in occurrences
-    ]
+    view = [planned_duty(o, nwd, changed_at=STAMP) for o in occurrences]
     return view, definitions, registry, nwd
 
 
@@ -75,7 +66,7 @@ def render_bench() -> None:
           f"ratio {ours / bare:.2f} (target <= 1.3)   [{bare_total / 1e6:.0f} MB]")
 
 
-def _bare(view: list[FeedOccurrence], catalogue: tuple[object, ...],
+def _bare(view: list[Duty], catalogue: tuple[object, ...],
           renderer: FeedRenderer) -> int:
     """The same feeds, same texts, with icalendar called directly for each component.
 

@@ -3,7 +3,8 @@
 Feeds: per pair (a municipality with its county's own duties), per party (a municipality;
 a county with all its municipalities), per role of a party (its steps only) and per
 obligation (the whole country). A joint negotiation is one event in a county feed.
-The input is the store's view (`FeedOccurrence`): revisions, statuses and cancellations.
+The input is the store's view, the one read model (`calendars.duty.Duty`): revisions,
+statuses and cancellations.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fnmatch import fnmatchcase
 
+from calendars.duty import Duty, DutyStep
 from calendars.ics import (
     CalendarMeta,
     EventData,
@@ -25,15 +27,15 @@ from calendars.ics import (
     without_alarms,
 )
 from calendars.wording import (
+    describe_shift,
     finnish_date,
     legal_citation,
     legal_url,
-    party_display_name,
-    shift_reason,
 )
 from calendars.workdays import NonWorkingDays
 from obligations.catalogue import N_, gettext
-from obligations.parties import Registry
+from obligations.lang import CLOSED, StepStatus
+from obligations.parties import Parties, PartyRef, Registry
 from obligations.schema import (
     DeadlineSource,
     Lang,
@@ -47,62 +49,16 @@ from obligations.vocabulary import label, role_label
 
 UID_DOMAIN = "yhdyspinta.fi"
 _TODO_STATUS = {
-    "not_started": ("NEEDS-ACTION", 0),
-    "in_progress": ("IN-PROCESS", 50),
-    "done": ("COMPLETED", 100),
-    "waived": ("CANCELLED", 100),
-    "not_applicable": ("CANCELLED", 100),
+    StepStatus.NOT_STARTED: ("NEEDS-ACTION", 0),
+    StepStatus.IN_PROGRESS: ("IN-PROCESS", 50),
+    StepStatus.DONE: ("COMPLETED", 100),
+    StepStatus.WAIVED: ("CANCELLED", 100),
+    StepStatus.NOT_APPLICABLE: ("CANCELLED", 100),
 }
 _COLORS = {"pair": ("teal", "#008080"), "municipality": ("teal", "#008080"),
            "region": ("rebeccapurple", "#663399"), "role": ("sienna", "#a0522d"),
            "obligation": ("forestgreen", "#228b22")}
 """RFC 7986 COLOR is a CSS3 colour name; Apple's own property takes the same colour in hex."""
-
-
-@dataclass(frozen=True, slots=True)
-class FeedStep:
-    """A step as the store knows it."""
-
-    step: str
-    role: str
-    party: str
-    due: date
-    due_effective: date
-    status: str
-    revision: int
-    changed_at: datetime | None
-    legal_limit: date | None = None
-    """The last day the law allows (None: the same as the target)."""
-
-    @property
-    def limit(self) -> date:
-        """The legal limit, or the effective target where none is known."""
-        return self.legal_limit or self.due_effective
-
-
-@dataclass(frozen=True, slots=True)
-class FeedOccurrence:
-    """An occurrence as the store knows it (revision, cancellation, step statuses)."""
-
-    id: str
-    obligation: str
-    owed_by: str
-    municipality: str | None
-    region: str | None
-    participants: tuple[str, ...]
-    period: str
-    term: str
-    term_year: int
-    due: date
-    due_effective: date
-    revision: int
-    changed_at: datetime
-    cancelled: bool
-    steps: tuple[FeedStep, ...]
-    due_source: str = "statute"
-    """Where the duty's date comes from (`obligations.schema.DeadlineSource`)."""
-    legal_limit: date | None = None
-    """The last day the law allows (None: the same as the target)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +68,7 @@ class FeedSpec:
     id: str
     kind: str
     """pair, municipality, region, role or obligation."""
-    party: str | None
+    party: PartyRef | None
     """`m564` or `r19` (none for obligation feeds)."""
     role: str | None
     obligation: str | None
@@ -120,16 +76,16 @@ class FeedSpec:
     pair_region: str | None = None
     """For pair feeds: the county whose own duties join the municipality's."""
 
-    def selects(self, occurrence: FeedOccurrence) -> bool:
+    def selects(self, occurrence: Duty) -> bool:
         """True if the occurrence belongs in this feed."""
         if self.kind == "obligation":
             return occurrence.obligation == self.obligation
+        code = self.party.code if self.party is not None else ""
         if self.kind == "region":
-            return occurrence.region == (self.party or "")[1:]
+            return occurrence.region == code
         if self.kind == "municipality":
-            return (self.party or "")[1:] in occurrence.participants
+            return code in occurrence.participants
         if self.kind == "pair":
-            code = (self.party or "")[1:]
             if code in occurrence.participants:
                 return True
             return occurrence.municipality is None and not occurrence.participants and \
@@ -137,17 +93,18 @@ class FeedSpec:
         return self.kind == "role" and any(self.takes_step(occurrence, s)
                                            for s in occurrence.steps)
 
-    def takes_step(self, occurrence: FeedOccurrence, step: FeedStep) -> bool:
+    def takes_step(self, occurrence: Duty, step: DutyStep) -> bool:
         """Role feeds hold only their role's steps; the other feeds hold every step."""
         if self.kind != "role":
             return True
         if step.role != self.role:
             return False
-        party = self.party or ""
-        if party.startswith("m"):
-            return step.party == PartyKind.MUNICIPALITY.value and party[1:] in \
-                occurrence.participants
-        return step.party == PartyKind.REGION.value and occurrence.region == party[1:]
+        party = self.party
+        if party is None:
+            return False
+        if party.is_municipality:
+            return not step.by_county and party.code in occurrence.participants
+        return step.by_county and occurrence.region == party.code
 
 
 def alarm_dates(effective: date, offsets: Sequence[int],
@@ -182,10 +139,7 @@ def primary_offset(offsets: Sequence[int], lead_days: int = PRIMARY_LEAD_DAYS) -
     return min(enough) if enough else max(offsets)
 
 
-CLOSED = frozenset({"done", "waived", "not_applicable"})
-
-
-def closed_on(steps: Sequence[FeedStep]) -> date | None:
+def closed_on(steps: Sequence[DutyStep]) -> date | None:
     """The day the last of `steps` was closed (done, waived, not applicable), if all are.
 
     The date only, in Helsinki: feeds say when, never who.
@@ -200,7 +154,7 @@ def closed_on(steps: Sequence[FeedStep]) -> date | None:
     return max(stamps).astimezone(ZoneInfo("Europe/Helsinki")).date()
 
 
-def has_own_deadline(occurrence: FeedOccurrence, step: FeedStep) -> bool:
+def has_own_deadline(occurrence: Duty, step: DutyStep) -> bool:
     """True if the step is due on another day than its duty (it gets a VEVENT of its own)."""
     return step.due_effective != occurrence.due_effective
 
@@ -216,6 +170,11 @@ def rings(spec: FeedSpec, county_acts: bool) -> bool:
     if spec.kind == "obligation":
         return False
     return spec.kind != "region" or county_acts
+
+
+def home_feed(party: PartyRef) -> str:
+    """A party's own feed: a municipality's pair feed (with its county's duties), a county's."""
+    return f"pair-{party.code}" if party.is_municipality else f"region-{party.code}"
 
 
 def is_public(feed_id: str, patterns: frozenset[str]) -> bool:
@@ -246,7 +205,7 @@ def feed_catalogue(registry: Registry, definitions: Sequence[ObligationDefinitio
                 county_roles.add(step.role.value)
     for municipality in registry.municipalities:
         lang = municipality.default_lang
-        key = f"m{municipality.code}"
+        key = PartyRef.of_municipality(municipality.code)
         specs.append(FeedSpec(f"municipality-{municipality.code}", "municipality", key, None,
                               None, lang))
         region = registry.region(municipality.region_code)
@@ -256,7 +215,7 @@ def feed_catalogue(registry: Registry, definitions: Sequence[ObligationDefinitio
         specs.extend(FeedSpec(f"role-{municipality.code}-{role}", "role", key, role, None, lang)
                      for role in sorted(municipal_roles))
     for region in registry.regions:
-        key = f"r{region.code}"
+        key = PartyRef.of_county(region.code)
         specs.append(FeedSpec(f"region-{region.code}", "region", key, None, None,
                               _region_lang(registry, region.code)))
         if region.is_county:
@@ -268,7 +227,7 @@ def feed_catalogue(registry: Registry, definitions: Sequence[ObligationDefinitio
     return tuple(specs)
 
 
-def removed_obligation_feeds(occurrences: Sequence[FeedOccurrence],
+def removed_obligation_feeds(occurrences: Sequence[Duty],
                              definitions: Sequence[ObligationDefinition]) -> tuple[
         FeedSpec, ...]:
     """Obligation feeds of definitions removed whose cancelled duties the store still has.
@@ -304,35 +263,39 @@ class FeedRenderer:
     definitions: Mapping[str, ObligationDefinition]
     registry: Registry
     non_working_days: NonWorkingDays
-    occurrences: Sequence[FeedOccurrence]
+    occurrences: Sequence[Duty]
     prodid: str
     refresh: timedelta = timedelta(hours=6)
     primary_lead_days: int = PRIMARY_LEAD_DAYS
     """Which reminder is the primary one, the first VALARM (see `primary_offset`)."""
     obligation_until: date | None = None
     """The obligation feeds (the whole country) leave out duties due later than this."""
-    _by_key: dict[str, list[FeedOccurrence]] = field(default_factory=dict, repr=False)
+    parties: Parties | None = None
+    """Party names with the sub-regional groups' (default: the registry's names only)."""
+    _parties: Parties = field(init=False, repr=False)
+    _by_key: dict[str, list[Duty]] = field(default_factory=dict, repr=False)
     _events: dict[tuple[str, Lang], bytes] = field(default_factory=dict, repr=False)
     _todos: dict[tuple[str, str, Lang], bytes] = field(default_factory=dict, repr=False)
     _step_events: dict[tuple[str, str, Lang], bytes] = field(default_factory=dict,
                                                              repr=False)
 
     def __post_init__(self) -> None:
+        self._parties = self.parties if self.parties is not None else Parties(self.registry)
         # Index once, so that each of thousands of feeds looks only at its candidates.
         for occurrence in self.occurrences:
-            keys = {f"o{occurrence.obligation}", f"r{occurrence.region}"}
-            keys.update(f"m{code}" for code in occurrence.participants)
+            keys = {f"o{occurrence.obligation}", PartyRef.of_county(occurrence.region or "").key}
+            keys.update(PartyRef.of_municipality(code).key for code in occurrence.participants)
             if occurrence.municipality is None and not occurrence.participants:
                 keys.add(f"own{occurrence.region}")
             for key in keys:
                 self._by_key.setdefault(key, []).append(occurrence)
 
-    def candidates(self, spec: FeedSpec) -> list[FeedOccurrence]:
+    def candidates(self, spec: FeedSpec) -> list[Duty]:
         """The occurrences that may belong to the feed, in the store's order."""
-        if spec.kind == "obligation":
+        if spec.kind == "obligation" or spec.party is None:
             return self._by_key.get(f"o{spec.obligation}", [])
-        party = spec.party or ""
-        if spec.kind == "region" or party.startswith("r"):
+        party = spec.party.key
+        if spec.kind == "region" or not spec.party.is_municipality:
             return self._by_key.get(party, [])
         own = self._by_key.get(party, [])
         if spec.kind == "pair":
@@ -347,16 +310,18 @@ class FeedRenderer:
         if spec.kind == "obligation":
             definition = self.definitions.get(spec.obligation or "")
             return f"Yhdyspinta: {definition.names.get(lang) if definition else spec.obligation}"
-        party = spec.party or ""
-        if party.startswith("m"):
-            municipality = registry.municipality(party[1:])
+        party = spec.party
+        if party is None:
+            return "Yhdyspinta"
+        if party.is_municipality:
+            municipality = registry.municipality(party.code)
             name = municipality.name(lang)
             if spec.kind == "pair":
                 region = registry.region(municipality.region_code).name(lang)
                 name = gettext("feed.name.pair", lang, municipality=name, region=region)
             kind = PartyKind.MUNICIPALITY
         else:
-            name = registry.region(party[1:]).name(lang)
+            name = registry.region(party.code).name(lang)
             kind = PartyKind.REGION
         if spec.kind == "role" and spec.role:
             name = gettext("feed.name.role", lang, party=name,
@@ -409,7 +374,7 @@ class FeedRenderer:
                 components.extend(self._todo(occurrence, step, lang) for step in steps)
         return render_calendar(meta, components)
 
-    def _removed(self, spec: FeedSpec, occurrence: FeedOccurrence,
+    def _removed(self, spec: FeedSpec, occurrence: Duty,
                  lang: Lang) -> list[bytes]:
         """Cancelled VEVENTs of a duty whose definition is gone: what the store knows."""
         key = (occurrence.id, "", lang)
@@ -443,14 +408,11 @@ class FeedRenderer:
             events.append(event)
         return events
 
-    def party_name(self, occurrence: FeedOccurrence, lang: Lang) -> str:
-        """Who owes the duty, as a person reads it (a county – municipality for a pair)."""
-        return party_display_name(self.registry, lang, owed_by=occurrence.owed_by,
-                                  municipality=occurrence.municipality,
-                                  region=occurrence.region,
-                                  participants=occurrence.participants)
+    def party_name(self, occurrence: Duty, lang: Lang) -> str:
+        """Who owes the duty, as a person reads it (`Parties.display_name`)."""
+        return self._parties.display_name(occurrence.party, lang)
 
-    def _summary(self, occurrence: FeedOccurrence, lang: Lang) -> str:
+    def _summary(self, occurrence: Duty, lang: Lang) -> str:
         definition = self.definitions[occurrence.obligation]
         prefix = (gettext("feed.cancelled", lang) + ": " if occurrence.cancelled else
                   gettext("feed.done", lang) + ": " if closed_on(occurrence.steps) else "")
@@ -459,9 +421,8 @@ class FeedRenderer:
         return (f"{prefix}{definition.names.get(lang)} {occurrence.period} – "
                 f"{self.party_name(occurrence, lang)}")
 
-    def date_lines(self, statutory: date, effective: date, lang: Lang,
-                   source: str = DeadlineSource.STATUTE.value,
-                   legal_limit: date | None = None) -> list[str]:
+    def date_lines(self, dated: Duty | DutyStep, lang: Lang,
+                   source: str = DeadlineSource.STATUTE.value) -> list[str]:
         """The date labelled by what it is and, if it moves, the effective one and why.
 
         Statutory (the law's date), legal limit (the law sets only a cadence: the period's
@@ -469,35 +430,36 @@ class FeedRenderer:
         legal limit gets the limit on a line of its own, labelled as such.
         """
         label = _DATE_LABELS.get(source, N_("feed.date.statute"))
-        lines = [f"{gettext(label, lang)}: {finnish_date(statutory)}"]
-        if statutory != effective:
-            reason = shift_reason(statutory, effective, self.non_working_days, lang)
+        lines = [f"{gettext(label, lang)}: {finnish_date(dated.due)}"]
+        if dated.due != dated.due_effective:
+            reason = describe_shift(dated.shift, lang)
+            effective = dated.due_effective
             because = gettext("feed.because", lang)
             lines.append(gettext("feed.shifted", lang) + f": {finnish_date(effective)} "
                          f"({because} {reason})")
-        if legal_limit is not None and legal_limit not in (statutory, effective):
-            lines.append(gettext("feed.legal_limit", lang) + f": {finnish_date(legal_limit)}")
+        limit = dated.legal_limit
+        if limit is not None and limit not in (dated.due, dated.due_effective):
+            lines.append(gettext("feed.legal_limit", lang) + f": {finnish_date(limit)}")
         return lines
 
-    def step_source(self, occurrence: FeedOccurrence, step: FeedStep) -> str:
+    def step_source(self, occurrence: Duty, step: DutyStep) -> str:
         """Where a step's date comes from: its own deadline's source, else the duty's."""
         planned = self.definitions[occurrence.obligation].step(step.step)
         if planned.deadline is None or step.due == occurrence.due:
             return occurrence.due_source
         return planned.deadline.source.value
 
-    def _event(self, occurrence: FeedOccurrence, lang: Lang) -> bytes:
+    def _event(self, occurrence: Duty, lang: Lang) -> bytes:
         key = (occurrence.id, lang)
         cached = self._events.get(key)
         if cached is None:
             cached = self._events[key] = render_event(self.event_data(occurrence, lang))
         return cached
 
-    def event_data(self, occurrence: FeedOccurrence, lang: Lang) -> EventData:
+    def event_data(self, occurrence: Duty, lang: Lang) -> EventData:
         """What the VEVENT of an occurrence says, in one language."""
         definition = self.definitions[occurrence.obligation]
-        lines = self.date_lines(occurrence.due, occurrence.due_effective, lang,
-                                occurrence.due_source, occurrence.legal_limit)
+        lines = self.date_lines(occurrence, lang, occurrence.due_source)
         lines.append(gettext("feed.term_year", lang, term=occurrence.term,
                                                       year=occurrence.term_year))
         for basis in definition.legal_basis:
@@ -549,7 +511,7 @@ class FeedRenderer:
         ordered = sorted(days, key=lambda day: (days[day] != primary, day))
         return tuple(alarm_moment(day) for day in ordered)
 
-    def _step_event(self, occurrence: FeedOccurrence, step: FeedStep, lang: Lang) -> bytes:
+    def _step_event(self, occurrence: Duty, step: DutyStep, lang: Lang) -> bytes:
         key = (occurrence.id, step.step, lang)
         cached = self._step_events.get(key)
         if cached is None:
@@ -557,7 +519,7 @@ class FeedRenderer:
                 self.step_event_data(occurrence, step, lang))
         return cached
 
-    def step_event_data(self, occurrence: FeedOccurrence, step: FeedStep,
+    def step_event_data(self, occurrence: Duty, step: DutyStep,
                         lang: Lang) -> EventData:
         """The VEVENT of a step with its own deadline, with the step's alarms."""
         definition = self.definitions[occurrence.obligation]
@@ -569,8 +531,7 @@ class FeedRenderer:
             prefix = prefix + gettext("feed.tentative", lang) + ": "
         role = role_label(Role(step.role), PartyKind(step.party), lang)
         lines = [gettext("feed.role", lang) + f": {role}",
-                 *self.date_lines(step.due, step.due_effective, lang,
-                                  self.step_source(occurrence, step), step.legal_limit),
+                 *self.date_lines(step, lang, self.step_source(occurrence, step)),
                  gettext("feed.due", lang) + f": {definition.names.get(lang)} {occurrence.period} "
                  f"{finnish_date(occurrence.due_effective)}"]
         if closed is not None:
@@ -595,14 +556,14 @@ class FeedRenderer:
             alarm_text=planned.names.get(lang),
         )
 
-    def _todo(self, occurrence: FeedOccurrence, step: FeedStep, lang: Lang) -> bytes:
+    def _todo(self, occurrence: Duty, step: DutyStep, lang: Lang) -> bytes:
         key = (occurrence.id, step.step, lang)
         cached = self._todos.get(key)
         if cached is None:
             cached = self._todos[key] = render_todo(self.todo_data(occurrence, step, lang))
         return cached
 
-    def todo_data(self, occurrence: FeedOccurrence, step: FeedStep, lang: Lang) -> TodoData:
+    def todo_data(self, occurrence: Duty, step: DutyStep, lang: Lang) -> TodoData:
         """What the VTODO of a step says, in one language."""
         definition = self.definitions[occurrence.obligation]
         status, percent = _TODO_STATUS[step.status]
@@ -610,8 +571,7 @@ class FeedRenderer:
             status = "CANCELLED"
         role = role_label(Role(step.role), PartyKind(step.party), lang)
         lines = [gettext("feed.role", lang) + f": {role}",
-                 *self.date_lines(step.due, step.due_effective, lang,
-                                  self.step_source(occurrence, step), step.legal_limit)]
+                 *self.date_lines(step, lang, self.step_source(occurrence, step))]
         stamps = [occurrence.changed_at] + ([step.changed_at] if step.changed_at else [])
         return TodoData(
             uid=f"{occurrence.id}.{step.step}@{UID_DOMAIN}",

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from calendars.terms import Body, CouncilTerm, terms_overlapping
 from calendars.workdays import NonWorkingDays, ShiftedDate
 from obligations.config import EMPTY_CONFIGURATION, Configuration, PracticeDates
-from obligations.parties import Registry
+from obligations.parties import PartyRef, Registry
 from obligations.schema import (
     Arrangement,
     Cadence,
@@ -283,26 +283,17 @@ def _slots(
     slots: list[_Slot] = []
     owed_by = definition.owed_by
     if owed_by in (OwedBy.MUNICIPALITY, OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY):
-        slots.extend(
-            _Slot(f"m{m.code}", m.code, m.region_code, (m.code,), None, None,
-                  PartyKind.MUNICIPALITY, frozenset({f"m{m.code}"}))
-            for m in registry.municipalities
-        )
+        slots.extend(_municipal_slot(m.code, m.region_code) for m in registry.municipalities)
     if owed_by in (OwedBy.REGION, OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY):
         slots.extend(
-            _Slot(f"r{r.code}", None, r.code, (), None, None, PartyKind.REGION,
-                  frozenset({f"r{r.code}"}))
-            for r in registry.counties
+            _Slot(key, None, r.code, (), None, None, PartyKind.REGION, frozenset({key}))
+            for r in registry.counties for key in (PartyRef.of_county(r.code).key,)
         )
         if definition.self_organising_municipalities and owed_by is OwedBy.REGION:
             # A municipality outside every county (Helsinki) owes the county duty itself,
             # its council acting for a county council: a municipal occurrence.
-            slots.extend(
-                _Slot(f"m{m.code}", m.code, m.region_code, (m.code,), None, None,
-                      PartyKind.MUNICIPALITY, frozenset({f"m{m.code}"}))
-                for m in registry.municipalities
-                if not registry.region(m.region_code).is_county
-            )
+            slots.extend(_municipal_slot(m.code, m.region_code) for m in registry.municipalities
+                         if not registry.region(m.region_code).is_county)
     if owed_by.is_negotiation:
         for region in registry.counties:
             members = tuple(m.code for m in registry.members(region.code))
@@ -312,23 +303,30 @@ def _slots(
     return tuple(slots)
 
 
+def _municipal_slot(code: str, region: str) -> _Slot:
+    key = PartyRef.of_municipality(code).key
+    return _Slot(key, code, region, (code,), None, None, PartyKind.MUNICIPALITY,
+                 frozenset({key}))
+
+
 def _negotiation_slots(
     region: str, members: tuple[str, ...], arrangement: Arrangement, configuration: Configuration
 ) -> Iterator[_Slot]:
     def slot(key: str, participants: Sequence[str], group: str | None) -> _Slot:
-        parties = frozenset({f"r{region}", *(f"m{code}" for code in participants)})
+        parties = frozenset({PartyRef.of_county(region).key,
+                             *(PartyRef.of_municipality(code).key for code in participants)})
         municipality = participants[0] if arrangement is Arrangement.PER_MUNICIPALITY else None
         return _Slot(key, municipality, region, tuple(sorted(participants)), group, arrangement,
                      PartyKind.REGION, parties)
 
     if arrangement is Arrangement.PER_MUNICIPALITY:
         for code in members:
-            yield slot(f"r{region}-m{code}", (code,), None)
+            yield slot(PartyRef.of_pair(region, code).key, (code,), None)
     elif arrangement is Arrangement.SUB_REGIONAL:
         for group in configuration.sub_regions(region):
-            yield slot(f"r{region}-{group.id}", group.municipalities, group.id)
+            yield slot(PartyRef.of_group(region, group.id).key, group.municipalities, group.id)
     else:
-        yield slot(f"r{region}", members, None)
+        yield slot(PartyRef.of_county(region).key, members, None)
 
 
 def _periods(

@@ -1,16 +1,15 @@
-"""How dates, shifts and parties read to a person, in Finnish, Swedish and English. Pure."""
+"""How dates, shifts and legal citations read to a person, in Finnish, Swedish and English. Pure."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
-from calendars.workdays import NonWorkingDays
+from calendars.duty import ShiftReason, SkippedDay
+from calendars.workdays import NonWorkingDays, weekday_name
 from obligations.catalogue import gettext
-from obligations.config import EMPTY_CONFIGURATION, Configuration
-from obligations.parties import Registry
-from obligations.schema import Lang, LegalBasis, OwedBy
+from obligations.schema import Lang, LegalBasis
 
 _SECTION = re.compile(r"(?P<chapter>ch\. )?(?P<number>\d+)(?P<letter>[a-z]?)(?:\((?P<sub>\d+)\))?")
 _FINLEX_FI = "https://finlex.fi/fi/laki/"
@@ -65,73 +64,38 @@ def _join(parts: Sequence[str], lang: Lang) -> str:
     return ", ".join(parts[:-1]) + " " + gettext("date.and", lang) + " " + parts[-1]
 
 
-def _day_reason(day: date, non_working_days: NonWorkingDays, lang: Lang) -> str:
-    name = non_working_days.day_name(day, lang)
-    is_holiday = day in non_working_days.holidays
+def _day_reason(day: SkippedDay, lang: Lang) -> str:
+    holiday = day.name(lang)
+    name = holiday if holiday is not None else weekday_name(day.day, lang)
     if lang == "en":
-        return name if is_holiday else f"a {name}"
-    if lang == "sv" and not is_holiday:
+        return name if holiday is not None else f"a {name}"
+    if lang == "sv" and holiday is None:
         return f"en {name}"
     return name[:1].lower() + name[1:]
 
 
-def skipped_days(statutory: date, effective: date) -> list[date]:
-    """The days a deadline moved over, from the statutory date towards the effective one."""
-    step = timedelta(days=1 if effective > statutory else -1)
-    skipped = []
-    day = statutory
-    while day != effective:
-        skipped.append(day)
-        day += step
-    return skipped
-
-
-def shift_reason(
-    statutory: date, effective: date, non_working_days: NonWorkingDays, lang: Lang
-) -> str:
+def describe_shift(reason: ShiftReason | None, lang: Lang) -> str:
     """Why a deadline moved, and which way ("31.12.2028 is a Sunday and …; the last day …").
 
-    Earlier for a body's own decision, later (150/1930 §5) for a filing with an authority.
-    Empty when the deadline did not move.
+    The one place a shift reason is written. Earlier for a body's own decision, later
+    (150/1930 §5) for a filing with an authority. Empty when the deadline did not move.
     """
-    skipped = skipped_days(statutory, effective)
-    if not skipped:
+    if reason is None or not reason.skipped:
         return ""
-    parts = [f"{finnish_date(d)} {_day_reason(d, non_working_days, lang)}" for d in skipped]
+    parts = [f"{finnish_date(d.day)} {_day_reason(d, lang)}" for d in reason.skipped]
     first_date, _, first_reason = parts[0].partition(" ")
     is_ = gettext("date.is", lang)
     parts[0] = f"{first_date} {is_} {first_reason}"
     # Later for a filing with an authority (Act 150/1930 §5), earlier for a body's own
     # decision (the Act does not carry it past its date).
-    weekday, day = non_working_days.day_name(effective, lang), finnish_date(effective)
-    outcome = (gettext("date.later", lang, weekday=weekday, date=day) if effective > statutory
+    weekday, day = weekday_name(reason.effective, lang), finnish_date(reason.effective)
+    outcome = (gettext("date.later", lang, weekday=weekday, date=day) if reason.later
                else gettext("date.earlier", lang, weekday=weekday, date=day))
     return f"{_join(parts, lang)}; {outcome}"
 
 
-def party_display_name(
-    registry: Registry,
-    lang: Lang,
-    *,
-    owed_by: str,
-    municipality: str | None,
-    region: str | None,
-    participants: Sequence[str],
-    group: str | None = None,
-    configuration: Configuration = EMPTY_CONFIGURATION,
+def shift_reason(
+    statutory: date, effective: date, non_working_days: NonWorkingDays, lang: Lang
 ) -> str:
-    """Who owes a duty, as a person reads it.
-
-    The municipality, the county, or the county with the municipality or sub-regional group
-    it negotiates with.
-    """
-    negotiation = OwedBy(owed_by).is_negotiation
-    if municipality is not None and group is None and not negotiation:
-        return registry.municipality(municipality).name(lang)
-    county = registry.region(region).name(lang) if region else ""
-    if negotiation and len(participants) == 1:
-        return f"{county} – {registry.municipality(participants[0]).name(lang)}"
-    if group is not None and region is not None:
-        named = next((g for g in configuration.sub_regions(region) if g.id == group), None)
-        return f"{county} – {named.names.get(lang) if named else group}"
-    return county
+    """`describe_shift` of the shift between two dates (for a plan, before the store)."""
+    return describe_shift(ShiftReason.between(statutory, effective, non_working_days), lang)

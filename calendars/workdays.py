@@ -96,7 +96,12 @@ class NonWorkingDays:
         names = self.holidays.get(day)
         if names is not None:
             return names[lang]
-        return gettext(_WEEKDAY_KEYS[day.weekday()], lang)
+        return weekday_name(day, lang)
+
+
+def weekday_name(day: date, lang: Lang) -> str:
+    """The day of the week in `lang` ("sunnuntai", "söndag", "Sunday")."""
+    return gettext(_WEEKDAY_KEYS[day.weekday()], lang)
 
 
 def finnish_non_working_days(first_year: int, last_year: int) -> NonWorkingDays:

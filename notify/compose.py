@@ -19,12 +19,15 @@ from typing import Any
 
 import jinja2
 
-from calendars.feeds import FeedOccurrence, FeedRenderer, FeedStep, is_public
+from calendars.duty import Duty, DutyStep
+from calendars.feeds import FeedRenderer, home_feed, is_public
 from calendars.ics import CalendarMeta, render_calendar, render_event, render_todo
-from calendars.wording import finnish_date, legal_citation, legal_url
-from notify.plan import CLOSED, Channel, Contact, Kind, Notice, owner_parties
+from calendars.urls import Urls
+from calendars.wording import describe_shift, finnish_date, legal_citation, legal_url
+from notify.plan import Channel, Contact, Kind, Notice, owner_parties
 from obligations.catalogue import N_, gettext, ngettext
 from obligations.lang import step_status_label
+from obligations.parties import PartyRef
 from obligations.schema import Lang, PartyKind, Role
 from obligations.vocabulary import role_label
 from yhdyspinta.templating import environment
@@ -166,7 +169,7 @@ class Composer:
     daily_cap: int = DAILY_CAP
     sent_today: Mapping[tuple[int, Channel], int] = field(default_factory=dict)
     """Messages queued earlier today per (contact id, channel): they count to the cap."""
-    _by_id: dict[str, FeedOccurrence] = field(default_factory=dict, repr=False)
+    _by_id: dict[str, Duty] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id = {o.id: o for o in self.renderer.occurrences}
@@ -257,14 +260,14 @@ class Composer:
                              gettext("mail.intro.digest", lang),
                              [s for s in sections if s.items], lang)
 
-    def _contact_steps(self, contact: Contact) -> list[tuple[FeedOccurrence, FeedStep]]:
+    def _contact_steps(self, contact: Contact) -> list[tuple[Duty, DutyStep]]:
         """Open steps of the contact's party that are theirs (a coordinator sees them all)."""
         found = []
         for occurrence in self.renderer.occurrences:
             if occurrence.cancelled or occurrence.obligation not in self.renderer.definitions:
                 continue
             for step in occurrence.steps:
-                if step.status in CLOSED or contact.party not in owner_parties(occurrence, step):
+                if step.closed or contact.party not in owner_parties(occurrence, step):
                     continue
                 if contact.role in (step.role, Role.COORDINATOR.value):
                     found.append((occurrence, step))
@@ -298,9 +301,7 @@ class Composer:
             when = ngettext("mail.when.overdue", "mail.when.overdue.n", -days, lang, days=-days)
         why = None
         if step.due != step.due_effective:
-            # The renderer's second line reads "Moves to <date> (because <reason>)".
-            line = self.renderer.date_lines(step.due, step.due_effective, lang)[1]
-            why = line.split("(", 1)[1].rstrip(")") if "(" in line else line
+            why = gettext("feed.because", lang) + " " + describe_shift(step.shift, lang)
         return StepLine(
             occurrence_id=occurrence_id, step_id=step_id,
             step=definition.step(step.step).names.get(lang),
@@ -320,7 +321,7 @@ class Composer:
                       for b in definition.legal_basis)
         checklist = tuple(
             ChecklistLine(
-                done=s.status in CLOSED,
+                done=s.closed,
                 name=definition.step(s.step).names.get(lang),
                 role=role_label(Role(s.role), PartyKind(s.party), lang),
                 due=finnish_date(s.due_effective),
@@ -337,14 +338,13 @@ class Composer:
             links=self._links(occurrence, contact, lang),
         )
 
-    def _links(self, occurrence: FeedOccurrence, contact: Contact,
+    def _links(self, occurrence: Duty, contact: Contact,
                lang: Lang) -> tuple[tuple[str, str], ...]:
         links: list[tuple[str, str]] = []
-        feed = f"pair-{contact.party[1:]}" if contact.party.startswith("m") else \
-            f"region-{contact.party[1:]}"
+        feed = home_feed(PartyRef.parse(contact.party))
         if self.links.public_url and is_public(feed, self.links.public_feeds):
             links.append((gettext("mail.feed", lang),
-                          f"{self.links.public_url.rstrip('/')}/public/{feed}.{lang}.ics"))
+                          Urls(self.links.public_url).feed(feed, lang)))
         if self.links.status_page:
             links.append((gettext("mail.status_page", lang), self.links.status_page.format(
                 party=contact.party, occurrence=occurrence.id)))

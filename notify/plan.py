@@ -29,12 +29,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from calendars.feeds import FeedOccurrence, FeedStep
+from calendars.duty import Duty, DutyStep
 from calendars.workdays import NonWorkingDays
 from obligations.config import Configuration, EscalationLink
-from obligations.schema import ObligationDefinition, PartyKind, Role, Shift
-
-CLOSED = frozenset({"done", "waived", "not_applicable"})
+from obligations.schema import ObligationDefinition, Role, Shift
 
 
 class Channel(StrEnum):
@@ -152,8 +150,8 @@ def escalation_days(effective: date, offsets: Iterable[int],
 
 
 def step_trigger(
-    occurrence: FeedOccurrence,
-    step: FeedStep,
+    occurrence: Duty,
+    step: DutyStep,
     definition: ObligationDefinition,
     today: date,
     catch_up_days: int,
@@ -167,7 +165,7 @@ def step_trigger(
     Escalations beyond the party's own people in `chain` wait for the step's legal limit,
     unless `before_legal_limit` (the county's configuration) says otherwise.
     """
-    if step.status in CLOSED or occurrence.cancelled:
+    if step.closed or occurrence.cancelled:
         return None
     planned = definition.step(step.step) if _has_step(definition, step.step) else None
     offsets = (planned.reminders if planned and planned.reminders is not None
@@ -193,16 +191,14 @@ def _has_step(definition: ObligationDefinition, step_id: str) -> bool:
     return any(s.id == step_id for s in definition.steps)
 
 
-def owner_parties(occurrence: FeedOccurrence, step: FeedStep) -> tuple[str, ...]:
+def owner_parties(occurrence: Duty, step: DutyStep) -> tuple[str, ...]:
     """Party keys (`m564`, `r19`) whose people do the step."""
-    if step.party == PartyKind.REGION.value:
-        return (f"r{occurrence.region}",) if occurrence.region else ()
-    return tuple(f"m{code}" for code in occurrence.participants)
+    return tuple(party.key for party in occurrence.step_owners(step))
 
 
 def addressees(
-    occurrence: FeedOccurrence,
-    step: FeedStep,
+    occurrence: Duty,
+    step: DutyStep,
     trigger: Trigger,
     chain: Sequence[EscalationLink],
 ) -> list[tuple[tuple[str, ...], str]]:
@@ -212,8 +208,8 @@ def addressees(
         return [(owners, step.role)]
     wanted: list[tuple[tuple[str, ...], str]] = []
     for link in chain[:max(1, trigger.level)]:
-        parties = owners if link.party == "owner" else \
-            ((f"r{occurrence.region}",) if occurrence.region else ())
+        county = occurrence.county
+        parties = owners if link.party == "owner" else ((county.key,) if county else ())
         role = step.role if link.role == "step" else str(link.role)
         if (parties, role) not in wanted:
             wanted.append((parties, role))
@@ -221,7 +217,7 @@ def addressees(
 
 
 def plan_notices(
-    occurrences: Iterable[FeedOccurrence],
+    occurrences: Iterable[Duty],
     definitions: Mapping[str, ObligationDefinition],
     contacts: Sequence[Contact],
     configuration: Configuration,

@@ -13,9 +13,11 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from obligations.schema import (
+    LANGS,
     Arrangement,
     DateRule,
     KebabId,
+    Lang,
     Localized,
     Model,
     MunicipalityCode,
@@ -108,6 +110,11 @@ class Configuration:
         """The county's sub-regional groups (empty if none are configured)."""
         config = self.regions.get(region_code)
         return config.sub_regions if config is not None else ()
+
+    def group_names(self) -> dict[tuple[str, str], dict[Lang, str]]:
+        """(county code, group id) → the sub-regional group's name in each language."""
+        return {(code, group.id): {lang: group.names.get(lang) for lang in LANGS}
+                for code, config in self.regions.items() for group in config.sub_regions}
 
     def escalation_chain(self, region_code: str | None) -> tuple[EscalationLink, ...]:
         """The county's escalation chain, or the default one."""

@@ -10,8 +10,9 @@ one: it owes municipal duties, but no county duty (612/2021 §7 does not apply t
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -142,6 +143,132 @@ class Registry:
             region = self._regions_by_code[municipality.region_code]
             if region.is_county:
                 yield Pair(municipality, region)
+
+
+class PartyRefKind(StrEnum):
+    """What a party reference names.
+
+    A municipality (`m564`, Helsinki included), a county (`r19`, also its joint negotiation
+    with all its municipalities), a county with one municipality (`r19-m564`) or with one
+    sub-regional group (`r19-oulu-area`).
+    """
+
+    MUNICIPALITY = "municipality"
+    COUNTY = "county"
+    PAIR = "pair"
+    GROUP = "group"
+
+
+@dataclass(frozen=True, slots=True)
+class PartyRef:
+    """Who owes a duty or holds a grant or contact, as a key (`m564`, `r19`, `r19-m564`).
+
+    The one place keys are parsed and written; names come from `Parties.display_name`.
+    """
+
+    kind: PartyRefKind
+    region: str | None = None
+    municipality: str | None = None
+    group: str | None = None
+
+    @classmethod
+    def of_municipality(cls, code: str) -> PartyRef:
+        """`m564`."""
+        return cls(PartyRefKind.MUNICIPALITY, municipality=code)
+
+    @classmethod
+    def of_county(cls, code: str) -> PartyRef:
+        """`r19`."""
+        return cls(PartyRefKind.COUNTY, region=code)
+
+    @classmethod
+    def of_pair(cls, region: str, municipality: str) -> PartyRef:
+        """`r19-m564`."""
+        return cls(PartyRefKind.PAIR, region=region, municipality=municipality)
+
+    @classmethod
+    def of_group(cls, region: str, group: str) -> PartyRef:
+        """`r19-oulu-area`."""
+        return cls(PartyRefKind.GROUP, region=region, group=group)
+
+    @classmethod
+    def owing(cls, *, negotiation: bool, municipality: str | None, region: str | None,
+              participants: Sequence[str], group: str | None) -> PartyRef:
+        """The party that owes a duty, from how the duty is stored or planned."""
+        if municipality is not None and group is None and not negotiation:
+            return cls.of_municipality(municipality)
+        if region is not None and negotiation and group is None and len(participants) == 1:
+            return cls.of_pair(region, participants[0])
+        if region is not None and group is not None:
+            return cls.of_group(region, group)
+        return cls.of_county(region or "")
+
+    @classmethod
+    def parse(cls, key: str) -> PartyRef:
+        """`m564`, `r19`, `r19-m564` or `r19-<group>`; ValueError naming what is wrong."""
+        head, _, rest = key.partition("-")
+        if head[:1] == "m" and head[1:].isdigit() and not rest:
+            return cls.of_municipality(head[1:])
+        if head[:1] == "r" and head[1:].isdigit():
+            if not rest:
+                return cls.of_county(head[1:])
+            if rest[:1] == "m" and rest[1:].isdigit():
+                return cls.of_pair(head[1:], rest[1:])
+            return cls.of_group(head[1:], rest)
+        raise ValueError(f"{key!r} is not a party: m + a municipality code (m564) "
+                         "or r + a county code (r19)")
+
+    @property
+    def key(self) -> str:
+        """The key as ids, grants and contacts write it."""
+        if self.kind is PartyRefKind.MUNICIPALITY:
+            return f"m{self.municipality}"
+        county = f"r{self.region}"
+        if self.kind is PartyRefKind.PAIR:
+            return f"{county}-m{self.municipality}"
+        if self.kind is PartyRefKind.GROUP:
+            return f"{county}-{self.group}"
+        return county
+
+    @property
+    def code(self) -> str:
+        """The municipality's code for `m…`, else the county's."""
+        return (self.municipality if self.kind is PartyRefKind.MUNICIPALITY
+                else self.region) or ""
+
+    @property
+    def is_municipality(self) -> bool:
+        """True for `m…`."""
+        return self.kind is PartyRefKind.MUNICIPALITY
+
+    def __str__(self) -> str:
+        return self.key
+
+
+@dataclass(frozen=True)
+class Parties:
+    """Names of every party: the registry, and the counties' sub-regional groups."""
+
+    registry: Registry
+    group_names: Mapping[tuple[str, str], Mapping[Lang, str]] = field(default_factory=dict)
+    """(county code, group id) → the group's name per language, from the configuration."""
+
+    def display_name(self, party: PartyRef, lang: Lang) -> str:
+        """The party as a person reads it: the one place a party's name is made.
+
+        The municipality, the county, or the county with the municipality or sub-regional
+        group it negotiates with ("Pohjois-Pohjanmaan hyvinvointialue – Oulun seutu").
+        """
+        registry = self.registry
+        if party.kind is PartyRefKind.MUNICIPALITY:
+            return registry.municipality(party.municipality or "").name(lang)
+        county = registry.region(party.region).name(lang) if party.region else ""
+        if party.kind is PartyRefKind.PAIR:
+            return f"{county} – {registry.municipality(party.municipality or '').name(lang)}"
+        if party.kind is PartyRefKind.GROUP:
+            names = self.group_names.get((party.region or "", party.group or ""))
+            return f"{county} – {names[lang] if names else party.group}"
+        return county
 
 
 def default_registry_folder(year: int = DEFAULT_REGISTRY_YEAR) -> Path:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from obligations.parties import Registry
+from obligations.parties import PartyRef, Registry
 from obligations.schema import Role
 from state.channels import ChannelConfigError, parse_teams_url
 from state.db import write_session
@@ -147,9 +147,9 @@ def _parse(text: str, source: str, registry: Registry) -> list[ContactRow]:
                 problems.append(ContactProblem(line, column, f"longer than {limit} characters"))
         party = values["party"]
         if party in municipalities:
-            party_key = f"m{party}"
+            party_key = PartyRef.of_municipality(party).key
         elif party in counties:
-            party_key = f"r{party}"
+            party_key = PartyRef.of_county(party).key
         else:
             party_key = ""
             problems.append(ContactProblem(line, "party", f"{party!r} is neither a municipality "

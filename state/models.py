@@ -8,27 +8,15 @@ from enum import StrEnum
 from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# The statuses are the core's (`obligations.lang`); the store keeps their values.
+from obligations.lang import StepStatus as StepStatus
+
 
 class Lifecycle(StrEnum):
     """Whether the plan still contains an occurrence."""
 
     ACTIVE = "active"
     CANCELLED = "cancelled"
-
-
-class StepStatus(StrEnum):
-    """Where a checklist step stands."""
-
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    WAIVED = "waived"
-    NOT_APPLICABLE = "not_applicable"
-
-    @property
-    def closed(self) -> bool:
-        """True when the step needs nothing more (done, waived or not applicable)."""
-        return self in (StepStatus.DONE, StepStatus.WAIVED, StepStatus.NOT_APPLICABLE)
 
 
 def _timestamp() -> Column[datetime]:

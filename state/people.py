@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from obligations.catalogue import N_
+from obligations.parties import PartyRef
 from state.db import write_session
 from state.errors import StateError
 from state.models import (
@@ -99,7 +100,7 @@ class Person:
         """
         if self.is_admin or any(r == "national_admin" for _, r in self.grants):
             return True
-        if region is not None and (f"r{region}", "county_admin") in self.grants:
+        if region is not None and (PartyRef.of_county(region).key, "county_admin") in self.grants:
             return True
         return (party, "coordinator") in self.grants or (party, role) in self.grants
 

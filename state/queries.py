@@ -1,85 +1,28 @@
-"""Read models over the store: where each duty stands, its evidence and its audit trail."""
+"""Reading the store: every duty as the one read model (`calendars.duty.Duty`), evidence, audit.
+
+No ORM object of a duty leaves this module: rows become `Duty` and `DutyStep` here.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Engine, Row, select
 from sqlmodel import Session, col
 
-from calendars.feeds import FeedOccurrence, FeedStep
-from state.models import (
-    AuditRow,
-    EvidenceRow,
-    Lifecycle,
-    OccurrenceRow,
-    StepRow,
-    StepStatus,
-    StepStatusRow,
-)
+from calendars.duty import Duty, DutyStep, ShiftReason, owing_party
+from calendars.workdays import NonWorkingDays, finnish_non_working_days
+from obligations.lang import StepStatus
+from state.models import AuditRow, EvidenceRow, Lifecycle, OccurrenceRow, StepRow, StepStatusRow
 
 
-@dataclass(frozen=True, slots=True)
-class StepState:
-    """A planned step with the status the store knows."""
-
-    step: str
-    role: str
-    party: str
-    optional: bool
-    due: date
-    due_effective: date
-    status: StepStatus
-    revision: int
-    changed_at: datetime | None
-    note: str | None
-    legal_limit: date | None = None
-    """The last day the law allows; None (a caller's own value) counts as the target."""
-
-    @property
-    def limit(self) -> date:
-        """The legal limit, or the effective target where none is known."""
-        return self.legal_limit or self.due_effective
-
-
-@dataclass(frozen=True, slots=True)
-class DutyState:
-    """An occurrence with the state of its steps."""
-
-    occurrence: OccurrenceRow
-    steps: tuple[StepState, ...]
-
-    @property
-    def complete(self) -> bool:
-        """Every step that is not optional is done, waived or not applicable."""
-        return all(s.status.closed for s in self.steps if not s.optional)
-
-    def overdue_steps(self, today: date) -> tuple[StepState, ...]:
-        """Steps still open after their effective deadline."""
-        return tuple(s for s in self.steps
-                     if not s.status.closed and not s.optional and s.due_effective < today)
-
-    def past_limit_steps(self, today: date) -> tuple[StepState, ...]:
-        """Steps still open after their legal limit: the law, not only the target, is missed."""
-        return tuple(s for s in self.steps
-                     if not s.status.closed and not s.optional and s.limit < today)
-
-    def days_past_limit(self, today: date) -> int:
-        """Days since the earliest missed legal limit (0 when none is missed)."""
-        past = self.past_limit_steps(today)
-        return (today - min(s.limit for s in past)).days if past else 0
-
-    def days_late(self, today: date) -> int:
-        """Days since the earliest missed step deadline (0 when none is missed)."""
-        late = self.overdue_steps(today)
-        return (today - min(s.due_effective for s in late)).days if late else 0
-
-    def next_step(self) -> StepState | None:
-        """The first step that is still open."""
-        return next((s for s in self.steps if not s.status.closed), None)
+@cache
+def _default_non_working_days() -> NonWorkingDays:
+    """The span the pages use, for callers that bring no non-working days of their own."""
+    return finnish_non_working_days(2020, 2045)
 
 
 def duty_states(
@@ -92,8 +35,13 @@ def duty_states(
     obligations: frozenset[str] | None = None,
     occurrence_ids: frozenset[str] | None = None,
     include_cancelled: bool = False,
-) -> list[DutyState]:
-    """Occurrences with their step states, filtered; in statutory-date and id order."""
+    non_working_days: NonWorkingDays | None = None,
+) -> list[Duty]:
+    """Duties with their steps' states, filtered; in statutory-date and id order.
+
+    `non_working_days` explain the shifts (`Duty.shift`); the default spans 2020–2045.
+    """
+    days = non_working_days if non_working_days is not None else _default_non_working_days()
     with Session(engine) as session:
         statement = select(OccurrenceRow)
         if not include_cancelled:
@@ -145,16 +93,28 @@ def duty_states(
         states = []
         for step in sorted(steps[row.id], key=lambda s: s.position):
             known = statuses.get((row.id, step.step))
-            states.append(StepState(
+            states.append(DutyStep(
                 step=step.step, role=step.role, party=step.party, optional=bool(step.optional),
                 due=step.due, due_effective=step.due_effective,
                 status=StepStatus(known.status) if known else StepStatus.NOT_STARTED,
                 revision=known.revision if known else 0,
                 changed_at=known.changed_at if known else None,
                 note=known.note if known else None,
+                shift=ShiftReason.between(step.due, step.due_effective, days),
                 legal_limit=step.legal_limit,
             ))
-        result.append(DutyState(row, tuple(states)))
+        participants = tuple(row.participants.split())
+        result.append(Duty(
+            id=row.id, obligation=row.obligation, owed_by=row.owed_by,
+            party=owing_party(row.owed_by, row.municipality, row.region, participants,
+                              row.group_id),
+            municipality=row.municipality, region=row.region, participants=participants,
+            period=row.period, term=row.term, term_year=row.term_year, due=row.due,
+            due_effective=row.due_effective, revision=row.revision, changed_at=row.changed_at,
+            cancelled=row.lifecycle == Lifecycle.CANCELLED.value, steps=tuple(states),
+            due_source=row.due_source, group=row.group_id, legal_limit=row.legal_limit,
+            shift=ShiftReason.between(row.due, row.due_effective, days),
+            cancelled_on=row.cancelled_on))
     return result
 
 
@@ -185,36 +145,18 @@ def occurrence_exists(engine: Engine, occurrence_id: str) -> bool:
 def feed_view(
     engine: Engine, *, start: date, end: date, today: date, keep_cancelled_days: int,
     region: str | None = None, obligations: frozenset[str] | None = None,
-) -> list[FeedOccurrence]:
+    non_working_days: NonWorkingDays | None = None,
+) -> list[Duty]:
     """What the calendars show: active duties due in [start, end], and cancelled ones.
 
     A cancelled duty stays `keep_cancelled_days` after its cancellation, then drops out.
     """
-    from datetime import timedelta
-
-    duties = duty_states(engine, start=start, end=end, include_cancelled=True, region=region,
-                         obligations=obligations)
     since = today - timedelta(days=keep_cancelled_days)
-    view = []
-    for duty in duties:
-        row = duty.occurrence
-        cancelled = row.lifecycle == Lifecycle.CANCELLED.value
-        if cancelled and (row.cancelled_on is None or row.cancelled_on < since):
-            continue
-        view.append(FeedOccurrence(
-            id=row.id, obligation=row.obligation, owed_by=row.owed_by,
-            municipality=row.municipality, region=row.region,
-            participants=tuple(row.participants.split()), period=row.period, term=row.term,
-            term_year=row.term_year, due=row.due, due_effective=row.due_effective,
-            revision=row.revision, changed_at=row.changed_at, cancelled=cancelled,
-            steps=tuple(FeedStep(step=s.step, role=s.role, party=s.party, due=s.due,
-                                 due_effective=s.due_effective, status=s.status.value,
-                                 revision=s.revision, changed_at=s.changed_at,
-                                 legal_limit=s.legal_limit)
-                        for s in duty.steps),
-            due_source=row.due_source, legal_limit=row.legal_limit,
-        ))
-    return view
+    return [duty for duty in duty_states(engine, start=start, end=end, include_cancelled=True,
+                                         region=region, obligations=obligations,
+                                         non_working_days=non_working_days)
+            if not duty.cancelled or (duty.cancelled_on is not None and
+                                      duty.cancelled_on >= since)]
 
 
 def evidence_and_audit(engine: Engine, occurrence_ids: frozenset[str]) -> tuple[

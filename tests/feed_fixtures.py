@@ -5,33 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from calendars.feeds import FeedOccurrence, FeedStep
+from calendars.duty import Duty, planned_duty
 from calendars.schedule import Occurrence
+from calendars.workdays import NonWorkingDays, finnish_non_working_days
+from obligations.lang import StepStatus
 
 STAMP = datetime(2026, 1, 2, 8, 0, tzinfo=UTC)
+DONE_AT = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 
 
 def feed_view_of(occurrences: Sequence[Occurrence], done: frozenset[tuple[str, str]] = frozenset(),
-                 cancelled: frozenset[str] = frozenset()) -> list[FeedOccurrence]:
+                 cancelled: frozenset[str] = frozenset(),
+                 non_working_days: NonWorkingDays | None = None) -> list[Duty]:
     """The store's view of a plan: revision 0, nothing started except `done` steps."""
+    days = non_working_days or finnish_non_working_days(2020, 2045)
     return [
-        FeedOccurrence(
-            id=o.id, obligation=o.obligation, owed_by=o.owed_by.value,
-            municipality=o.municipality, region=o.region, participants=o.participants,
-            period=o.period, term=o.term, term_year=o.term_year, due=o.deadline.statutory,
-            due_effective=o.deadline.effective, revision=1 if o.id in cancelled else 0,
-            changed_at=STAMP, cancelled=o.id in cancelled,
-            steps=tuple(
-                FeedStep(step=s.step, role=s.role.value, party=s.party.value,
-                         due=s.deadline.statutory, due_effective=s.deadline.effective,
-                         status="done" if (o.id, s.step) in done else "not_started",
-                         revision=1 if (o.id, s.step) in done else 0,
-                         changed_at=datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
-                         if (o.id, s.step) in done else None,
-                         legal_limit=s.deadline.legal_limit)
-                for s in o.steps),
-            due_source=o.deadline.source.value, legal_limit=o.deadline.legal_limit,
-        )
+        planned_duty(o, days, changed_at=STAMP, revision=1 if o.id in cancelled else 0,
+                     cancelled=o.id in cancelled,
+                     statuses={step: (StepStatus.DONE, 1, DONE_AT)
+                               for occurrence, step in done if occurrence == o.id})
         for o in occurrences
     ]
 

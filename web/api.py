@@ -20,11 +20,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from calendars.duty import Duty, DutyStep
 from obligations.lang import LANGS, Lang, step_status_label
+from obligations.parties import PartyRef
 from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
 from state.people import Person
-from state.queries import DutyState, StepState, evidence_and_audit
+from state.queries import evidence_and_audit
 from state.urls import is_http_url
 from web.errors import HttpError, allowed_methods
 from web.site import SiteData
@@ -59,6 +61,10 @@ class RegionOut(Model):
     municipalities: list[str] = Field(description="Municipality codes, in code order.")
 
 
+StatusName = Literal["not_started", "in_progress", "done", "waived", "not_applicable"]
+"""`obligations.lang.StepStatus` as the OpenAPI document spells it (a test keeps them equal)."""
+
+
 class StepOut(Model):
     """A checklist step and its status in the store."""
 
@@ -71,7 +77,7 @@ class StepOut(Model):
     due: date = Field(description="The step's target (the law's, practice or local date).")
     due_effective: date = Field(description="The target moved off non-working days.")
     legal_limit: date = Field(description="The last day the law allows for the step.")
-    status: Literal["not_started", "in_progress", "done", "waived", "not_applicable"]
+    status: StatusName
     status_name: str
 
 
@@ -140,9 +146,6 @@ class ErrorOut(Model):
 
 
 # --- issue 14: the write API -----------------------------------------------------------
-
-StatusName = Literal["not_started", "in_progress", "done", "waived", "not_applicable"]
-
 
 class EvidenceIn(BaseModel):
     """What shows the step was done: the minutes' address (http or https), body, date, §."""
@@ -364,7 +367,7 @@ class Api:
                 raise HttpError(400, problem.message, where) from None
             expected = self._if_match(request)
             try:
-                set_step_status(self.site.engine, duty.occurrence.id, step.step, change.status,
+                set_step_status(self.site.engine, duty.id, step.step, change.status,
                                 by=person.label, now=self.site.now(), note=change.note,
                                 evidence=change.evidence, force=change.force, channel="api",
                                 expected_revision=expected)
@@ -376,14 +379,14 @@ class Api:
             except StateError as error:
                 raise HttpError(400, str(error), "body") from None
             duty, step = self._step_of(request)
-        evidence_rows, _ = evidence_and_audit(self.site.engine, frozenset({duty.occurrence.id}))
+        evidence_rows, _ = evidence_and_audit(self.site.engine, frozenset({duty.id}))
         out = StepStateOut(
-            occurrence_id=duty.occurrence.id, step=step.step, status=step.status.value,
+            occurrence_id=duty.id, step=step.step, status=step.status.value,
             note=step.note, revision=step.revision, may_change=may_change(person, duty, step),
             evidence=[EvidenceOut(step=e.step, url=e.url if is_http_url(e.url) else None,
                                   decided_by=e.decided_by, decided_on=e.decided_on,
                                   section=e.section)
-                      for e in evidence_rows.get(duty.occurrence.id, []) if e.step == step.step])
+                      for e in evidence_rows.get(duty.id, []) if e.step == step.step])
         return Response(out.model_dump_json(), media_type="application/json",
                         headers={"etag": f'"rev-{step.revision}"', "cache-control": "no-store"})
 
@@ -398,12 +401,13 @@ class Api:
                                  "(Authorization: Bearer TOKEN)", "Authorization")
         return person
 
-    def _step_of(self, request: Request) -> tuple[DutyState, StepState]:
+    def _step_of(self, request: Request) -> tuple[Duty, DutyStep]:
         from state.queries import duty_states
 
         occurrence_id: str = request.path_params["occurrence_id"]
         step_id: str = request.path_params["step"]
-        found = duty_states(self.site.engine, occurrence_ids=frozenset({occurrence_id})) \
+        found = duty_states(self.site.engine, occurrence_ids=frozenset({occurrence_id}),
+                            non_working_days=self.site.non_working_days) \
             if 0 < len(occurrence_id) <= 200 else []
         if not found:
             raise HttpError(404, f"no occurrence {occurrence_id[:200]}", "occurrence_id")
@@ -476,13 +480,13 @@ class Api:
         today = self.site.today()
         regions = [region] if region else [r.code for r in registry.regions]
         duties = [d for code in regions for d in self.site.duties(code)
-                  if (municipality is None or municipality in d.occurrence.participants.split())
-                  and (obligation is None or d.occurrence.obligation == obligation)
-                  and (start is None or d.occurrence.due_effective >= start)
-                  and (end is None or d.occurrence.due_effective <= end)]
+                  if (municipality is None or municipality in d.participants)
+                  and (obligation is None or d.obligation == obligation)
+                  and (start is None or d.due_effective >= start)
+                  and (end is None or d.due_effective <= end)]
         if state is not None:
             duties = [d for d in duties if cell_of(d, today).state.value == state]
-        duties.sort(key=lambda d: (d.occurrence.due_effective, d.occurrence.id))
+        duties.sort(key=lambda d: (d.due_effective, d.id))
         items = [self._occurrence(d, lang, today) for d in duties[offset:offset + limit]]
         return OccurrencePage(total=len(duties), limit=limit, offset=offset, items=items)
 
@@ -504,19 +508,23 @@ class Api:
 
     # --- parts ----------------------------------------------------------------------
 
-    def _find(self, occurrence_id: str) -> DutyState | None:
+    def _find(self, occurrence_id: str) -> Duty | None:
         parts = occurrence_id.split(".")
         registry = self.site.registry
         regions: list[str] = []
-        if len(parts) >= 3 and parts[1][:1] == "m":
+        try:
+            party = PartyRef.parse(parts[1]) if len(parts) >= 3 else None
+        except ValueError:
+            party = None
+        if party is not None and party.is_municipality:
             known = {m.code: m.region_code for m in registry.municipalities}
-            if parts[1][1:] in known:
-                regions = [known[parts[1][1:]]]
-        elif len(parts) >= 3 and parts[1][:1] == "r":
-            regions = [r.code for r in registry.regions if r.code == parts[1][1:]]
+            if party.code in known:
+                regions = [known[party.code]]
+        elif party is not None:
+            regions = [r.code for r in registry.regions if r.code == party.code]
         for code in regions:
             for duty in self.site.duties(code):
-                if duty.occurrence.id == occurrence_id:
+                if duty.id == occurrence_id:
                     return duty
         return None
 
@@ -527,11 +535,11 @@ class Api:
                          is_county=region.is_county,
                          municipalities=[m.code for m in self.site.registry.members(code)])
 
-    def _occurrence(self, duty: DutyState, lang: Lang, today: date) -> OccurrenceOut:
-        row = duty.occurrence
+    def _occurrence(self, duty: Duty, lang: Lang, today: date) -> OccurrenceOut:
+        row = duty
         definition = self.site.definitions_by_id.get(row.obligation)
         cell = cell_of(duty, today)
-        reason = moved_because(duty, self.site.non_working_days, lang)
+        reason = moved_because(duty, lang)
         steps = []
         for step in duty.steps:
             steps.append(StepOut(
@@ -545,10 +553,10 @@ class Api:
             id=row.id, obligation=row.obligation,
             name=definition.names.get(lang) if definition else row.obligation,
             period=row.period, owed_by=row.owed_by,
-            party_name=party_of(duty, self.site.registry, lang),
+            party_name=party_of(duty, self.site.parties, lang),
             municipality=row.municipality, region=row.region,
-            participants=row.participants.split(), term=row.term, term_year=row.term_year,
-            due=row.due, due_effective=row.due_effective, legal_limit=row.legal_limit,
+            participants=list(row.participants), term=row.term, term_year=row.term_year,
+            due=row.due, due_effective=row.due_effective, legal_limit=row.limit,
             shift_reason=reason or None, state=cell.state.value, days_late=cell.days_late,
             days_past_limit=cell.days_past_limit,
             steps_done=cell.steps_done, steps_total=cell.steps_total, steps=steps)

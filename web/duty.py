@@ -17,12 +17,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from calendars.duty import Duty, DutyStep
+from calendars.urls import Urls
 from obligations.catalogue import gettext
 from obligations.lang import Lang, step_status_label
 from state.errors import StaleStepError, StateError, TransitionError, UnsafeUrlError
 from state.models import StepStatus
 from state.people import Person
-from state.queries import DutyState, StepState, duty_states, evidence_and_audit
+from state.queries import duty_states, evidence_and_audit
 from state.steps import Evidence, set_step_status
 from web.errors import HttpError
 
@@ -34,20 +36,15 @@ FIELDS = ("step", "revision", "status", "note", "url", "decided_by", "decided_on
           "force")
 
 
-def step_parties(duty: DutyState, step: StepState) -> set[str]:
+def step_parties(duty: Duty, step: DutyStep) -> set[str]:
     """The party codes (m205, r20) a step belongs to."""
-    row = duty.occurrence
-    if step.party == "region":
-        return {f"r{row.region}"} if row.region else set()
-    if row.municipality:
-        return {f"m{row.municipality}"}
-    return {f"m{code}" for code in row.participants.split()}
+    return {party.key for party in duty.step_owners(step)}
 
 
-def may_change(person: Person | None, duty: DutyState, step: StepState) -> bool:
+def may_change(person: Person | None, duty: Duty, step: DutyStep) -> bool:
     """True if the person's grants cover this step of this duty."""
     return person is not None and any(
-        person.may_change(party, step.role, duty.occurrence.region)
+        person.may_change(party, step.role, duty.region)
         for party in step_parties(duty, step))
 
 
@@ -114,11 +111,12 @@ class DutyPages:
         self.pages = pages
         self.site = pages.site
 
-    def find(self, occurrence_id: str, lang: Lang) -> DutyState:
+    def find(self, occurrence_id: str, lang: Lang) -> Duty:
         """The duty, read fresh from the store (the form's revisions must be current)."""
         if len(occurrence_id) > 200:
             raise HttpError(404, gettext("web.not_found", lang))
-        found = duty_states(self.site.engine, occurrence_ids=frozenset({occurrence_id}))
+        found = duty_states(self.site.engine, occurrence_ids=frozenset({occurrence_id}),
+                            non_working_days=self.site.non_working_days)
         if not found:
             raise HttpError(404, gettext("web.not_found", lang))
         return found[0]
@@ -164,7 +162,7 @@ class DutyPages:
                                          problem="0, 1, …"),
                             "revision")
         try:
-            set_step_status(self.site.engine, duty.occurrence.id, step.step, change.status,
+            set_step_status(self.site.engine, duty.id, step.step, change.status,
                             by=person.label, now=self.site.now(), note=change.note,
                             evidence=change.evidence, force=change.force, channel="web",
                             expected_revision=int(revision))
@@ -186,24 +184,24 @@ class DutyPages:
             return self.show(request, status=400, problem=gettext("web.duty_refused", lang,
                                                             reason=str(error)), field=step.step)
         return Response(status_code=303, headers={
-            "location": f"/duty/{duty.occurrence.id}?saved={step.step}#step-{step.step}",
+            "location": f"{Urls().duty(duty.id)}?saved={step.step}#step-{step.step}",
             "cache-control": "no-store"})
 
-    def _values(self, duty: DutyState, person: Person | None, lang: Lang, *,
+    def _values(self, duty: Duty, person: Person | None, lang: Lang, *,
                 problem: str | None, field: str | None, conflict: dict[str, Any] | None,
                 saved: str | None) -> dict[str, Any]:
         evidence, audit = evidence_and_audit(self.site.engine,
-                                             frozenset({duty.occurrence.id}))
-        view = self.pages._duty_view(duty, lang, evidence.get(duty.occurrence.id, []),
-                                     audit.get(duty.occurrence.id, []))
+                                             frozenset({duty.id}))
+        view = self.pages._duty_view(duty, lang, evidence.get(duty.id, []),
+                                     audit.get(duty.id, []))
         steps = []
         for shown, state in zip(view["steps"], duty.steps, strict=True):
             steps.append({**shown, "id": state.step, "revision": state.revision,
                           "note": state.note or "",
                           "editable": may_change(person, duty, state)})
-        row = duty.occurrence
+        row = duty
         return {"duty": view, "steps": steps, "problem": problem, "field": field,
                 "conflict": conflict, "saved": saved, "statuses": [
                     (s.value, step_status_label(s.value, lang)) for s in StepStatus],
-                "back": f"/municipality/{row.municipality}" if row.municipality
-                else (f"/county/{row.region}" if row.region else "/")}
+                "back": Urls().municipality(row.municipality) if row.municipality
+                else (Urls().county(row.region) if row.region else "/")}

@@ -24,20 +24,22 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from calendars.duty import Duty
 from calendars.feeds import FeedSpec, is_public
 from calendars.ics import utc
+from calendars.urls import Urls
 from calendars.vuosikello import MarkState, render_vuosikello
 from calendars.wording import finnish_date, legal_url, section_citation
 from obligations.catalogue import N_, gettext
 from obligations.errors import UnknownPartyError
 from obligations.lang import LANGS, STEP_STATUS_KEYS, Lang, step_status_label
-from obligations.parties import Municipality, Region
+from obligations.parties import Municipality, PartyRef, Region
 from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
 from state.contacts import list_contacts
 from state.models import AuditRow, EvidenceRow
 from state.people import Person
-from state.queries import DutyState, evidence_and_audit
+from state.queries import evidence_and_audit
 from state.urls import is_http_url
 from web.errors import HttpError, allowed_methods
 from web.png import svg_to_png
@@ -222,7 +224,7 @@ class Pages:
             matches = [m for m in self.site.registry.municipalities
                        if needle in m.name_fi.casefold() or needle in m.name_sv.casefold()]
         if len(matches) == 1:
-            return redirect(f"/municipality/{matches[0].code}")
+            return redirect(Urls().municipality(matches[0].code))
         return Page("find.html", {"query": query,
                                   "matches": sorted(matches, key=lambda m: m.name(lang))})
 
@@ -263,23 +265,25 @@ class Pages:
         term = current_term(today)
         duties = [d for d in self.site.duties(region.code)
                   if (involves(d, municipality.code) or is_county_own(d))
-                  and (term is None or d.occurrence.term == term.id)]
-        duties.sort(key=lambda d: (d.occurrence.due_effective, d.occurrence.obligation,
-                                   d.occurrence.id))
+                  and (term is None or d.term == term.id)]
+        duties.sort(key=lambda d: (d.due_effective, d.obligation,
+                                   d.id))
         evidence, audit = evidence_and_audit(self.site.engine,
-                                             frozenset(d.occurrence.id for d in duties))
+                                             frozenset(d.id for d in duties))
         contacts = None
-        parties = {f"m{municipality.code}", f"r{region.code}"}
+        parties = {PartyRef.of_municipality(municipality.code).key,
+                   PartyRef.of_county(region.code).key}
         if viewer is not None:
             contacts = [c for c in list_contacts(self.site.engine)
                         if c.party in parties and viewer.sees_party(c.party)]
-        years = sorted({d.occurrence.due_effective.year for d in duties}) or [today.year]
+        years = sorted({d.due_effective.year for d in duties}) or [today.year]
         return Page("municipality.html", {
             "municipality": municipality, "region": region, "term": term,
-            "duties": [self._duty_view(d, lang, evidence.get(d.occurrence.id, []),
-                                       audit.get(d.occurrence.id, [])) for d in duties],
+            "duties": [self._duty_view(d, lang, evidence.get(d.id, []),
+                                       audit.get(d.id, [])) for d in duties],
             "contacts": [(c, role_label(Role(c.role), PartyKind.MUNICIPALITY if
-                                        c.party.startswith("m") else PartyKind.REGION, lang))
+                                        PartyRef.parse(c.party).is_municipality
+                                        else PartyKind.REGION, lang))
                          for c in contacts] if contacts is not None else None,
             "feeds": self._feeds(municipality, region, lang, viewer),
             "vuosikello_years": years,
@@ -301,7 +305,7 @@ class Pages:
         name, duties, href = self._party_duties(spec, lang)
         today = self.site.today()
         names = {d.id: d.names.get(lang) for d in self.site.definitions}
-        marks = clock_marks(duties, year, today, names, self.site.registry, lang, href)
+        marks = clock_marks(duties, year, today, names, self.site.parties, lang, href)
         title = gettext("web.vuosikello_title", lang, party=name)
         # No links inside the picture: an image is one thing to a screen reader, and the
         # table under it links each duty instead.
@@ -326,14 +330,16 @@ class Pages:
     def party(self, request: Request, lang: Lang, viewer: Viewer | None) -> Response:
         """A party id of the store (`m205`, `r20`) to its page, for links in messages."""
         party: str = request.path_params["party"]
+        urls = Urls()
         if re.fullmatch(r"m\d{3}", party):
-            return redirect(f"/municipality/{self._municipality(party[1:], lang).code}")
+            code = PartyRef.parse(party).code
+            return redirect(urls.municipality(self._municipality(code, lang).code))
         if re.fullmatch(r"r\d{2}", party):
-            region = self._region(party[1:], lang)
+            region = self._region(PartyRef.parse(party).code, lang)
             if region.is_county:
-                return redirect(f"/county/{region.code}")
+                return redirect(urls.county(region.code))
             members = self.site.registry.members(region.code)
-            return redirect(f"/municipality/{members[0].code}")
+            return redirect(urls.municipality(members[0].code))
         raise HttpError(404, gettext("web.unknown_party", lang, value=party[:40]))
 
     # --- login ----------------------------------------------------------------------
@@ -474,14 +480,14 @@ class Pages:
                                self.site.definitions, self.site.today(), lang)
         return region, selection, matrix
 
-    def _party_duties(self, spec: FeedSpec, lang: Lang) -> tuple[str, list[DutyState], str]:
+    def _party_duties(self, spec: FeedSpec, lang: Lang) -> tuple[str, list[Duty], str]:
         """A party's (or pair's) name, its duties, and the page its marks link to."""
         registry = self.site.registry
-        party = spec.party or ""
-        if party.startswith("r"):
-            region = registry.region(party[1:])
-            return region.name(lang), self.site.duties(region.code), f"/county/{region.code}"
-        municipality = registry.municipality(party[1:])
+        party = spec.party or PartyRef.of_county("")
+        if not party.is_municipality:
+            region = registry.region(party.code)
+            return region.name(lang), self.site.duties(region.code), Urls().county(region.code)
+        municipality = registry.municipality(party.code)
         region = registry.region(municipality.region_code)
         duties = [d for d in self.site.duties(region.code)
                   if involves(d, municipality.code)
@@ -489,18 +495,18 @@ class Pages:
         name = municipality.name(lang)
         if spec.kind == "pair":
             name = f"{name} – {region.name(lang)}"
-        return name, duties, f"/municipality/{municipality.code}"
+        return name, duties, Urls().municipality(municipality.code)
 
     def _feeds(self, municipality: Municipality, region: Region, lang: Lang,
                viewer: Viewer | None) -> list[dict[str, Any]]:
         """The subscribe boxes: each feed of the pair, with its address where one may see it."""
-        base = self.site.public_url.rstrip("/")
+        urls = self.site.urls
         wanted = [f"pair-{municipality.code}", f"municipality-{municipality.code}",
                   f"region-{region.code}"]
         # Only role feeds that hold something (a role with no step here is an empty feed).
         roles = roles_with_steps(self.site.duties(region.code), municipality.code)
         wanted += [s.id for s in self.site.catalogue
-                   if s.kind == "role" and s.party == f"m{municipality.code}"
+                   if s.kind == "role" and s.party == PartyRef.of_municipality(municipality.code)
                    and s.role in roles]
         feeds = []
         for feed_id in wanted:
@@ -514,17 +520,17 @@ class Pages:
                 label = gettext(_FEED_KINDS[spec.kind], lang)
             url = None
             if is_public(feed_id, self.site.public_feeds):
-                url = f"{base}/public/{feed_id}.{lang}.ics"
+                url = urls.feed(feed_id, lang)
             elif viewer is not None and viewer.grants(feed_id):
-                url = f"{base}/feeds/{viewer.token}/{feed_id}.{lang}.ics"
+                url = urls.feed(feed_id, lang, token=viewer.token)
             feeds.append({"id": feed_id, "label": label, "kind": spec.kind, "url": url,
-                          "webcal": "webcal://" + url.split("://", 1)[1] if url else None})
+                          "webcal": Urls.webcal(url) if url else None})
         return feeds
 
-    def _duty_view(self, duty: DutyState, lang: Lang, evidence: list[EvidenceRow],
+    def _duty_view(self, duty: Duty, lang: Lang, evidence: list[EvidenceRow],
                    audit: list[AuditRow]) -> dict[str, Any]:
         """One duty as the municipality page shows it, every word in the reader's language."""
-        row = duty.occurrence
+        row = duty
         definition = self.site.definitions_by_id.get(row.obligation)
 
         def value(text: str | None) -> str:
@@ -549,10 +555,10 @@ class Pages:
             })
         return {
             "id": row.id, "name": definition.names.get(lang) if definition else row.obligation,
-            "period": row.period, "party": party_of(duty, self.site.registry, lang),
+            "period": row.period, "party": party_of(duty, self.site.parties, lang),
             "term_year": row.term_year, "due": row.due, "due_effective": row.due_effective,
-            "legal_limit": row.legal_limit,
-            "reason": moved_because(duty, self.site.non_working_days, lang),
+            "legal_limit": row.limit,
+            "reason": moved_because(duty, lang),
             "state": cell.state, "days_late": cell.days_late, "steps": steps,
             "done": cell.steps_done, "total": cell.steps_total,
             "evidence": [{"step": step_name(definition, e.step, lang),

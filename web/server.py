@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from app.inputs import load_definitions, load_registry
+from app.inputs import load_configuration, load_definitions, load_registry
 from app.publish import build_renderer
 from app.store import open_engine
 from calendars.feeds import FeedRenderer, FeedSpec
@@ -171,13 +171,14 @@ def create(settings: Settings | None = None) -> SiteApp:
     definitions = load_definitions(settings)
     registry = load_registry(settings)
     engine = open_engine(settings, check_schema=False)
+    configuration = load_configuration(settings, definitions, registry)
     fixed_today = settings.today
 
     def today() -> date:
         return clock.today(fixed_today)
 
     def make_renderer(day: date) -> tuple[FeedRenderer, tuple[FeedSpec, ...]]:
-        return build_renderer(engine, settings, definitions, registry, day)
+        return build_renderer(engine, settings, definitions, registry, day, configuration)
 
     public_feeds = frozenset(settings.public_feeds)
     feeds = FeedApp(engine, make_renderer, public_feeds=public_feeds,
@@ -187,7 +188,8 @@ def create(settings: Settings | None = None) -> SiteApp:
                     poll_seconds=settings.poll_seconds,
                     smtp_url=settings.smtp_url.get_secret_value() if settings.smtp_url else None,
                     session_idle=timedelta(minutes=settings.session_idle_minutes),
-                    session_lifetime=timedelta(hours=settings.session_hours))
+                    session_lifetime=timedelta(hours=settings.session_hours),
+                    configuration=configuration)
     if settings.secret_key is not None:
         site.secret_key = settings.secret_key.get_secret_value()
     oidc = None

@@ -17,12 +17,15 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
+from calendars.duty import Duty
 from calendars.feeds import FeedSpec, feed_catalogue
+from calendars.urls import Urls
 from calendars.workdays import NonWorkingDays, finnish_non_working_days
-from obligations.parties import Registry
+from obligations.config import EMPTY_CONFIGURATION, Configuration
+from obligations.parties import Parties, PartyRef, Registry
 from obligations.schema import ObligationDefinition
 from state.people import Person, session_person
-from state.queries import DutyState, duty_states
+from state.queries import duty_states
 from state.subscribers import store_fingerprint, token_hash
 from yhdyspinta import clock
 
@@ -43,8 +46,9 @@ class Viewer:
         """Contacts of a party are shown to a key that grants any of the party's feeds."""
         if "*" in self.feeds:
             return True
-        code = party[1:]
-        prefix = "municipality" if party.startswith("m") else "region"
+        ref = PartyRef.parse(party)
+        code = ref.code
+        prefix = "municipality" if ref.is_municipality else "region"
         return any(f in self.feeds for f in (f"{prefix}-{code}", f"pair-{code}")) or any(
             f.startswith(f"role-{code}-") for f in self.feeds)
 
@@ -68,20 +72,26 @@ class SiteData:
     now: Callable[[], datetime] = clock.now
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     """Signs the CSRF cookie."""
+    configuration: Configuration = EMPTY_CONFIGURATION
+    """The counties' configuration: the names of their sub-regional groups."""
     non_working_days: NonWorkingDays = field(init=False)
+    parties: Parties = field(init=False)
+    urls: Urls = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _fingerprint: tuple[Any, ...] | None = field(default=None, repr=False)
     _checked: float = field(default=0.0, repr=False)
-    _duties: dict[str, list[DutyState]] = field(default_factory=dict, repr=False)
+    _duties: dict[str, list[Duty]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.catalogue:
             self.catalogue = feed_catalogue(self.registry, self.definitions)
         self.non_working_days = finnish_non_working_days(2020, 2045)
+        self.parties = Parties(self.registry, self.configuration.group_names())
+        self.urls = Urls(self.public_url)
         self.definitions_by_id = {d.id: d for d in self.definitions}
         self.feeds_by_id = {spec.id: spec for spec in self.catalogue}
 
-    def duties(self, region: str) -> list[DutyState]:
+    def duties(self, region: str) -> list[Duty]:
         """Every active duty of a county (or Helsinki), as of the store's last change.
 
         The loaded states live in a dict that belongs to one fingerprint: a load that began
@@ -98,7 +108,8 @@ class SiteData:
             loaded = self._duties
             cached = loaded.get(region)
         if cached is None:
-            cached = duty_states(self.engine, region=region)
+            cached = duty_states(self.engine, region=region,
+                                 non_working_days=self.non_working_days)
             with self._lock:
                 loaded[region] = cached
         return cached

@@ -12,19 +12,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from calendars.duty import Duty
 from calendars.terms import Body, CouncilTerm, term_containing
 from calendars.vuosikello import ClockMark, MarkState
-from calendars.wording import party_display_name, shift_reason
-from calendars.workdays import NonWorkingDays
-from obligations.parties import Municipality, Registry
+from calendars.wording import describe_shift
+from obligations.parties import Municipality, Parties
 from obligations.schema import Lang, ObligationDefinition, PartyKind
-from state.models import Lifecycle
-from state.queries import DutyState
 
 
-def duty_state(duty: DutyState, today: date) -> MarkState:
+def duty_state(duty: Duty, today: date) -> MarkState:
     """How a duty stands today, as every page shows it."""
-    if duty.occurrence.lifecycle != Lifecycle.ACTIVE.value:
+    if duty.cancelled:
         return MarkState.CANCELLED
     if duty.complete:
         return MarkState.COMPLETE
@@ -40,35 +38,32 @@ def current_term(today: date) -> CouncilTerm | None:
     return term_containing(Body.MUNICIPAL_COUNCIL, today)
 
 
-def is_county_own(duty: DutyState) -> bool:
+def is_county_own(duty: Duty) -> bool:
     """A duty the county owes alone (no municipality takes part)."""
-    return duty.occurrence.municipality is None and not duty.occurrence.participants.strip()
+    return duty.county_own
 
 
-def involves(duty: DutyState, municipality: str) -> bool:
+def involves(duty: Duty, municipality: str) -> bool:
     """True if the municipality owes or takes part in the duty."""
-    return municipality in duty.occurrence.participants.split()
+    return municipality in duty.participants
 
 
-def roles_with_steps(duties: Iterable[DutyState], municipality: str) -> frozenset[str]:
+def roles_with_steps(duties: Iterable[Duty], municipality: str) -> frozenset[str]:
     """The municipality's roles with a step in its duties: the role feeds with content."""
     return frozenset(step.role for duty in duties if involves(duty, municipality)
                      for step in duty.steps if step.party == PartyKind.MUNICIPALITY.value)
 
 
-def party_of(duty: DutyState, registry: Registry, lang: Lang) -> str:
+def party_of(duty: Duty, parties: Parties, lang: Lang) -> str:
     """Who owes the duty, as a person reads it."""
-    row = duty.occurrence
-    return party_display_name(registry, lang, owed_by=row.owed_by, municipality=row.municipality,
-                              region=row.region, participants=row.participants.split(),
-                              group=row.group_id)
+    return parties.display_name(duty.party, lang)
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
     """One duty in the county matrix."""
 
-    duty: DutyState
+    duty: Duty
     state: MarkState
     days_late: int
     steps_done: int
@@ -77,7 +72,7 @@ class Cell:
     """Days since the earliest missed legal limit (0 when none is missed)."""
 
 
-def cell_of(duty: DutyState, today: date) -> Cell:
+def cell_of(duty: Duty, today: date) -> Cell:
     """A duty's state, lateness and progress over its required steps."""
     required = [s for s in duty.steps if not s.optional]
     return Cell(duty, duty_state(duty, today), duty.days_late(today),
@@ -96,30 +91,30 @@ class CountyMatrix:
     """The county's own duties."""
 
 
-def select_duties(duties: Iterable[DutyState], *, term: str | None, term_year: int | None,
-                  obligations: frozenset[str] | None) -> list[DutyState]:
+def select_duties(duties: Iterable[Duty], *, term: str | None, term_year: int | None,
+                  obligations: frozenset[str] | None) -> list[Duty]:
     """The duties of a term (and term year), of the chosen obligations."""
     return [d for d in duties
-            if (term is None or d.occurrence.term == term)
-            and (term_year is None or d.occurrence.term_year == term_year)
-            and (obligations is None or d.occurrence.obligation in obligations)]
+            if (term is None or d.term == term)
+            and (term_year is None or d.term_year == term_year)
+            and (obligations is None or d.obligation in obligations)]
 
 
-def county_matrix(duties: Sequence[DutyState], members: Sequence[Municipality],
+def county_matrix(duties: Sequence[Duty], members: Sequence[Municipality],
                   definitions: Sequence[ObligationDefinition], today: date,
                   lang: Lang) -> CountyMatrix:
     """The matrix of a county page and its CSV: rows by name in `lang`, columns by definition."""
-    cells = {d.occurrence.id: cell_of(d, today) for d in duties}
+    cells = {d.id: cell_of(d, today) for d in duties}
     shared = [d for d in duties if not is_county_own(d)]
-    present = {d.occurrence.obligation for d in shared}
+    present = {d.obligation for d in shared}
     columns = tuple(d for d in definitions if d.id in present)
     rows = []
     for municipality in sorted(members, key=lambda m: (m.name(lang), m.code)):
         mine = [d for d in shared if involves(d, municipality.code)]
         rows.append((municipality, tuple(
-            tuple(cells[d.occurrence.id] for d in mine if d.occurrence.obligation == column.id)
+            tuple(cells[d.id] for d in mine if d.obligation == column.id)
             for column in columns)))
-    own = tuple(cells[d.occurrence.id] for d in duties if is_county_own(d))
+    own = tuple(cells[d.id] for d in duties if is_county_own(d))
     return CountyMatrix(columns, tuple(rows), own)
 
 
@@ -134,7 +129,7 @@ def matrix_csv_rows(matrix: CountyMatrix, county_name: str, lang: Lang) -> list[
     rows: list[dict[str, str]] = []
 
     def row(code: str, name: str, cell: Cell) -> dict[str, str]:
-        occurrence = cell.duty.occurrence
+        occurrence = cell.duty
         definition = next((d for d in matrix.obligations if d.id == occurrence.obligation), None)
         return {
             "municipality_code": code, "municipality": name,
@@ -143,7 +138,7 @@ def matrix_csv_rows(matrix: CountyMatrix, county_name: str, lang: Lang) -> list[
             "occurrence": occurrence.id, "period": occurrence.period,
             "term_year": str(occurrence.term_year), "due": occurrence.due.isoformat(),
             "due_effective": occurrence.due_effective.isoformat(),
-            "legal_limit": occurrence.legal_limit.isoformat(), "state": cell.state.value,
+            "legal_limit": occurrence.limit.isoformat(), "state": cell.state.value,
             "days_late": str(cell.days_late), "days_past_limit": str(cell.days_past_limit),
             "steps_done": str(cell.steps_done), "steps_total": str(cell.steps_total),
         }
@@ -155,17 +150,17 @@ def matrix_csv_rows(matrix: CountyMatrix, county_name: str, lang: Lang) -> list[
     return rows
 
 
-def clock_marks(duties: Sequence[DutyState], year: int, today: date,
-                names: Mapping[str, str], registry: Registry, lang: Lang,
+def clock_marks(duties: Sequence[Duty], year: int, today: date,
+                names: Mapping[str, str], parties: Parties, lang: Lang,
                 href: str | None = None) -> list[ClockMark]:
     """The vuosikello's marks: each duty of the year at its effective date."""
     marks = []
     for duty in duties:
-        row = duty.occurrence
+        row = duty
         if row.due_effective.year != year:
             continue
         label = f"{names.get(row.obligation, row.obligation)} {row.period} – " \
-                f"{party_of(duty, registry, lang)}"
+                f"{party_of(duty, parties, lang)}"
         marks.append(ClockMark(day=row.due_effective, label=label, series=row.obligation,
                                state=duty_state(duty, today),
                                href=f"{href}#{row.id}" if href is not None else None))
@@ -179,7 +174,6 @@ def step_name(definition: ObligationDefinition | None, step_id: str | None, lang
     return next((s.names.get(lang) for s in definition.steps if s.id == step_id), step_id)
 
 
-def moved_because(duty: DutyState, non_working_days: NonWorkingDays, lang: Lang) -> str:
+def moved_because(duty: Duty, lang: Lang) -> str:
     """Why the effective date differs from the statutory one ("" when it does not)."""
-    row = duty.occurrence
-    return shift_reason(row.due, row.due_effective, non_working_days, lang)
+    return describe_shift(duty.shift, lang)

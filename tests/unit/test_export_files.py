@@ -12,9 +12,10 @@ import pytest
 
 from app.publish import export
 from calendars.feeds import FeedSpec
+from obligations.parties import PartyRef
 
-SPEC = FeedSpec(id="pair-205", kind="pair", party="m205", role=None, obligation=None,
-                default_lang="fi")
+SPEC = FeedSpec(id="pair-205", kind="pair", party=PartyRef.of_municipality("205"), role=None,
+                obligation=None, default_lang="fi")
 
 
 class FakeRenderer:

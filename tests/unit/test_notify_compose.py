@@ -7,9 +7,12 @@ from datetime import date, datetime
 
 import pytest
 
-from calendars.feeds import FeedOccurrence, FeedRenderer, FeedStep
+from calendars.duty import Duty, DutyStep, ShiftReason
+from calendars.feeds import FeedRenderer
 from notify.compose import Composer, Links
 from notify.plan import Channel, Contact, Kind, Notice, Trigger
+from obligations.lang import StepStatus
+from obligations.parties import PartyRef
 
 OCCURRENCE = "municipal-financial-statements.m905.2026"
 
@@ -20,13 +23,17 @@ def renderer(definitions, registry, non_working_days):
     # given a statutory day on Saturday 27.3.2027 moved to Monday 29.3.2027.
     definition = next(d for d in definitions if d.id == "municipal-financial-statements")
     steps = tuple(
-        FeedStep(step=s.id, role=s.role.value, party="municipality",
+        DutyStep(step=s.id, role=s.role.value, party="municipality",
                  due=date(2027, 3, 27) if n == 0 else date(2027, 3, 31),
                  due_effective=date(2027, 3, 29) if n == 0 else date(2027, 3, 31),
-                 status="done" if n == 1 else "not_started", revision=0, changed_at=None)
+                 status=StepStatus.DONE if n == 1 else StepStatus.NOT_STARTED, revision=0,
+                 changed_at=None,
+                 shift=ShiftReason.between(date(2027, 3, 27), date(2027, 3, 29),
+                                           non_working_days) if n == 0 else None)
         for n, s in enumerate(definition.steps))
-    occurrence = FeedOccurrence(
-        id=OCCURRENCE, obligation=definition.id, owed_by="municipality", municipality="905",
+    occurrence = Duty(
+        id=OCCURRENCE, obligation=definition.id, owed_by="municipality",
+        party=PartyRef.of_municipality("905"), municipality="905",
         region="15", participants=("905",), period="2026", term="2025-2029", term_year=2,
         due=date(2027, 3, 31), due_effective=date(2027, 3, 31), revision=1,
         changed_at=datetime(2026, 11, 28, 3, 0), cancelled=False, steps=steps)

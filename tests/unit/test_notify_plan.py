@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calendars.feeds import FeedOccurrence, FeedStep
+from calendars.duty import Duty, DutyStep
 from notify.plan import (
     Channel,
     Contact,
@@ -19,22 +19,25 @@ from notify.plan import (
     reminder_days,
 )
 from obligations.config import EMPTY_CONFIGURATION, Configuration, EscalationLink, RegionConfigFile
+from obligations.lang import StepStatus
+from obligations.parties import PartyRef
 from obligations.schema import Role
 
 ANNUAL_REPORT = "hyte-annual-report-municipality"
 
 
 def step(name: str, role: str, due: date, status: str = "not_started",
-         party: str = "municipality") -> FeedStep:
-    return FeedStep(step=name, role=role, party=party, due=due, due_effective=due,
-                    status=status, revision=0, changed_at=None)
+         party: str = "municipality") -> DutyStep:
+    return DutyStep(step=name, role=role, party=party, due=due, due_effective=due,
+                    status=StepStatus(status), revision=0, changed_at=None)
 
 
-def occurrence(*steps: FeedStep, obligation: str = ANNUAL_REPORT, municipality: str = "905",
-               region: str = "15") -> FeedOccurrence:
+def occurrence(*steps: DutyStep, obligation: str = ANNUAL_REPORT, municipality: str = "905",
+               region: str = "15") -> Duty:
     due = max(s.due_effective for s in steps)
-    return FeedOccurrence(
+    return Duty(
         id=f"{obligation}.m{municipality}.2026", obligation=obligation, owed_by="municipality",
+        party=PartyRef.of_municipality(municipality),
         municipality=municipality, region=region, participants=(municipality,), period="2026",
         term="2025-2029", term_year=2, due=due, due_effective=due, revision=0,
         changed_at=datetime(2026, 1, 1), cancelled=False, steps=steps)
@@ -141,7 +144,7 @@ TARGET = date(2026, 6, 1)  # a Monday
 LIMIT = date(2029, 5, 31)  # a Thursday
 
 
-def _practice_target_view() -> list[FeedOccurrence]:
+def _practice_target_view() -> list[Duty]:
     return [occurrence(replace(step("council", "council", TARGET), legal_limit=LIMIT))]
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from calendars.duty import Duty, DutyStep, owing_party
 from calendars.vuosikello import MarkState
+from obligations.lang import StepStatus
 from obligations.loader import load_definitions
-from obligations.parties import load_registry
-from state.models import Lifecycle, OccurrenceRow, StepStatus
-from state.queries import DutyState, StepState
+from obligations.parties import Parties, load_registry
 from tests.conftest import FIXTURE_DEFINITIONS
 from web.views import clock_marks, county_matrix, duty_state, matrix_csv_rows, select_duties
 from web.words import negotiate
@@ -24,19 +25,19 @@ STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 
 def _duty(occurrence_id: str, obligation: str, *, participants: str, municipality: str | None,
           due: date, statuses: tuple[StepStatus, ...], lifecycle: str = "active",
-          term_year: int = 2, limit: date | None = None) -> DutyState:
-    row = OccurrenceRow(
-        id=occurrence_id, obligation=obligation, owed_by="municipality",
-        municipality=municipality, region="20", participants=participants, period="2026",
-        term="2025-2029", term_year=term_year, due=due, due_effective=due,
-        due_source="statute", legal_limit=limit or due, content_hash="x",
-        lifecycle=lifecycle, created_at=STAMP, changed_at=STAMP)
-    steps = tuple(StepState(step=f"s{n}", role="coordinator", party="municipality",
-                            optional=False, due=due, due_effective=due, status=status,
-                            revision=0, changed_at=None, note=None,
-                            legal_limit=limit or due)
+          term_year: int = 2, limit: date | None = None) -> Duty:
+    steps = tuple(DutyStep(step=f"s{n}", role="coordinator", party="municipality",
+                           optional=False, due=due, due_effective=due, status=status,
+                           revision=0, changed_at=None, note=None, legal_limit=limit or due)
                   for n, status in enumerate(statuses))
-    return DutyState(row, steps)
+    codes = tuple(participants.split())
+    return Duty(
+        id=occurrence_id, obligation=obligation, owed_by="municipality",
+        party=owing_party("municipality", municipality, "20", codes, None),
+        municipality=municipality, region="20", participants=codes, period="2026",
+        term="2025-2029", term_year=term_year, due=due, due_effective=due,
+        due_source="statute", revision=0, cancelled=lifecycle == "cancelled",
+        changed_at=STAMP, steps=steps, legal_limit=limit or due)
 
 
 @pytest.mark.parametrize(("statuses", "due", "lifecycle", "expected", "limit"), [
@@ -51,7 +52,7 @@ def _duty(occurrence_id: str, obligation: str, *, participants: str, municipalit
     ((StepStatus.NOT_STARTED,), date(2026, 5, 29), "active", MarkState.OVERDUE,
      date(2026, 11, 27)),
     ((StepStatus.NOT_STARTED,), date(2026, 5, 29), "active", MarkState.LATE, date(2026, 11, 28)),
-    ((StepStatus.NOT_STARTED,), date(2026, 3, 1), Lifecycle.CANCELLED.value,
+    ((StepStatus.NOT_STARTED,), date(2026, 3, 1), "cancelled",
      MarkState.CANCELLED, None),
 ])
 def test_duty_state(statuses, due, lifecycle, expected, limit):
@@ -81,7 +82,7 @@ def test_county_matrix_puts_each_duty_in_its_municipalitys_row_and_own_duties_ap
     assert [c.state for c in rows["205"][budget]] == [MarkState.COMPLETE]
     assert rows["105"][budget] == ()
     assert [c.state for c in rows["105"][negotiation]] == [MarkState.OVERDUE]  # a joint duty
-    assert [c.duty.occurrence.id for c in matrix.own] == ["region-budget.r20.2027"]
+    assert [c.duty.id for c in matrix.own] == ["region-budget.r20.2027"]
     assert [m.name("fi") for m, _ in matrix.rows] == sorted(m.name("fi") for m, _ in matrix.rows)
     csv_rows = matrix_csv_rows(matrix, "Kainuu", "fi")
     assert len(csv_rows) == 4  # the joint negotiation once per municipality, and the county's
@@ -106,7 +107,7 @@ def test_clock_marks_keep_only_the_year_and_link_to_the_duty():
               _duty("municipal-budget.m205.2028", "municipal-budget", participants="205",
                     municipality="205", due=date(2027, 12, 31), statuses=())]
     marks = clock_marks(duties, 2026, date(2026, 11, 28), {"municipal-budget": "Talousarvio"},
-                        REGISTRY, "fi", "/municipality/205")
+                        Parties(REGISTRY), "fi", "/municipality/205")
     assert [(m.day, m.label, m.href) for m in marks] == [
         (date(2026, 12, 31), "Talousarvio 2026 – Kajaani",
          "/municipality/205#municipal-budget.m205.2027")]
@@ -155,8 +156,8 @@ def test_only_role_feeds_with_steps_are_offered():
 
     duty = _duty("a.m205.2026", "a", participants="205", municipality="205",
                  due=date(2026, 5, 4), statuses=(StepStatus.NOT_STARTED,))
-    county = DutyState(duty.occurrence, (
-        StepState(step="c", role="board", party="region", optional=False,
+    county = replace(duty, steps=(
+        DutyStep(step="c", role="board", party="region", optional=False,
                   due=date(2026, 5, 4), due_effective=date(2026, 5, 4),
                   status=StepStatus.NOT_STARTED, revision=0, changed_at=None, note=None),))
     other = _duty("a.m564.2026", "a", participants="564", municipality="564",
@@ -164,3 +165,12 @@ def test_only_role_feeds_with_steps_are_offered():
     assert roles_with_steps([duty, county, other], "205") == {"coordinator"}
     assert roles_with_steps([county], "205") == frozenset()
     assert roles_with_steps([duty, other], "999") == frozenset()
+
+
+def test_the_api_names_exactly_the_step_statuses():
+    from typing import get_args
+
+    from obligations.lang import STEP_STATUSES
+    from web.api import StatusName
+
+    assert get_args(StatusName) == STEP_STATUSES

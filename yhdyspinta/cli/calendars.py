@@ -88,12 +88,13 @@ def cmd_subscribers_add(args: argparse.Namespace, ctx: Context) -> int:
                 every_feed=args.all)
     print(gettext("cli.subscribers.added", ctx.lang, id=added.id, name=args.name),
           file=ctx.out)
-    base = ctx.settings.public_url.rstrip("/")
+    from calendars.urls import Urls
+
+    urls = Urls(ctx.settings.public_url)
     for feed in added.feeds[:50 if args.all else None]:
-        https = f"{base}/feeds/{added.token}/{feed}.ics"
+        https = urls.feed(feed, token=added.token)
         print(f"  {https}", file=ctx.out)
-        print(f"  {https.replace('https://', 'webcal://').replace('http://', 'webcal://')}",
-              file=ctx.out)
+        print(f"  {Urls.webcal(https)}", file=ctx.out)
     return EXIT_OK
 
 

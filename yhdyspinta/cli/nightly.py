@@ -52,6 +52,7 @@ def cmd_nightly(args: argparse.Namespace, ctx: Context) -> int:
     from app.inputs import check_region
     from app.status import write_status_report
     from app.store import backend_name
+    from obligations.parties import Parties
 
     settings = ctx.settings
     registry = ctx.registry()
@@ -72,7 +73,8 @@ def cmd_nightly(args: argparse.Namespace, ctx: Context) -> int:
     print(gettext("cli.nightly.done", ctx.lang, database=backend_name(settings), **synced),
           file=ctx.out)
     report = outdir / "status.csv"
-    write_status_report(ctx.engine(), registry, definitions, ctx.lang, today, args.region,
+    parties = Parties(registry, ctx.configuration(definitions, registry).group_names())
+    write_status_report(ctx.engine(), parties, definitions, ctx.lang, today, args.region,
                         report)
     print(gettext("cli.nightly.feeds", ctx.lang, path=outdir / "feeds" / "index.html",
             feeds=feeds["feeds"]), file=ctx.out)

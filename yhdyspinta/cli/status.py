@@ -26,10 +26,12 @@ def register(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None
 def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     """Where every duty stands, overdue ones first, with days late."""
     from app.status import duty_records, write_status_csv
+    from obligations.parties import Parties
 
     today = ctx.today(args.today)
     registry, definitions = checked_filters(ctx, args)
-    records = duty_records(ctx.engine(), registry, definitions, ctx.lang, today,
+    parties = Parties(registry, ctx.configuration(definitions, registry).group_names())
+    records = duty_records(ctx.engine(), parties, definitions, ctx.lang, today,
                            start=args.start, end=args.end, region=args.region,
                            municipality=args.municipality,
                            obligations=frozenset(args.obligation) if args.obligation else None,

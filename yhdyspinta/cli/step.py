@@ -7,10 +7,8 @@ import json
 from typing import Any
 
 from obligations.catalogue import N_, gettext
-from obligations.lang import Lang, step_status_label
+from obligations.lang import STEP_STATUSES, Lang, step_status_label
 from yhdyspinta.cli.common import EXIT_OK, Context, iso_date, local_time, print_table, subcommands
-
-STEP_STATUSES = ("not_started", "in_progress", "done", "waived", "not_applicable")
 
 
 def register(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:

@@ -154,7 +154,8 @@ def send(engine: Engine, settings: Settings, today: date, *, workers: int | None
     """Dispatch the outbox (email only when its server URL is usable)."""
     from notify.transport import AppriseTransport
 
-    transport = AppriseTransport(smtp_url(settings)[0])
+    transport = AppriseTransport(smtp_url(settings)[0],
+                                 teams_posts_per_second=settings.teams_posts_per_second)
     wait = settings.notify_wait_seconds if wait_seconds is None else wait_seconds
     try:
         return dispatch(engine, transport, policy=retry_policy(settings),

@@ -348,14 +348,14 @@ class FeedRenderer:
         for occurrence in self.candidates(spec):
             if not spec.selects(occurrence):
                 continue
+            if spec.kind == "obligation" and self.obligation_until is not None and \
+                    occurrence.due_effective > self.obligation_until:
+                continue  # beyond the national window, removed or not: never in this feed
             if occurrence.obligation not in self.definitions:
                 # A duty whose definition was removed is cancelled in the store: it stays,
                 # cancelled, as long as any cancelled duty does, so that clients drop it.
                 if occurrence.cancelled:
                     components.extend(self._removed(spec, occurrence, lang))
-                continue
-            if spec.kind == "obligation" and self.obligation_until is not None and \
-                    occurrence.due_effective > self.obligation_until:
                 continue
             county_acts = occurrence.municipality is None
             event = self._event(occurrence, lang)

@@ -1,6 +1,8 @@
 """The dispatcher: claim due messages, send each, mark each at once; retry with backoff.
 
-A failed channel never blocks the others: every message is its own attempt. With
+A failed channel never blocks the others: every message is its own attempt. A receiver
+that asks to wait (HTTP 429 with Retry-After) gets the message again after that time, not
+before, and the attempt is not counted as a failure. With
 `workers` > 1 that many messages are sent at once (one claim per worker), so a crash can
 repeat at most `workers` messages (those between acceptance and mark); with 1, at most one.
 """
@@ -17,7 +19,7 @@ from typing import Protocol
 
 from sqlalchemy import Engine
 
-from notify.outbox import Claimed, claim, mark_failed, mark_sent, next_attempt
+from notify.outbox import Claimed, claim, mark_deferred, mark_failed, mark_sent, next_attempt
 from notify.transport import SendResult
 from yhdyspinta.clock import now as real_now
 
@@ -60,8 +62,11 @@ class DispatchReport:
     """Messages given up on (kept with their error)."""
     errors: list[tuple[str, str]] = field(default_factory=list)
     """(message key, error) of each failed attempt, secrets masked."""
+    deferred: int = 0
+    """Attempts the receiver put off (HTTP 429 with Retry-After): neither sent nor failed."""
     waiting: set[str] = field(default_factory=set)
-    """Keys of messages whose last attempt in this run failed and that will be tried again."""
+    """Keys of messages whose last attempt in this run failed or was put off and that will be
+    tried again."""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
@@ -121,6 +126,14 @@ def _attempt(engine: Engine, sender: Sender, claimed: Claimed, policy: RetryPoli
         with report.lock:
             report.sent += 1
             report.waiting.discard(claimed.key)
+        return
+    if result.retry_after is not None:
+        # Asked to wait: again after that time, not before; the attempt does not count.
+        until = clock() + timedelta(seconds=result.retry_after)
+        if mark_deferred(engine, claimed, until):
+            with report.lock:
+                report.deferred += 1
+                report.waiting.add(claimed.key)
         return
     problem = result.error or "failed"
     retry_at = None if result.permanent else policy.retry_at(claimed.attempts, clock())

@@ -254,6 +254,22 @@ def mark_failed(engine: Engine, claimed: Claimed, error: str, *, retry_at: datet
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def mark_deferred(engine: Engine, claimed: Claimed, until: datetime) -> bool:
+    """The receiver asked us to wait (HTTP 429 with Retry-After): try again at `until`.
+
+    Not a failure: the attempt is given back and the last error is left as it was. Only
+    under the caller's own claim, as `mark_failed`.
+    """
+    with write_session(engine) as session:
+        result = session.execute(
+            update(OutboxRow).where(col(OutboxRow.id) == claimed.id,
+                                    col(OutboxRow.state) == OutboxState.SENDING.value,
+                                    col(OutboxRow.claimed_at) == claimed.claimed_at)
+            .values(state=OutboxState.PENDING.value, next_attempt_at=until,
+                    attempts=max(0, claimed.attempts - 1)))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def next_attempt(engine: Engine) -> datetime | None:
     """When the earliest pending message is due (None when nothing is pending)."""
     with Session(engine) as session:

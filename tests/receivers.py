@@ -12,6 +12,7 @@ import json
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -125,7 +126,9 @@ class TeamsPost:
 class TeamsReceiver:
     """An HTTPS endpoint with a self-signed certificate standing in for a Teams workflow.
 
-    `answers` is a queue of status codes to give before answering 202 again.
+    `answers` is a queue of status codes to give before answering 202 again; a 429 comes
+    with `Retry-After: {retry_after}`. `requests` records every request as it arrived
+    (`time.monotonic()`, the status given), accepted or not.
     """
 
     workflow = "abc123workflow"
@@ -134,6 +137,8 @@ class TeamsReceiver:
     def __init__(self, directory: Path) -> None:
         self.posts: list[TeamsPost] = []
         self.answers: list[int] = []
+        self.retry_after = "1"
+        self.requests: list[tuple[float, int]] = []
         self.lock = threading.Lock()
         ca = trustme.CA()
         cert = ca.issue_cert("127.0.0.1")
@@ -149,12 +154,14 @@ class TeamsReceiver:
                 raw = self.rfile.read(length)
                 with receiver.lock:
                     status = receiver.answers.pop(0) if receiver.answers else 202
+                    receiver.requests.append((time.monotonic(), status))
+                    retry_after = receiver.retry_after
                     if status < 300:
                         path, _, query = self.path.partition("?")
                         receiver.posts.append(TeamsPost(path, query, json.loads(raw)))
                 self.send_response(status)
                 if status == 429:
-                    self.send_header("Retry-After", "1")
+                    self.send_header("Retry-After", retry_after)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

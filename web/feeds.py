@@ -35,9 +35,9 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 log = logging.getLogger("yhdyspinta.web")
-_FEED_PATH = re.compile(r"^/feeds/(?P<token>[A-Za-z0-9_-]{16,128})/(?P<name>[a-z0-9-]+)"
+_FEED_PATH = re.compile(r"^/feeds/(?P<token>[A-Za-z0-9_-]{16,128})/(?P<name>[a-z0-9_-]+)"
                         r"(?P<todo>\.todo)?(?:\.(?P<lang>fi|sv|en))?\.ics$")
-_PUBLIC_PATH = re.compile(r"^/public/(?P<name>[a-z0-9-]+)(?P<todo>\.todo)?"
+_PUBLIC_PATH = re.compile(r"^/public/(?P<name>[a-z0-9_-]+)(?P<todo>\.todo)?"
                           r"(?:\.(?P<lang>fi|sv|en))?\.ics$")
 """`pair-564.ics`, `pair-564.sv.ics`; `pair-564.todo.ics` is the variant with VTODOs."""
 _TOKEN_SEGMENT = re.compile(r"^/feeds/[^/]*")

@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -503,8 +504,13 @@ class Pages:
         urls = self.site.urls
         wanted = [f"pair-{municipality.code}", f"municipality-{municipality.code}",
                   f"region-{region.code}"]
-        # Only role feeds that hold something (a role with no step here is an empty feed).
-        roles = roles_with_steps(self.site.duties(region.code), municipality.code)
+        # Only role feeds that hold something: a role with a step here in the feeds' window
+        # (the store plans two council terms, the feeds look 1100 days ahead).
+        today = self.site.today()
+        start = today - timedelta(days=self.site.feed_past_days)
+        end = today + timedelta(days=self.site.feed_future_days)
+        roles = roles_with_steps([d for d in self.site.duties(region.code)
+                                  if start <= d.due <= end], municipality.code)
         wanted += [s.id for s in self.site.catalogue
                    if s.kind == "role" and s.party == PartyRef.of_municipality(municipality.code)
                    and s.role in roles]

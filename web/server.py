@@ -186,6 +186,8 @@ def create(settings: Settings | None = None) -> SiteApp:
     site = SiteData(engine=engine, registry=registry, definitions=definitions,
                     public_url=settings.public_url, public_feeds=public_feeds, today=today,
                     poll_seconds=settings.poll_seconds,
+                    feed_past_days=settings.feed_past_days,
+                    feed_future_days=settings.feed_future_days,
                     smtp_url=settings.smtp_url.get_secret_value() if settings.smtp_url else None,
                     session_idle=timedelta(minutes=settings.session_idle_minutes),
                     session_lifetime=timedelta(hours=settings.session_hours),

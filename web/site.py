@@ -64,6 +64,10 @@ class SiteData:
     public_feeds: frozenset[str]
     today: Callable[[], date]
     poll_seconds: float = 5.0
+    feed_past_days: int = 180
+    """The feeds' window (`Settings.feed_past_days`, `feed_future_days`): the pages offer
+    only feeds that hold something in it."""
+    feed_future_days: int = 1100
     catalogue: tuple[FeedSpec, ...] = ()
     smtp_url: str | None = None
     """Where sign-in links are sent from; None = printed on the server's console."""

@@ -131,6 +131,9 @@ class Settings(BaseSettings):
     notify_daily_cap: int = Field(3, ge=1, le=100)
     """Messages a day at most to one contact on one channel; a `single` contact's further
     notices that day go into one digest instead of a flood."""
+    teams_posts_per_second: float = Field(1.0, gt=0, le=50)
+    """Posts a second at most to one Teams workflow address (Teams throttles incoming
+    webhooks at 4 a second); a 429's Retry-After is honoured on top of it."""
     status_page_url: str | None = None
     """A status page address for messages; `{party}` and `{occurrence}` are filled in."""
     # issue 14: sign-in

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -190,3 +192,80 @@ def test_a_caldav_server_accepts_the_exported_feeds(radicale, tmp_path, database
         stored = urllib.request.urlopen(collection, timeout=30).read().decode()
         assert stored.count("BEGIN:VEVENT") == body.decode().count("BEGIN:VEVENT")
         assert stored.count("BEGIN:VTODO") == body.decode().count("BEGIN:VTODO")
+
+
+@contextmanager
+def _serving(env: dict[str, str], today: str, log: Path) -> Iterator[str]:
+    """`yhdyspinta serve --today TODAY` (which syncs first) until the block ends."""
+    port = _free_port()
+    with log.open("ab") as handle:
+        server = subprocess.Popen([EXE, "serve", "--port", str(port), "--poll", "0.3",
+                                   "--today", today], env=env, stdout=handle,
+                                  stderr=subprocess.STDOUT)
+        try:
+            _wait_for(f"http://127.0.0.1:{port}/healthz", seconds=120)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _statuses(body: bytes, prefix: str) -> dict[str, str]:
+    """UID → STATUS of the feed's VEVENTs whose UID starts with `prefix`."""
+    calendar = vobject.readOne(body.decode())
+    return {event.uid.value: event.status.value
+            for event in calendar.contents.get("vevent", [])
+            if event.uid.value.startswith(prefix)}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_removed_definition_is_served_cancelled_for_60_days_then_gone(tmp_path,
+                                                                       database_url):
+    """Issue 15.6 through the real server: the obligation feed and a pair feed."""
+    from tests.conftest import FIXTURE_DEFINITIONS
+
+    definitions = tmp_path / "definitions"
+    shutil.copytree(FIXTURE_DEFINITIONS, definitions)
+    env = {**os.environ, "YHDYSPINTA_DATABASE_URL": database_url, "YHDYSPINTA_LANG": "en",
+           "YHDYSPINTA_DEFINITIONS_DIR": str(definitions),
+           "YHDYSPINTA_PUBLIC_FEEDS": '["pair-205", "obligation-*"]'}
+    log = tmp_path / "serve.log"
+    national, pair = "/public/obligation-municipal-budget.ics", "/public/pair-205.ics"
+    with _serving(env, "2026-11-28", log) as base:
+        status, _, body = _get(base + national)
+        assert status == 200
+        before_national = _statuses(body, "municipal-budget.")
+        status, _, body = _get(base + pair)
+        assert status == 200
+        before_pair = _statuses(body, "municipal-budget.m205.")
+    assert before_national
+    assert before_pair
+    assert set(before_national.values()) == set(before_pair.values()) == {"CONFIRMED"}
+
+    # The definition is removed; the server's start syncs and cancels its duties.
+    (definitions / "municipal-budget.yaml").unlink()
+    for today in ("2026-11-28", "2027-01-27"):  # the day of removal and 60 days later
+        with _serving(env, today, log) as base:
+            status, headers, body = _get(base + national)
+            assert (status, today) == (200, today)
+            assert headers["content-type"] == "text/calendar; charset=utf-8"
+            statuses = _statuses(body, "municipal-budget.")
+            # Every event it had (60 days later the feeds' windows reach a year further,
+            # whose duties were cancelled too).
+            assert statuses.keys() >= before_national.keys(), today
+            assert set(statuses.values()) == {"CANCELLED"}
+            status, _, body = _get(base + pair)
+            assert status == 200
+            statuses = _statuses(body, "municipal-budget.m205.")
+            assert statuses.keys() >= before_pair.keys(), today  # its steps' events too
+            assert any(".event@" in uid for uid in before_pair)
+            assert set(statuses.values()) == {"CANCELLED"}
+            IcsCalendarStream.calendar_from_ics(body.decode())
+
+    # The day after the 60 days: gone from the pair feed, and the national feed with them.
+    with _serving(env, "2027-01-28", log) as base:
+        assert _get(base + national)[0] == 404
+        status, _, body = _get(base + pair)
+        assert status == 200
+        assert _statuses(body, "municipal-budget.") == {}
+        assert _statuses(body, "hyte-annual-report-municipality.m205.")  # the rest stays

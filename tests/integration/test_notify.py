@@ -11,6 +11,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import vobject
 from ical.calendar_stream import IcsCalendarStream
 from sqlalchemy import text
 
+from calendars.ics import utc
 from state.db import make_engine
 from tests.receivers import ReceivedMail, SmtpServer, TeamsReceiver
 from yhdyspinta.cli import main
@@ -189,18 +191,88 @@ def test_smtp_down_then_up_delivers_everything_once(store, smtp, teams):
     assert len(teams.posts) == 1
 
 
-def test_teams_500_and_429_are_retried_then_delivered_once(store, smtp, teams):
+def _teams_rows(database_url: str) -> list[tuple[str, int, datetime, str | None]]:
+    """(state, attempts, next attempt in UTC, last error) of every Teams message."""
+    from notify.outbox import outbox_rows
+
+    engine = make_engine(database_url)
+    rows = [(row.state, row.attempts, utc(row.next_attempt_at), row.last_error)
+            for row, _ in reversed(outbox_rows(engine)) if row.channel == "teams"]
+    engine.dispose()
+    return rows
+
+
+def test_teams_500_is_retried_and_429_waits_for_its_retry_after(store, smtp, teams,
+                                                                  database_url):
     teams.answers = [500, 429]
-    code, out, _ = store("remind", "--today", "2026-12-01", "--wait", "10")
+    teams.retry_after = "2"
+    code, out, _ = store("remind", "--today", "2026-12-01", "--wait", "15")
     assert code == 0, out
     assert "error=500" in out
-    assert "error=429" in out
-    assert "to retry later 0, given up 0." in out  # both failures went through in the end
+    assert "error=429" not in out  # asked to wait: not a failure
+    assert "to retry later 0, given up 0." in out
     assert len(teams.posts) == 1
-    code, out, _ = store("outbox", "list", "--state", "sent")
-    teams_rows = [line for line in out.splitlines() if " teams " in line]
-    assert len(teams_rows) == 1
-    assert teams_rows[0].split()[5] == "3"
+    assert [status for _, status in teams.requests] == [500, 429, 202]
+    (_, refused), (accepted, _) = teams.requests[1], teams.requests[2]
+    assert accepted - refused >= 2.0  # not before the time Teams gave
+    # The 500 used an attempt, the 429 did not.
+    assert [(state, attempts) for state, attempts, _, _ in _teams_rows(database_url)] == [
+        ("sent", 2)]
+
+
+def test_a_retry_after_beyond_the_run_keeps_the_message_for_a_later_run(
+        store, smtp, teams, database_url):
+    from email.utils import format_datetime
+
+    before = datetime.now(UTC)
+    teams.answers = [429]
+    teams.retry_after = format_datetime(before + timedelta(hours=1), usegmt=True)  # a date
+    code, out, _ = store("remind", "--today", "2026-12-01", "--wait", "0")
+    assert code == 1, out  # a message still waits
+    assert "error=429" not in out
+    assert "to retry later 1, given up 0." in out
+    [(state, attempts, due, error)] = _teams_rows(database_url)
+    assert (state, attempts, error) == ("pending", 0, None)
+    assert due >= before + timedelta(seconds=3598)  # HTTP dates have whole seconds
+    # The next run does not try before that time: Teams hears nothing more.
+    code, out, _ = store("remind", "--today", "2026-12-01", "--wait", "0")
+    assert code == 1, out
+    assert [status for _, status in teams.requests] == [429]
+    assert teams.posts == []
+    assert len(_teams_rows(database_url)) == 1  # and nothing was queued twice
+
+
+def test_a_teams_refusal_that_retrying_cannot_help_is_given_up_at_once(store, smtp, teams,
+                                                                       database_url):
+    teams.answers = [404]  # the workflow was deleted
+    code, out, _ = store("remind", "--today", "2026-12-01", "--wait", "5")
+    assert code == 1, out
+    assert "Teams answered 404 Not Found (error=404)" in out
+    assert "given up 1." in out
+    assert [status for _, status in teams.requests] == [404]
+    [(state, attempts, _, error)] = _teams_rows(database_url)
+    assert (state, attempts) == ("failed", 1)
+    assert error is not None
+    assert teams.signature not in error
+
+
+def test_teams_posts_to_one_workflow_are_paced(store, smtp, teams, tmp_path, monkeypatch):
+    monkeypatch.setenv("YHDYSPINTA_TEAMS_POSTS_PER_SECOND", "2")
+    contacts = tmp_path / "contacts-teams.csv"
+    contacts.write_text(
+        "party,role,name,email,teams,language,delivery\n"
+        f"905,council,Erik Åström,erik.astrom@vasa.fi,{teams.url()},sv,single\n",
+        encoding="utf-8")
+    code, out, err = store("contacts", "import", str(contacts))
+    assert (code, err) == (0, ""), out
+    code, out, _ = store("remind", "--today", "2026-12-01", "--workers", "3")
+    assert code == 0, out
+    # Erik (single, capped at 3 a day) and Anna's digest: one workflow, several posts.
+    arrivals = [moment for moment, _ in teams.requests]
+    assert len(arrivals) == len(teams.posts) >= 3
+    # Half a second apart, across three sending threads (less a little: each sender keeps
+    # its slot, and its post arrives a moment later, more or less on a busy machine).
+    assert arrivals[-1] - arrivals[0] >= 0.5 * (len(arrivals) - 1) - 0.2, arrivals
 
 
 def test_secrets_never_appear_in_output_or_store(store, smtp, teams, monkeypatch,

@@ -1,7 +1,7 @@
 // Parses .ics files with ical.js (Mozilla's parser, used by Thunderbird and many web
 // clients). Arguments: files, or folders whose *.ics files are read. Prints JSON
-// {"files": n, "events": n, "alarms": n, "errors": {"file": "message", ...}}; exits 1 on
-// any error.
+// {"files": n, "events": n, "alarms": n, "todos": n, "errors": {"file": "message", ...}};
+// exits 1 on any error.
 "use strict";
 const ICAL = require("ical.js");
 const fs = require("fs");
@@ -20,6 +20,7 @@ for (const arg of process.argv.slice(2)) {
 const errors = {};
 let events = 0;
 let alarms = 0;
+let todos = 0;
 for (const file of files) {
   try {
     const calendar = new ICAL.Component(ICAL.parse(fs.readFileSync(file, "utf8")));
@@ -40,9 +41,20 @@ for (const file of files) {
       }
       events++;
     }
+    for (const todo of calendar.getAllSubcomponents("vtodo")) {
+      const uid = todo.getFirstPropertyValue("uid");
+      if (!uid) throw new Error("a VTODO without UID");
+      const due = todo.getFirstPropertyValue("due");
+      if (!due || !due.isDate) throw new Error(`${uid}: DUE is not an all-day date`);
+      if (!todo.getFirstPropertyValue("status")) throw new Error(`${uid}: a VTODO without STATUS`);
+      if (!todo.getFirstPropertyValue("related-to")) {
+        throw new Error(`${uid}: a VTODO not RELATED-TO its duty`);
+      }
+      todos++;
+    }
   } catch (error) {
     errors[file] = String(error && error.message ? error.message : error);
   }
 }
-process.stdout.write(JSON.stringify({ files: files.length, events, alarms, errors }));
+process.stdout.write(JSON.stringify({ files: files.length, events, alarms, todos, errors }));
 process.exitCode = Object.keys(errors).length ? 1 : 0;

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -29,9 +32,13 @@ from tests.feed_fixtures import KAINUU_END, KAINUU_START, feed_view_of
 GOLDEN = Path(__file__).parents[1] / "golden"
 REPORT = "hyte-annual-report-municipality.m205.2026"
 CANCELLED = "municipal-budget.m205.2027"
-SCENARIOS = [("kainuu-2026", "pair-205", "fi"), ("kainuu-2026", "region-20", "sv"),
-             ("kainuu-2026", "role-20-coordinator", "en"), ("kainuu-2026", "municipality-205",
-                                                             "en")]
+SCENARIOS = [("kainuu-2026", "pair-205", "fi", False), ("kainuu-2026", "region-20", "sv", False),
+             ("kainuu-2026", "role-20-coordinator", "en", False),
+             ("kainuu-2026", "municipality-205", "en", False),
+             # The documented variant for task clients (`pair-205.todo.fi.ics`): VTODOs too.
+             ("kainuu-2026", "pair-205", "fi", True)]
+SCENARIO_IDS = [f"{s}/{f}{'.todo' if todos else ''}.{lang}" for s, f, lang, todos in SCENARIOS]
+JS = Path(__file__).parents[1] / "js"
 
 
 @pytest.fixture(scope="module")
@@ -50,21 +57,19 @@ def specs(definitions, registry):
     return {spec.id: spec for spec in feed_catalogue(registry, definitions)}
 
 
-@pytest.mark.parametrize(("scenario", "feed", "lang"), SCENARIOS,
-                         ids=[f"{s}/{f}.{lang}" for s, f, lang in SCENARIOS])
-def test_golden(request, renderer, specs, scenario, feed, lang):
-    body = renderer.render(specs[feed], lang)
-    path = GOLDEN / scenario / f"{feed}.{lang}.ics"
+@pytest.mark.parametrize(("scenario", "feed", "lang", "todos"), SCENARIOS, ids=SCENARIO_IDS)
+def test_golden(request, renderer, specs, scenario, feed, lang, todos):
+    body = renderer.render(specs[feed], lang, todos=todos)
+    path = GOLDEN / scenario / f"{feed}{'.todo' if todos else ''}.{lang}.ics"
     if request.config.getoption("--regen-golden"):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(body)
     assert body == path.read_bytes()
 
 
-@pytest.mark.parametrize(("scenario", "feed", "lang"), SCENARIOS,
-                         ids=[f"{s}/{f}.{lang}" for s, f, lang in SCENARIOS])
-def test_three_other_parsers_accept_it(renderer, specs, scenario, feed, lang):
-    text = renderer.render(specs[feed], lang).decode()
+@pytest.mark.parametrize(("scenario", "feed", "lang", "todos"), SCENARIOS, ids=SCENARIO_IDS)
+def test_three_other_parsers_accept_it(renderer, specs, scenario, feed, lang, todos):
+    text = renderer.render(specs[feed], lang, todos=todos).decode()
     strict = IcsCalendarStream.calendar_from_ics(text)
     parsed = vobject.readOne(text)
     expanded = recurring_ical_events.of(icalendar.Calendar.from_ical(text)).between(
@@ -72,6 +77,25 @@ def test_three_other_parsers_accept_it(renderer, specs, scenario, feed, lang):
     vevents = parsed.contents.get("vevent", [])
     assert len(strict.events) == len(vevents) == len(expanded) > 0
     assert len(strict.todos) == len(parsed.contents.get("vtodo", []))
+    assert (len(strict.todos) > 0) == todos  # VTODOs in the variant only
+
+
+def test_ical_js_reads_every_golden_file():
+    """ical.js (Mozilla's parser) over the golden feeds, the VTODO variant included."""
+    node = shutil.which("node")
+    if node is None or not (JS / "node_modules" / "ical.js").is_dir():
+        pytest.fail("Node and tests/js/node_modules are needed (make test installs them)")
+    folders = sorted({GOLDEN / scenario for scenario, *_ in SCENARIOS})
+    done = subprocess.run([node, str(JS / "parse-ics.js"), *map(str, folders)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    report = json.loads(done.stdout)
+    assert report["errors"] == {}
+    assert done.returncode == 0, done.stderr
+    assert report["files"] == len(SCENARIOS)
+    assert report["events"] > 0
+    assert report["alarms"] > 0
+    variant = GOLDEN / "kainuu-2026" / "pair-205.todo.fi.ics"
+    assert report["todos"] == variant.read_bytes().count(b"BEGIN:VTODO") > 0
 
 
 def test_feed_content(renderer, specs):
@@ -428,3 +452,18 @@ def test_a_practice_target_shows_its_legal_limit_beside_it(renderer, lang, targe
                      and o.legal_limit == o.due)
     assert not any(line.startswith(limit.split(":")[0])
                    for line in renderer.event_data(statutory, lang).description.splitlines())
+
+
+def test_ical_js_check_refuses_a_todo_without_its_due_date(tmp_path):
+    node = shutil.which("node")
+    if node is None or not (JS / "node_modules" / "ical.js").is_dir():
+        pytest.fail("Node and tests/js/node_modules are needed (make test installs them)")
+    broken = tmp_path / "broken.todo.fi.ics"
+    broken.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//FI\r\n"
+                      "BEGIN:VTODO\r\nUID:x@yhdyspinta.fi\r\nDTSTAMP:20260102T080000Z\r\n"
+                      "STATUS:NEEDS-ACTION\r\nEND:VTODO\r\nEND:VCALENDAR\r\n")
+    done = subprocess.run([node, str(JS / "parse-ics.js"), str(broken)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["errors"] == {
+        str(broken): "x@yhdyspinta.fi: DUE is not an all-day date"}

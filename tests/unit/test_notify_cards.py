@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -13,9 +14,24 @@ from typing import Any
 
 import pytest
 
+from calendars.duty import Duty
 from calendars.feeds import FeedRenderer
+from calendars.schedule import PlanFilter, PlanWindow, plan
 from notify.compose import MAX_POST_BYTES, Composer, Links
-from notify.plan import Channel, Contact, Kind, Notice, Trigger
+from notify.plan import (
+    Channel,
+    Contact,
+    Kind,
+    Notice,
+    Trigger,
+    escalation_days,
+    plan_notices,
+    reminder_days,
+)
+from notify.transport import card_envelope
+from obligations.catalogue import gettext, ngettext
+from obligations.config import EMPTY_CONFIGURATION
+from tests.feed_fixtures import feed_view_of
 from tests.unit.test_notify_compose import OCCURRENCE, renderer  # noqa: F401 (a fixture)
 
 JS = Path(__file__).parents[1] / "js"
@@ -33,10 +49,8 @@ def _validate(cards: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
 
 
 def _posted_size(card: dict[str, Any]) -> int:
-    """The body apprise posts for a card (see notify/transport.py)."""
-    return len(json.dumps({"type": "message", "attachments": [{
-        "contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None,
-        "content": card}]}))
+    """The bytes the transport posts for a card (envelope included, ASCII-escaped JSON)."""
+    return len(json.dumps(card_envelope(card)))
 
 
 def _contact(delivery: str, language: str = "fi") -> Contact:
@@ -104,3 +118,68 @@ def test_a_digest_card_fits_one_post_and_says_how_many_more(renderer, count):  #
         (line,) = more
         assert line == f"… ja {listed - shown} muuta: katso tilannesivulta."
         assert any(a["url"] == "https://hyte.example.fi/m905" for a in digest.card["actions"])
+
+
+def _busiest_day(view: list[Duty], definitions: dict[str, Any], contact: Contact,
+                 non_working_days: Any, start: date, end: date) -> tuple[date, list[Notice]]:
+    """The working day in [start, end] with the most notices for `contact`, found exactly.
+
+    Each open step can give a contact at most one notice a day, on one of its reminder or
+    escalation days (`notify.plan` decides them; no catch-up, as for a service that ran
+    every day). So the steps scheduled on a day bound its notices from above: days are
+    planned in that order until no bound can beat the best found.
+    """
+    bound: Counter[date] = Counter()
+    for occurrence in view:
+        definition = definitions[occurrence.obligation]
+        for step in occurrence.steps:
+            planned = next((s for s in definition.steps if s.id == step.step), None)
+            offsets = (planned.reminders if planned and planned.reminders is not None
+                       else definition.reminders)
+            days = set(reminder_days(step.due_effective, offsets, non_working_days))
+            days |= set(escalation_days(step.due_effective, definition.escalations,
+                                        non_working_days))
+            bound.update(day for day in days if start <= day <= end)
+    best: tuple[date, list[Notice]] | None = None
+    for day, most in sorted(bound.items(), key=lambda item: (-item[1], item[0])):
+        if best is not None and most <= len(best[1]):
+            break
+        notices = list(plan_notices(view, definitions, [contact], EMPTY_CONFIGURATION,
+                                    non_working_days, day, catch_up_days=0).notices)
+        if best is None or len(notices) > len(best[1]):
+            best = (day, notices)
+    assert best is not None
+    return best
+
+
+def test_the_busiest_day_of_the_largest_county_fits_one_post_and_is_valid(
+        definitions, registry, non_working_days):
+    county = max(registry.counties, key=lambda r: (len(registry.members(r.code)), r.code))
+    view = feed_view_of(plan(definitions, registry, non_working_days,
+                             PlanWindow(date(2026, 1, 1), date(2027, 12, 31)),
+                             selection=PlanFilter(region=county.code)))
+    by_id = {d.id: d for d in definitions}
+    county_view = FeedRenderer(definitions=by_id, registry=registry,
+                            non_working_days=non_working_days, occurrences=view,
+                            prodid="-//test//FI")
+    links = Links(status_page="https://hyte.example.fi/{party}")
+    cards: dict[str, dict[str, Any]] = {}
+    for lang in ("fi", "sv", "en"):
+        coordinator = Contact(id=1, party=f"r{county.code}", role="coordinator",
+                              name="Kaisa Koordinaattori", language=lang, delivery="digest",
+                              channels=(Channel.TEAMS,))
+        day, notices = _busiest_day(view, by_id, coordinator, non_working_days,
+                                    date(2026, 1, 1), date(2026, 12, 31))
+        assert len(notices) >= 50  # a flood's day, not a quiet one
+        (digest,) = Composer(county_view, day, links).compose(notices)
+        assert _posted_size(digest.card) <= MAX_POST_BYTES
+        # Not everything fits: the card says how many more and links to the rest.
+        listed = digest.text.count(gettext("mail.checklist", lang))
+        titles = sum(1 for b in digest.card["body"] if b.get("spacing") == "Medium")
+        assert 1 <= titles < listed
+        more = digest.card["body"][-1]["text"]
+        assert more == ngettext("mail.more", "mail.more.n", listed - titles, lang,
+                                count=listed - titles)
+        assert digest.card["actions"][0]["url"] == f"https://hyte.example.fi/r{county.code}"
+        cards[f"busiest-{lang}"] = digest.card
+    assert _validate(cards) == {name: [] for name in cards}

@@ -59,6 +59,8 @@ class Contact:
     delivery: str
     """`digest` (one message a day) or `single` (one message per notice)."""
     channels: tuple[Channel, ...]
+    email: str | None = None
+    """The address a "mark done" link is bound to (not the channel's secret part)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,9 +137,14 @@ class DutyPages:
         lang = self.pages.language(request)
         person = self.pages.signed_in(request)
         duty = self.find(request.path_params["occurrence"], lang)
-        return self.pages.respond(request, "duty.html", self._values(
-            duty, person, lang, problem=problem, field=field, conflict=conflict,
-            saved=saved or request.query_params.get("saved")), status)
+        values = self._values(duty, person, lang, problem=problem, field=field,
+                              conflict=conflict, saved=saved or request.query_params.get("saved"))
+        # A message links to `?step=ID#step-ID`; the fragment never reaches the server, so
+        # the sign-in link carries it in `next` and the form is in view after signing in.
+        wanted = request.query_params.get("step")
+        values["signin_next"] = f"/duty/{duty.occurrence.id}" + (
+            f"#step-{wanted}" if any(s.step == wanted for s in duty.steps) else "")
+        return self.pages.respond(request, "duty.html", values, status)
 
     def change(self, request: Request, values: dict[str, str | None]) -> Response:
         lang = self.pages.language(request)

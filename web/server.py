@@ -31,6 +31,7 @@ from web.api import PREFIX, Api
 from web.duty import DutyPages
 from web.errors import HttpError
 from web.feeds import FeedApp
+from web.markdone import MarkDone
 from web.middleware import BodyLimit, CsrfCheck, SecurityHeaders, ServerErrors
 from web.pages import STATIC_DIR, Pages, StaticFilesCached
 from web.signin import SignIn
@@ -71,6 +72,8 @@ def routes(pages: Pages, api: Api, signin: SignIn, duty: DutyPages) -> list[Base
         Route("/signin/link", signin.link, methods=["GET", "POST"], name="signin_link"),
         Route("/signout", signin.signout, methods=["POST"], name="signout"),
         Route("/duty/{occurrence}", duty.endpoint, methods=["GET", "POST"], name="duty"),
+        Route("/mark-done", MarkDone(duty.pages).endpoint, methods=["GET", "POST"],
+              name="mark_done"),
         Mount("/static", StaticFilesCached(directory=STATIC_DIR), name="static"),
         Mount(PREFIX, name="api", routes=[
             Route("/openapi.json", api.document, methods=get, name="openapi"),

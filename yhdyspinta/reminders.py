@@ -94,7 +94,7 @@ def contacts_for_notices(engine: Engine, settings: Settings) -> tuple[list[Conta
         assert row.id is not None
         contacts.append(Contact(id=row.id, party=row.party, role=row.role, name=row.name,
                                 language=row.language, delivery=row.delivery,
-                                channels=tuple(channels)))
+                                channels=tuple(channels), email=row.email))
     return contacts, unreachable
 
 
@@ -129,7 +129,10 @@ def plan_reminders(
     renderer = FeedRenderer(definitions=by_id, registry=registry,
                             non_working_days=non_working_days, occurrences=view, prodid=PRODID)
     links = Links(public_url=settings.public_url, public_feeds=frozenset(settings.public_feeds),
-                  status_page=settings.status_page_url)
+                  status_page=settings.status_page_url, pages_url=settings.public_url,
+                  mark_secret=settings.secret_key.get_secret_value()
+                  if settings.secret_key else None,
+                  mark_days=settings.mark_done_link_days)
     sent_today = {(recipient, Channel(channel)): count for (recipient, channel), count
                   in messages_for_day(engine, today).items()}
     messages = Composer(renderer, today, links, daily_cap=settings.notify_daily_cap,

@@ -140,6 +140,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     """Signs the CSRF cookie; None = a new random key per server start (forms then open
     before a restart must be reloaded). A secret: never shown."""
+    mark_done_link_days: int = Field(14, ge=1, le=90)
+    """How long the one-click "mark done" link of a reminder email works (it is signed
+    with `secret_key`; without one, emails carry only the link to the step's form)."""
     today: date | None = None
     """The day taken as today (for tests and demonstrations); None = the clock's."""
 

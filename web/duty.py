@@ -21,7 +21,8 @@ from obligations.catalogue import gettext
 from obligations.lang import Lang, step_status_label
 from state.errors import StaleStepError, StateError, TransitionError, UnsafeUrlError
 from state.models import StepStatus
-from state.people import Person
+from state.owners import granted_for, set_owner, step_owners
+from state.people import Person, list_people
 from state.queries import DutyState, StepState, duty_states, evidence_and_audit
 from state.steps import Evidence, set_step_status
 from web.errors import HttpError
@@ -114,6 +115,37 @@ class DutyPages:
         self.pages = pages
         self.site = pages.site
 
+    async def owner_endpoint(self, request: Request) -> Response:
+        """POST: the step's owner chosen (or cleared) among the people granted for it."""
+        async with request.form(max_files=0, max_fields=8) as form:
+            values = {name: (str(form[name]) if isinstance(form.get(name), str) else None)
+                      for name in ("step", "owner")}
+        return await run_in_threadpool(self.set_owner, request, values)
+
+    def set_owner(self, request: Request, values: dict[str, str | None]) -> Response:
+        lang = self.pages.language(request)
+        person = self.pages.signed_in(request)
+        duty = self.find(request.path_params["occurrence"], lang)
+        step = next((s for s in duty.steps if s.step == values.get("step")), None)
+        if step is None:
+            raise HttpError(400, gettext("web.bad_parameter", lang, name="step",
+                                   problem=", ".join(s.step for s in duty.steps)), "step")
+        if not may_change(person, duty, step):
+            problem = (gettext("web.duty_not_yours", lang) if person
+                       else gettext("web.duty_read_only", lang))
+            return self.show(request, status=403, problem=problem, field=step.step)
+        assert person is not None
+        try:
+            set_owner(self.site.engine, duty.occurrence.id, step.step,
+                      (values.get("owner") or "").strip() or None, by=person.label,
+                      now=self.site.now(), channel="web")
+        except StateError:
+            return self.show(request, status=400, field=step.step,
+                             problem=gettext("web.duty_owner_refused", lang))
+        return Response(status_code=303, headers={
+            "location": f"/duty/{duty.occurrence.id}?saved={step.step}#step-{step.step}",
+            "cache-control": "no-store"})
+
     def find(self, occurrence_id: str, lang: Lang) -> DutyState:
         """The duty, read fresh from the store (the form's revisions must be current)."""
         if len(occurrence_id) > 200:
@@ -199,13 +231,23 @@ class DutyPages:
                 saved: str | None) -> dict[str, Any]:
         evidence, audit = evidence_and_audit(self.site.engine,
                                              frozenset({duty.occurrence.id}))
+        owners = step_owners(self.site.engine, [duty.occurrence.id])
+        people = list_people(self.site.engine) if person is not None else []
         view = self.pages._duty_view(duty, lang, evidence.get(duty.occurrence.id, []),
                                      audit.get(duty.occurrence.id, []))
         steps = []
         for shown, state in zip(view["steps"], duty.steps, strict=True):
+            owner = owners.get((duty.occurrence.id, state.step))
+            editable = may_change(person, duty, state)
+            candidates = sorted(
+                ((p.email, p.name) for p in granted_for(people, duty.occurrence, state.party,
+                                                        state.role)),
+                key=lambda c: (c[1].lower(), c[0])) if editable else []
             steps.append({**shown, "id": state.step, "revision": state.revision,
-                          "note": state.note or "",
-                          "editable": may_change(person, duty, state)})
+                          "note": state.note or "", "editable": editable,
+                          "owner": owner.name if owner else None,
+                          "owner_email": owner.email if owner else "",
+                          "candidates": candidates})
         row = duty.occurrence
         return {"duty": view, "steps": steps, "problem": problem, "field": field,
                 "conflict": conflict, "saved": saved, "statuses": [

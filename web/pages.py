@@ -68,7 +68,7 @@ _PHASES = (N_("web.phase.1"), N_("web.phase.2"), N_("web.phase.3"), N_("web.phas
 _FEED_KINDS = {"pair": N_("web.feed.pair"), "municipality": N_("web.feed.municipality"),
                "region": N_("web.feed.region")}
 _AUDIT_ACTIONS = {"status": N_("web.audit.status"), "status_forced": N_("web.audit.status_forced"),
-                  "evidence": N_("web.audit.evidence")}
+                  "evidence": N_("web.audit.evidence"), "owner": N_("web.audit.owner")}
 _STATES = {MarkState.COMPLETE: N_("web.state.complete"), MarkState.OPEN: N_("web.state.open"),
            MarkState.OVERDUE: N_("web.state.overdue"),
            MarkState.CANCELLED: N_("web.state.cancelled")}
@@ -561,7 +561,8 @@ class Pages:
                        "action": gettext(_AUDIT_ACTIONS[a.action], lang)
                        if a.action in _AUDIT_ACTIONS else a.action,
                        "change": f"{value(a.old_value)} → {value(a.new_value)}"
-                       if a.action.startswith("status") else (a.new_value or ""),
+                       if a.action.startswith("status")
+                       else ("" if a.action == "owner" else a.new_value or ""),
                        "reason": a.reason} for a in audit],
             "basis": [{"title": b.title.get(lang), "act": b.act,
                        "sections": ", ".join(section_citation(s, lang) for s in b.sections),

@@ -72,6 +72,8 @@ def routes(pages: Pages, api: Api, signin: SignIn, duty: DutyPages) -> list[Base
         Route("/signin/link", signin.link, methods=["GET", "POST"], name="signin_link"),
         Route("/signout", signin.signout, methods=["POST"], name="signout"),
         Route("/duty/{occurrence}", duty.endpoint, methods=["GET", "POST"], name="duty"),
+        Route("/duty/{occurrence}/owner", duty.owner_endpoint, methods=["POST"],
+              name="duty_owner"),
         Route("/mark-done", MarkDone(duty.pages).endpoint, methods=["GET", "POST"],
               name="mark_done"),
         Mount("/static", StaticFilesCached(directory=STATIC_DIR), name="static"),

@@ -33,6 +33,7 @@ from obligations.config import Configuration
 from obligations.parties import Registry
 from obligations.schema import ObligationDefinition
 from state.contacts import list_contacts
+from state.owners import step_owners
 from state.queries import feed_view
 from yhdyspinta.publish import PRODID
 from yhdyspinta.settings import Settings
@@ -118,8 +119,9 @@ def plan_reminders(
             and (obligations is None or o.obligation in obligations)]
     by_id = {d.id: d for d in definitions}
     contacts, unreachable = contacts_for_notices(engine, settings)
+    owners = {key: owner.email for key, owner in step_owners(engine).items()}
     notices = plan_notices(view, by_id, contacts, configuration, non_working_days, today,
-                           catch_up_days=settings.notify_catch_up_days)
+                           catch_up_days=settings.notify_catch_up_days, owners=owners)
     queued = queued_notice_keys(engine, [n.key for n in notices.notices])
     fresh = [n for n in notices.notices if n.key not in queued]
     no_server = 0

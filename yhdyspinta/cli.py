@@ -189,7 +189,14 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     status.add_argument("--overdue", action="store_true", help=gettext("cli.help.overdue", lang))
     status.add_argument("--format", choices=("table", "json", "csv"), default="table",
                         help=gettext("cli.help.format", lang))
-    status.set_defaults(handler=_store("cmd_status"))
+    # `status import FILE.csv [--dry-run] --by NAME` (issue 14.5)
+    status.add_argument("action", nargs="?", choices=("import",), metavar="import",
+                        help=gettext("cli.help.status_import", lang))
+    status.add_argument("file", nargs="?", type=Path, metavar="FILE.csv")
+    status.add_argument("--dry-run", action="store_true",
+                        help=gettext("cli.help.status_import_dry_run", lang))
+    status.add_argument("--by", metavar="NAME", help=gettext("cli.help.by", lang))
+    status.set_defaults(handler=_store("cmd_status_or_import", "status_import_command"))
 
     step = commands.add_parser("step", help=gettext("cli.help.step", lang), parents=[common],
                                description=gettext("cli.help.step", lang))

@@ -28,6 +28,7 @@ from state.steps import Evidence, set_step_status
 from web.errors import HttpError
 
 if TYPE_CHECKING:
+    from web.markdone import MarkDone
     from web.pages import Pages
 
 REASON_NEEDED = (StepStatus.WAIVED, StepStatus.NOT_APPLICABLE)
@@ -114,6 +115,15 @@ class DutyPages:
     def __init__(self, pages: Pages) -> None:
         self.pages = pages
         self.site = pages.site
+        self._mark_done: MarkDone | None = None
+
+    async def mark_done(self, request: Request) -> Response:
+        """`/mark-done`: the one-click link of reminder emails (web/markdone.py)."""
+        if self._mark_done is None:
+            from web.markdone import MarkDone
+
+            self._mark_done = MarkDone(self.pages)
+        return await self._mark_done.endpoint(request)
 
     async def owner_endpoint(self, request: Request) -> Response:
         """POST: the step's owner chosen (or cleared) among the people granted for it."""

@@ -31,7 +31,6 @@ from web.api import PREFIX, Api
 from web.duty import DutyPages
 from web.errors import HttpError
 from web.feeds import FeedApp
-from web.markdone import MarkDone
 from web.middleware import BodyLimit, CsrfCheck, SecurityHeaders, ServerErrors
 from web.pages import STATIC_DIR, Pages, StaticFilesCached
 from web.signin import SignIn
@@ -74,8 +73,7 @@ def routes(pages: Pages, api: Api, signin: SignIn, duty: DutyPages) -> list[Base
         Route("/duty/{occurrence}", duty.endpoint, methods=["GET", "POST"], name="duty"),
         Route("/duty/{occurrence}/owner", duty.owner_endpoint, methods=["POST"],
               name="duty_owner"),
-        Route("/mark-done", MarkDone(duty.pages).endpoint, methods=["GET", "POST"],
-              name="mark_done"),
+        Route("/mark-done", duty.mark_done, methods=["GET", "POST"], name="mark_done"),
         Mount("/static", StaticFilesCached(directory=STATIC_DIR), name="static"),
         Mount(PREFIX, name="api", routes=[
             Route("/openapi.json", api.document, methods=get, name="openapi"),

@@ -43,12 +43,13 @@ def describe(error: Exception, lang: Lang, settings: Settings) -> tuple[str, ...
 
     from state.contacts import ContactImportError
     from state.errors import StateError
+    from state.status_import import StatusImportError
 
     if isinstance(error, StateError):
         if error.key is not None:
             return (gettext(error.key, lang, **error.values),)
         return (str(error),)
-    if isinstance(error, ContactImportError):
+    if isinstance(error, ContactImportError | StatusImportError):
         return (*(f"{error.source}:{p}" for p in error.problems),
                 ngettext("cli.error.problems", "cli.error.problems.n", len(error.problems),
                          lang, count=len(error.problems)))

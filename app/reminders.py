@@ -31,6 +31,7 @@ from obligations.parties import Parties, Registry
 from obligations.schema import ObligationDefinition
 from state.contacts import list_contacts
 from state.models import OutboxRow
+from state.owners import step_owners
 from state.queries import feed_view
 from yhdyspinta.settings import Settings
 
@@ -86,7 +87,7 @@ def contacts_for_notices(engine: Engine, settings: Settings) -> tuple[list[Conta
         assert row.id is not None
         contacts.append(Contact(id=row.id, party=row.party, role=row.role, name=row.name,
                                 language=row.language, delivery=row.delivery,
-                                channels=tuple(channels)))
+                                channels=tuple(channels), email=row.email))
     return contacts, unreachable
 
 
@@ -110,8 +111,9 @@ def plan_reminders(
             and (obligations is None or o.obligation in obligations)]
     by_id = {d.id: d for d in definitions}
     contacts, unreachable = contacts_for_notices(engine, settings)
+    owners = {key: owner.email for key, owner in step_owners(engine).items()}
     notices = plan_notices(view, by_id, contacts, configuration, non_working_days, today,
-                           catch_up_days=settings.notify_catch_up_days)
+                           catch_up_days=settings.notify_catch_up_days, owners=owners)
     queued = queued_notice_keys(engine, [n.key for n in notices.notices])
     fresh = [n for n in notices.notices if n.key not in queued]
     no_server = 0
@@ -122,7 +124,10 @@ def plan_reminders(
                             non_working_days=non_working_days, occurrences=view, prodid=PRODID,
                             parties=Parties(registry, configuration.group_names()))
     links = Links(public_url=settings.public_url, public_feeds=frozenset(settings.public_feeds),
-                  status_page=settings.status_page_url)
+                  status_page=settings.status_page_url, pages_url=settings.public_url,
+                  mark_secret=settings.secret_key.get_secret_value()
+                  if settings.secret_key else None,
+                  mark_days=settings.mark_done_link_days)
     sent_today = {(recipient, Channel(channel)): count for (recipient, channel), count
                   in messages_for_day(engine, today).items()}
     messages = Composer(renderer, today, links, daily_cap=settings.notify_daily_cap,

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import Engine
 
 from state.models import AuditRow, StepStatus
+from state.status_import import Change
 from state.steps import Evidence, StepChange
 from yhdyspinta import clock
 
@@ -28,6 +29,19 @@ def record_step(engine: Engine, occurrence: str, step: str, status: str | StepSt
         force=force, channel=channel,
         evidence=Evidence(url=evidence_url, decided_by=decided_by, decided_on=decided_on,
                           section=section))
+
+
+def import_statuses(engine: Engine, text: str, source: str, *, by: str,
+                    dry_run: bool = False) -> list[Change]:
+    """A whole CSV file of step statuses, checked first and then applied all or nothing.
+
+    `--dry-run` runs the same and rolls back, so it says exactly what a real run would.
+    """
+    from state.status_import import import_statuses as apply
+    from state.status_import import parse_status_csv
+
+    rows = parse_status_csv(text, source, engine)
+    return apply(engine, rows, source, by=by, now=clock.now(), dry_run=dry_run)
 
 
 def is_closed(status: str) -> bool:

@@ -7,6 +7,7 @@ Every address the pages, the CLI and the messages hand out is made here, so the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from obligations.parties import PartyRef
 from obligations.schema import Lang
@@ -50,4 +51,17 @@ class Urls:
 
     def duty(self, occurrence_id: str) -> str:
         """A duty's page with its checklist."""
-        return f"{self.base}/duty/{occurrence_id}"
+        return f"{self.base}/duty/{quote(occurrence_id)}"
+
+    def step(self, occurrence_id: str, step: str, *, lang: Lang | None = None,
+             saved: bool = False) -> str:
+        """A step's form on its duty page (`?step=` survives sign-in; the fragment scrolls).
+
+        `saved`: the page after a change, which says the step was saved.
+        """
+        query = {("saved" if saved else "step"): step, **({"lang": lang} if lang else {})}
+        return f"{self.duty(occurrence_id)}?{urlencode(query)}#step-{quote(step)}"
+
+    def mark_done(self, token: str, lang: Lang) -> str:
+        """The one-click "mark done" link of a reminder email (a confirmation form)."""
+        return f"{self.base}/mark-done?" + urlencode({"t": token, "lang": lang})

@@ -30,6 +30,7 @@ from obligations.lang import step_status_label
 from obligations.parties import PartyRef
 from obligations.schema import Lang, PartyKind, Role
 from obligations.vocabulary import role_label
+from state.marklinks import make_link
 from yhdyspinta.templating import environment
 
 COMING_DAYS = 30
@@ -58,6 +59,12 @@ class Links:
     public_feeds: frozenset[str] = frozenset()
     status_page: str | None = None
     """A status page address; `{party}` and `{occurrence}` are filled in."""
+    pages_url: str | None = None
+    """Base of the pages: each step links to its form, `/duty/{occurrence}#step-{step}`."""
+    mark_secret: str | None = field(default=None, repr=False)
+    """Signs the one-click "mark done" links of emails (`state.marklinks`); None: none."""
+    mark_days: int = 14
+    """How many days a "mark done" link works."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +96,10 @@ class StepLine:
     """The last day the law allows, when it is later than the target."""
     standing: str | None = None
     """Past the legal limit, or late against the target only; None when not late."""
+    url: str | None = None
+    """The step on its duty page, where its form is (after signing in)."""
+    done_url: str | None = None
+    """A signed one-click "mark done" link for this recipient (email only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +221,7 @@ class Composer:
         lang = _lang(notice.contact)
         trigger = notice.trigger
         (item,) = self._items([(trigger.occurrence_id, trigger.step, trigger.level)], lang,
-                              notice.contact)
+                              notice.contact, notice.channel)
         line = item.steps[0]
         subject = gettext(_SUBJECTS[trigger.kind], lang, step=line.step, duty=item.duty,
                           date=line.due)
@@ -243,13 +254,14 @@ class Composer:
                 overdue.append((occurrence.id, step.step, 0))
             elif step.due_effective <= self.today + timedelta(days=COMING_DAYS):
                 coming.append((occurrence.id, step.step, 0))
-        sections = [Section(gettext("mail.section.now", lang), self._items(now, lang, contact)),
+        sections = [Section(gettext("mail.section.now", lang),
+                            self._items(now, lang, contact, channel)),
                     Section(gettext("mail.section.overdue", lang),
-                            self._items(overdue, lang, contact)),
+                            self._items(overdue, lang, contact, channel)),
                     Section(gettext("mail.section.coming", lang, days=COMING_DAYS),
-                            self._items(coming, lang, contact)),
+                            self._items(coming, lang, contact, channel)),
                     Section(gettext("mail.section.long_overdue", lang, days=LONG_OVERDUE_DAYS),
-                            self._items(long_overdue, lang, contact))]
+                            self._items(long_overdue, lang, contact, channel))]
         keys = sorted(n.key for n in notices)
         digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
         key = f"digest|c{contact.id}|{channel.value}|{self.today.isoformat()}|{digest}"
@@ -274,12 +286,12 @@ class Composer:
         return found
 
     def _items(self, wanted: Sequence[tuple[str, str, int]], lang: Lang,
-               contact: Contact) -> tuple[Item, ...]:
+               contact: Contact, channel: Channel) -> tuple[Item, ...]:
         """Steps grouped by duty, so a checklist is shown once however many steps are due."""
         grouped: dict[str, list[StepLine]] = {}
         for occurrence_id, step_id, level in wanted:
             grouped.setdefault(occurrence_id, []).append(
-                self._step_line(occurrence_id, step_id, lang, level))
+                self._step_line(occurrence_id, step_id, lang, level, contact, channel))
         items = []
         for occurrence_id, lines in grouped.items():
             order = [s.step for s in self._by_id[occurrence_id].steps]
@@ -288,7 +300,8 @@ class Composer:
         items.sort(key=lambda i: (self._by_id[i.occurrence_id].due_effective, i.duty))
         return tuple(items)
 
-    def _step_line(self, occurrence_id: str, step_id: str, lang: Lang, level: int) -> StepLine:
+    def _step_line(self, occurrence_id: str, step_id: str, lang: Lang, level: int,
+                   contact: Contact, channel: Channel) -> StepLine:
         occurrence = self._by_id[occurrence_id]
         definition = self.renderer.definitions[occurrence.obligation]
         step = next(s for s in occurrence.steps if s.step == step_id)
@@ -311,7 +324,22 @@ class Composer:
             why=why, escalation_level=level,
             legal_limit=finnish_date(step.limit) if step.limit != step.due_effective else None,
             standing=(gettext("mail.state.past_limit", lang) if step.limit < self.today else
-                      gettext("mail.state.late", lang) if days < 0 else None))
+                      gettext("mail.state.late", lang) if days < 0 else None),
+            **self._step_links(occurrence_id, step, lang, contact, channel))
+
+    def _step_links(self, occurrence_id: str, step: DutyStep, lang: Lang, contact: Contact,
+                    channel: Channel) -> dict[str, str | None]:
+        """The step's form on its duty page; for an email, also a "mark done" link."""
+        base = self.links.pages_url
+        if not base:
+            return {}
+        urls = Urls(base)
+        found: dict[str, str | None] = {"url": urls.step(occurrence_id, step.step, lang=lang)}
+        if self.links.mark_secret and channel is Channel.EMAIL and contact.email:
+            token = make_link(self.links.mark_secret, occurrence_id, step.step, contact.email,
+                              step.revision, self.today, self.links.mark_days)
+            found["done_url"] = urls.mark_done(token, lang)
+        return found
 
     def _item(self, occurrence_id: str, lines: tuple[StepLine, ...], lang: Lang,
               contact: Contact) -> Item:
@@ -434,6 +462,10 @@ def _card_item(item: Item, lang: Lang) -> list[dict[str, Any]]:
         if line.standing:
             facts.append({"title": gettext("mail.state", lang), "value": line.standing})
         elements.append({"type": "FactSet", "facts": facts})
+        if line.url:
+            title = gettext("mail.open_step", lang)
+            elements.append({"type": "TextBlock", "wrap": True, "spacing": "Small",
+                             "text": f"[{title}]({line.url})"})
     elements.append({"type": "FactSet", "facts": [
         {"title": gettext("mail.basis", lang), "value": f"[{text}]({url})"}
         for text, url in item.basis]})

@@ -62,6 +62,8 @@ class Contact:
     delivery: str
     """`digest` (one message a day) or `single` (one message per notice)."""
     channels: tuple[Channel, ...]
+    email: str | None = None
+    """The address a "mark done" link is bound to (not the channel's secret part)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,13 +227,23 @@ def plan_notices(
     today: date,
     *,
     catch_up_days: int = 7,
+    owners: Mapping[tuple[str, str], str] | None = None,
 ) -> NoticePlan:
-    """Every notice to send on `today`, in a stable order; nothing on a non-working day."""
+    """Every notice to send on `today`, in a stable order; nothing on a non-working day.
+
+    `owners` maps (occurrence, step) to the address of the step's owner. The owner comes
+    first: a reminder goes to the owner's contacts (those with that address) alone, an
+    escalation to them and then as without an owner. An owner without a contact changes
+    nothing.
+    """
     if not non_working_days.is_working_day(today):
         return NoticePlan((), ())
     by_party_role: dict[tuple[str, str], list[Contact]] = {}
+    by_email: dict[str, list[Contact]] = {}
     for contact in contacts:
         by_party_role.setdefault((contact.party, contact.role), []).append(contact)
+        if contact.email:
+            by_email.setdefault(contact.email.strip().lower(), []).append(contact)
     notices: list[Notice] = []
     unaddressed: list[Unaddressed] = []
     for occurrence in occurrences:
@@ -248,7 +260,11 @@ def plan_notices(
             if trigger is None:
                 continue
             wanted = addressees(occurrence, step, trigger, chain)
-            told: dict[int, Contact] = {}
+            owner = (owners or {}).get((occurrence.id, step.step))
+            told: dict[int, Contact] = {c.id: c for c in by_email.get(owner.lower(), [])} \
+                if owner else {}
+            if told and trigger.kind is Kind.REMINDER:
+                wanted = []
             for parties, role in wanted:
                 for party in parties:
                     found = by_party_role.get((party, role)) or \

@@ -87,6 +87,18 @@ class StepStatusRow(SQLModel, table=True):
     changed_by: str = Field(max_length=200)
 
 
+class StepOwnerRow(SQLModel, table=True):
+    """The person who answers for a step (one of those granted for its party); no row: none."""
+
+    __tablename__ = "step_owner"
+
+    occurrence_id: str = Field(primary_key=True, foreign_key="occurrence.id", max_length=200)
+    step: str = Field(primary_key=True, max_length=80)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    set_at: datetime = Field(sa_column=_timestamp())
+    set_by: str = Field(max_length=200)
+
+
 class EvidenceRow(SQLModel, table=True):
     """A decision or document that shows a step was done."""
 

@@ -111,81 +111,101 @@ def set_step_status(
     if evidence is not None and evidence.url is not None:
         check_url("--evidence", evidence.url)
     with write_session(engine) as session:
-        occurrence = _lock_occurrence(session, occurrence_id)
-        if occurrence.lifecycle != Lifecycle.ACTIVE.value:
-            raise StateError(f"occurrence {occurrence_id!r} was cancelled on "
-                             f"{occurrence.cancelled_on}; it no longer takes changes")
-        planned = {
-            row.step: row
-            for row in session.execute(
-                select(StepRow).where(StepRow.occurrence_id == occurrence_id)  # type: ignore[arg-type]
-            ).scalars()
-        }
-        if step not in planned:
-            ordered = sorted(planned.values(), key=lambda r: r.position)
-            raise UnknownStepError(occurrence_id, step, [r.step for r in ordered])
-        statuses = {
-            row.step: row
-            for row in session.execute(
-                select(StepStatusRow).where(StepStatusRow.occurrence_id == occurrence_id)  # type: ignore[arg-type]
-            ).scalars()
-        }
-        current = statuses.get(step)
-        old = StepStatus(current.status) if current else StepStatus.NOT_STARTED
-        if expected_revision is not None and expected_revision != (
-                current.revision if current else 0):
-            assert current is not None
-            raise StaleStepError(occurrence_id, step, current.revision, old, current.note,
-                                 current.changed_by, current.changed_at)
-        if old is status and (note is None or current is None or note == current.note) \
-                and not evidence:
-            return StepChange(occurrence_id, step, old, status, False)
-        if status is StepStatus.WAIVED and not note:
-            raise TransitionError("waiving a step needs a reason (--note TEXT)")
-        forced = False
-        if status is StepStatus.DONE and old is not status:
-            open_before = [
-                before for before in planned[step].after.split()
-                if not StepStatus(statuses[before].status if before in statuses
-                                  else StepStatus.NOT_STARTED).closed
-            ]
-            if open_before:
-                if not force:
-                    raise TransitionError(
-                        f"step {step!r} cannot be done before {', '.join(open_before)}; "
-                        "mark those first, or use --force with --note giving the reason")
-                if not note:
-                    raise TransitionError("--force needs a reason (--note TEXT)")
-                forced = True
-        changed = old is not status or (note is not None and current is not None
-                                         and note != current.note)
-        if changed:
-            if current is None:
-                current = StepStatusRow(occurrence_id=occurrence_id, step=step,
-                                        status=status.value, note=note, revision=1,
-                                        changed_at=now, changed_by=by)
-                session.add(current)
-            else:
-                current.status = status.value
-                current.note = note
-                current.revision += 1
-                current.changed_at = now
-                current.changed_by = by
-            session.add(AuditRow(at=now, actor=by, occurrence_id=occurrence_id, step=step,
-                                 action="status_forced" if forced else "status",
-                                 old_value=old.value, new_value=status.value, reason=note,
-                                 channel=channel))
-        if evidence:
-            session.add(EvidenceRow(occurrence_id=occurrence_id, step=step, url=evidence.url,
-                                    decided_by=evidence.decided_by,
-                                    decided_on=evidence.decided_on, section=evidence.section,
-                                    note=note, recorded_at=now, recorded_by=by))
-            session.add(AuditRow(at=now, actor=by, occurrence_id=occurrence_id, step=step,
-                                 action="evidence", old_value=None,
-                                 new_value=evidence.describe(), reason=note,
-                                 channel=channel))
-            if not changed and current is not None:
-                current.revision += 1  # new evidence is a change a stale page must not hide
-                current.changed_at = now
-                current.changed_by = by
+        return apply_step_status(session, occurrence_id, step, status, by=by, now=now,
+                                 note=note, evidence=evidence, force=force, channel=channel,
+                                 expected_revision=expected_revision)
+
+
+def apply_step_status(
+    session: Session,
+    occurrence_id: str,
+    step: str,
+    status: StepStatus,
+    *,
+    by: str,
+    now: datetime,
+    note: str | None = None,
+    evidence: Evidence | None = None,
+    force: bool = False,
+    channel: str = "cli",
+    expected_revision: int | None = None,
+) -> StepChange:
+    """`set_step_status` inside a transaction the caller holds (an import's one)."""
+    occurrence = _lock_occurrence(session, occurrence_id)
+    if occurrence.lifecycle != Lifecycle.ACTIVE.value:
+        raise StateError(f"occurrence {occurrence_id!r} was cancelled on "
+                         f"{occurrence.cancelled_on}; it no longer takes changes")
+    planned = {
+        row.step: row
+        for row in session.execute(
+            select(StepRow).where(StepRow.occurrence_id == occurrence_id)  # type: ignore[arg-type]
+        ).scalars()
+    }
+    if step not in planned:
+        ordered = sorted(planned.values(), key=lambda r: r.position)
+        raise UnknownStepError(occurrence_id, step, [r.step for r in ordered])
+    statuses = {
+        row.step: row
+        for row in session.execute(
+            select(StepStatusRow).where(StepStatusRow.occurrence_id == occurrence_id)  # type: ignore[arg-type]
+        ).scalars()
+    }
+    current = statuses.get(step)
+    old = StepStatus(current.status) if current else StepStatus.NOT_STARTED
+    if expected_revision is not None and expected_revision != (
+            current.revision if current else 0):
+        assert current is not None
+        raise StaleStepError(occurrence_id, step, current.revision, old, current.note,
+                             current.changed_by, current.changed_at)
+    if old is status and (note is None or current is None or note == current.note) \
+            and not evidence:
+        return StepChange(occurrence_id, step, old, status, False)
+    if status is StepStatus.WAIVED and not note:
+        raise TransitionError("waiving a step needs a reason (--note TEXT)")
+    forced = False
+    if status is StepStatus.DONE and old is not status:
+        open_before = [
+            before for before in planned[step].after.split()
+            if not StepStatus(statuses[before].status if before in statuses
+                              else StepStatus.NOT_STARTED).closed
+        ]
+        if open_before:
+            if not force:
+                raise TransitionError(
+                    f"step {step!r} cannot be done before {', '.join(open_before)}; "
+                    "mark those first, or use --force with --note giving the reason")
+            if not note:
+                raise TransitionError("--force needs a reason (--note TEXT)")
+            forced = True
+    changed = old is not status or (note is not None and current is not None
+                                     and note != current.note)
+    if changed:
+        if current is None:
+            current = StepStatusRow(occurrence_id=occurrence_id, step=step,
+                                    status=status.value, note=note, revision=1,
+                                    changed_at=now, changed_by=by)
+            session.add(current)
+        else:
+            current.status = status.value
+            current.note = note
+            current.revision += 1
+            current.changed_at = now
+            current.changed_by = by
+        session.add(AuditRow(at=now, actor=by, occurrence_id=occurrence_id, step=step,
+                             action="status_forced" if forced else "status",
+                             old_value=old.value, new_value=status.value, reason=note,
+                             channel=channel))
+    if evidence:
+        session.add(EvidenceRow(occurrence_id=occurrence_id, step=step, url=evidence.url,
+                                decided_by=evidence.decided_by,
+                                decided_on=evidence.decided_on, section=evidence.section,
+                                note=note, recorded_at=now, recorded_by=by))
+        session.add(AuditRow(at=now, actor=by, occurrence_id=occurrence_id, step=step,
+                             action="evidence", old_value=None,
+                             new_value=evidence.describe(), reason=note,
+                             channel=channel))
+        if not changed and current is not None:
+            current.revision += 1  # new evidence is a change a stale page must not hide
+            current.changed_at = now
+            current.changed_by = by
     return StepChange(occurrence_id, step, old, status, changed or bool(evidence))

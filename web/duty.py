@@ -23,12 +23,14 @@ from obligations.catalogue import gettext
 from obligations.lang import Lang, step_status_label
 from state.errors import StaleStepError, StateError, TransitionError, UnsafeUrlError
 from state.models import StepStatus
-from state.people import Person
+from state.owners import granted_for, set_owner, step_owners
+from state.people import Person, list_people
 from state.queries import duty_states, evidence_and_audit
 from state.steps import Evidence, set_step_status
 from web.errors import HttpError
 
 if TYPE_CHECKING:
+    from web.markdone import MarkDone
     from web.pages import Pages
 
 REASON_NEEDED = (StepStatus.WAIVED, StepStatus.NOT_APPLICABLE)
@@ -110,6 +112,46 @@ class DutyPages:
     def __init__(self, pages: Pages) -> None:
         self.pages = pages
         self.site = pages.site
+        self._mark_done: MarkDone | None = None
+
+    async def mark_done(self, request: Request) -> Response:
+        """`/mark-done`: the one-click link of reminder emails (web/markdone.py)."""
+        if self._mark_done is None:
+            from web.markdone import MarkDone
+
+            self._mark_done = MarkDone(self.pages)
+        return await self._mark_done.endpoint(request)
+
+    async def owner_endpoint(self, request: Request) -> Response:
+        """POST: the step's owner chosen (or cleared) among the people granted for it."""
+        async with request.form(max_files=0, max_fields=8) as form:
+            values = {name: (str(form[name]) if isinstance(form.get(name), str) else None)
+                      for name in ("step", "owner")}
+        return await run_in_threadpool(self.set_owner, request, values)
+
+    def set_owner(self, request: Request, values: dict[str, str | None]) -> Response:
+        lang = self.pages.language(request)
+        person = self.pages.signed_in(request)
+        duty = self.find(request.path_params["occurrence"], lang)
+        step = next((s for s in duty.steps if s.step == values.get("step")), None)
+        if step is None:
+            raise HttpError(400, gettext("web.bad_parameter", lang, name="step",
+                                   problem=", ".join(s.step for s in duty.steps)), "step")
+        if not may_change(person, duty, step):
+            problem = (gettext("web.duty_not_yours", lang) if person
+                       else gettext("web.duty_read_only", lang))
+            return self.show(request, status=403, problem=problem, field=step.step)
+        assert person is not None
+        try:
+            set_owner(self.site.engine, duty.id, step.step,
+                      (values.get("owner") or "").strip() or None, by=person.label,
+                      now=self.site.now(), channel="web")
+        except StateError:
+            return self.show(request, status=400, field=step.step,
+                             problem=gettext("web.duty_owner_refused", lang))
+        return Response(status_code=303, headers={
+            "location": Urls().step(duty.id, step.step, saved=True),
+            "cache-control": "no-store"})
 
     def find(self, occurrence_id: str, lang: Lang) -> Duty:
         """The duty, read fresh from the store (the form's revisions must be current)."""
@@ -135,9 +177,14 @@ class DutyPages:
         lang = self.pages.language(request)
         person = self.pages.signed_in(request)
         duty = self.find(request.path_params["occurrence"], lang)
-        return self.pages.respond(request, "duty.html", self._values(
-            duty, person, lang, problem=problem, field=field, conflict=conflict,
-            saved=saved or request.query_params.get("saved")), status)
+        values = self._values(duty, person, lang, problem=problem, field=field,
+                              conflict=conflict, saved=saved or request.query_params.get("saved"))
+        # A message links to `?step=ID#step-ID`; the fragment never reaches the server, so
+        # the sign-in link carries it in `next` and the form is in view after signing in.
+        wanted = request.query_params.get("step")
+        values["signin_next"] = Urls().duty(duty.id) + (
+            f"#step-{wanted}" if any(s.step == wanted for s in duty.steps) else "")
+        return self.pages.respond(request, "duty.html", values, status)
 
     def change(self, request: Request, values: dict[str, str | None]) -> Response:
         lang = self.pages.language(request)
@@ -184,7 +231,7 @@ class DutyPages:
             return self.show(request, status=400, problem=gettext("web.duty_refused", lang,
                                                             reason=str(error)), field=step.step)
         return Response(status_code=303, headers={
-            "location": f"{Urls().duty(duty.id)}?saved={step.step}#step-{step.step}",
+            "location": Urls().step(duty.id, step.step, saved=True),
             "cache-control": "no-store"})
 
     def _values(self, duty: Duty, person: Person | None, lang: Lang, *,
@@ -192,13 +239,23 @@ class DutyPages:
                 saved: str | None) -> dict[str, Any]:
         evidence, audit = evidence_and_audit(self.site.engine,
                                              frozenset({duty.id}))
+        owners = step_owners(self.site.engine, [duty.id])
+        people = list_people(self.site.engine) if person is not None else []
         view = self.pages._duty_view(duty, lang, evidence.get(duty.id, []),
                                      audit.get(duty.id, []))
         steps = []
         for shown, state in zip(view["steps"], duty.steps, strict=True):
+            owner = owners.get((duty.id, state.step))
+            editable = may_change(person, duty, state)
+            candidates = sorted(
+                ((p.email, p.name) for p in granted_for(people, step_parties(duty, state),
+                                                        duty.region, state.role)),
+                key=lambda c: (c[1].lower(), c[0])) if editable else []
             steps.append({**shown, "id": state.step, "revision": state.revision,
-                          "note": state.note or "",
-                          "editable": may_change(person, duty, state)})
+                          "note": state.note or "", "editable": editable,
+                          "owner": owner.name if owner else None,
+                          "owner_email": owner.email if owner else "",
+                          "candidates": candidates})
         row = duty
         return {"duty": view, "steps": steps, "problem": problem, "field": field,
                 "conflict": conflict, "saved": saved, "statuses": [

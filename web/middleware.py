@@ -116,7 +116,7 @@ class BodyLimit:
         await self.app(scope, receive_limited, send)
 
 
-ALWAYS_PROTECT = frozenset({"/signin", "/signin/link", "/signout"})
+ALWAYS_PROTECT = frozenset({"/signin", "/signin/link", "/signout", "/mark-done"})
 """Paths whose POST needs the CSRF token even from a browser with no cookie yet."""
 
 

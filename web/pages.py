@@ -39,10 +39,12 @@ from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
 from state.contacts import list_contacts
 from state.models import AuditRow, EvidenceRow
+from state.owners import step_owners
 from state.people import Person
 from state.queries import evidence_and_audit
 from state.urls import is_http_url
 from web.errors import HttpError, allowed_methods
+from web.needs import Need, needs_of
 from web.png import svg_to_png
 from web.signin import SESSION_COOKIE
 from web.site import SiteData, Viewer
@@ -71,7 +73,7 @@ _PHASES = (N_("web.phase.1"), N_("web.phase.2"), N_("web.phase.3"), N_("web.phas
 _FEED_KINDS = {"pair": N_("web.feed.pair"), "municipality": N_("web.feed.municipality"),
                "region": N_("web.feed.region")}
 _AUDIT_ACTIONS = {"status": N_("web.audit.status"), "status_forced": N_("web.audit.status_forced"),
-                  "evidence": N_("web.audit.evidence")}
+                  "evidence": N_("web.audit.evidence"), "owner": N_("web.audit.owner")}
 _STATES = {MarkState.COMPLETE: N_("web.state.complete"), MarkState.OPEN: N_("web.state.open"),
            MarkState.LATE: N_("web.state.late"), MarkState.OVERDUE: N_("web.state.overdue"),
            MarkState.CANCELLED: N_("web.state.cancelled")}
@@ -238,6 +240,7 @@ class Pages:
         region, selection, matrix = self._county_matrix(request, request.path_params["code"],
                                                         lang)
         return Page("county.html", {
+            "needs": self._needs(request, self.site.duties(region.code), lang),
             "region": region, "matrix": matrix, "today": self.site.today(), **selection,
             "definitions": self.site.definitions,
             "csv_link": f"/county/{region.code}.csv?" + urlencode(
@@ -279,6 +282,9 @@ class Pages:
                         if c.party in parties and viewer.sees_party(c.party)]
         years = sorted({d.due_effective.year for d in duties}) or [today.year]
         return Page("municipality.html", {
+            "needs": self._needs(request, [d for d in self.site.duties(region.code)
+                                           if involves(d, municipality.code)
+                                           or is_county_own(d)], lang),
             "municipality": municipality, "region": region, "term": term,
             "duties": [self._duty_view(d, lang, evidence.get(d.id, []),
                                        audit.get(d.id, [])) for d in duties],
@@ -292,6 +298,39 @@ class Pages:
             "pair_feed": f"pair-{municipality.code}" if region.is_county
             else f"municipality-{municipality.code}",
         })
+
+    def _needs(self, request: Request, duties: list[Duty],
+               lang: Lang) -> list[dict[str, Any]] | None:
+        """"What needs me" for the person signed in (None for anyone else)."""
+        person: Person | None = request.scope.get("yp.person")
+        if person is None:
+            return None
+        today = self.site.today()
+        found = needs_of(person, duties, step_owners(self.site.engine), today)
+
+        def rows(needs: tuple[Need, ...]) -> list[dict[str, Any]]:
+            out = []
+            for need in needs:
+                row = need.duty
+                definition = self.site.definitions_by_id.get(row.obligation)
+                out.append({
+                    "href": Urls().step(row.id, need.step.step),
+                    "duty": f"{definition.names.get(lang) if definition else row.obligation} "
+                            f"{row.period} – {party_of(need.duty, self.site.parties, lang)}",
+                    "step": step_name(definition, need.step.step, lang),
+                    "due": need.step.due_effective,
+                    "days_late": max((today - need.step.due_effective).days, 0),
+                    "owner": need.owner.name if need.owner else None,
+                    "role": role_label(Role(need.step.role), PartyKind(need.step.party), lang),
+                })
+            return out
+
+        return [{"id": "needs-late", "title": gettext("web.needs_late", lang),
+                 "rows": rows(found.late)},
+                {"id": "needs-month", "title": gettext("web.needs_month", lang),
+                 "rows": rows(found.this_month)},
+                {"id": "needs-waiting", "title": gettext("web.needs_waiting", lang),
+                 "rows": rows(found.waiting)}]
 
     def vuosikello(self, request: Request, lang: Lang, viewer: Viewer | None) -> Page | Response:
         """The year clock of a party or pair: a page, or the SVG or PNG itself."""
@@ -576,7 +615,8 @@ class Pages:
                        "action": gettext(_AUDIT_ACTIONS[a.action], lang)
                        if a.action in _AUDIT_ACTIONS else a.action,
                        "change": f"{value(a.old_value)} → {value(a.new_value)}"
-                       if a.action.startswith("status") else (a.new_value or ""),
+                       if a.action.startswith("status")
+                       else ("" if a.action == "owner" else a.new_value or ""),
                        "reason": a.reason} for a in audit],
             "basis": [{"title": b.title.get(lang), "act": b.act,
                        "sections": ", ".join(section_citation(s, lang) for s in b.sections),

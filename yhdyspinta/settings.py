@@ -156,6 +156,9 @@ class Settings(BaseSettings):
     oidc_client_secret: SecretStr | None = Field(None, validate_default=True)
     """The client secret at the provider. A secret: never shown. Declared after the issuer
     and the client id: its check sees both (the three go together)."""
+    mark_done_link_days: int = Field(14, ge=1, le=90)
+    """How long the one-click "mark done" link of a reminder email works (it is signed
+    with `secret_key`; without one, emails carry only the link to the step's form)."""
     today: date | None = None
     """The day taken as today (for tests and demonstrations); None = the clock's."""
 

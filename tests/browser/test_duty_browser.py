@@ -82,3 +82,10 @@ def test_sign_in_by_link_and_record_a_step_with_its_minutes(page: Page, served):
     page.goto(f"{url}/municipality/205?lang=en")
     expect(page.locator("a[href='https://www.kajaani.fi/poytakirjat/kh-2026-11-23']")
            ).to_have_count(1)
+    # Signed in, the page leads with what needs her; it passes axe too.
+    expect(page.locator("#needs-heading")).to_have_text("What needs me")
+    expect(page.locator("#needs-late")).to_be_visible()
+    _axe_clean(page)
+    page.goto(f"{url}/county/20?lang=en")
+    expect(page.locator("#needs-heading")).to_have_text("What needs me")
+    _axe_clean(page)

@@ -209,3 +209,32 @@ def test_a_message_shows_the_target_and_the_legal_limit(renderer, lang, today, w
         assert text not in message.text, text
     facts = json.dumps(message.card, ensure_ascii=False)
     assert wanted[1].split(": ")[1] in facts
+
+
+def test_each_step_links_to_its_form_and_an_email_carries_a_signed_mark_done_link(renderer):
+    from state.marklinks import verify
+
+    links = Links(pages_url="https://hyte.example.fi/", mark_secret="k" * 32, mark_days=14)
+    composer = Composer(renderer, date(2027, 3, 22), links)
+    step = renderer.occurrences[0].steps[0].step
+    contact = Contact(id=7, party="m905", role="coordinator", name="Anna", language="en",
+                      delivery="single", channels=(Channel.EMAIL, Channel.TEAMS),
+                      email="Anna@Vasa.fi")
+    email = _notice(renderer, contact)
+    teams = Notice(email.trigger, contact, Channel.TEAMS)
+    by_channel = {m.channel: m for m in composer.compose([email, teams])}
+    form = f"https://hyte.example.fi/duty/{OCCURRENCE}?step={step}&lang=en#step-{step}"
+    mail = by_channel[Channel.EMAIL]
+    assert f"Record it on the duty's page: {form}" in mail.text
+    (token,) = [line.split("?t=", 1)[1].split("&", 1)[0] for line in mail.text.splitlines()
+                if "Mark done with one click: " in line]
+    link = verify("k" * 32, token, date(2027, 4, 5))
+    assert (link.occurrence_id, link.step, link.email, link.revision) == (
+        OCCURRENCE, step, "anna@vasa.fi", 0)
+    card = json.dumps(by_channel[Channel.TEAMS].card)
+    assert form in card
+    assert "mark-done" not in card  # a channel post is read by many: no one-click link
+    # No secret, no one-click link; no pages address, no links at all.
+    plain = Composer(renderer, date(2027, 3, 22), Links(pages_url="https://hyte.example.fi"))
+    assert "mark-done" not in plain.compose([email])[0].text
+    assert "/duty/" not in Composer(renderer, date(2027, 3, 22)).compose([email])[0].text

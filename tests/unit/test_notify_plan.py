@@ -274,3 +274,25 @@ def test_notices_fall_on_working_days_only_and_never_after_today(by_id, non_work
             assert scheduled <= due
         else:
             assert scheduled > due
+
+
+def test_a_step_owner_gets_the_reminder_first_and_is_told_first_of_an_escalation(
+        by_id, non_working_days):
+    view = [occurrence(step("council", "council", DUE))]
+    secretary = contact(1, "m905", "council")
+    owner = replace(contact(2, "m905", "coordinator"), email="Owner@Vasa.fi")
+    people = [secretary, owner]
+    owners = {(view[0].id, "council"): "owner@vasa.fi"}
+    reminded = plan_notices(view, by_id, people, EMPTY_CONFIGURATION, non_working_days,
+                            date(2026, 12, 1), owners=owners)
+    assert [n.contact.id for n in reminded.notices] == [2]
+    # Without an owner (or with one no contact has the address of): as before.
+    for others in ({}, {(view[0].id, "council"): "nobody@vasa.fi"}):
+        plain = plan_notices(view, by_id, people, EMPTY_CONFIGURATION, non_working_days,
+                             date(2026, 12, 1), owners=others)
+        assert [n.contact.id for n in plain.notices] == [1]
+    # An escalation tells the owner and then the chain as before.
+    escalated = plan_notices(view, by_id, people, EMPTY_CONFIGURATION, non_working_days,
+                             date(2027, 1, 4), owners=owners)
+    assert sorted(n.contact.id for n in escalated.notices) == [1, 2]
+    assert {n.trigger.kind for n in escalated.notices} == {Kind.ESCALATION}

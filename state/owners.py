@@ -1,0 +1,126 @@
+"""An owner per step: the person who answers for it, chosen among those granted for it.
+
+A step's owner is one person whose grants cover the step (`Person.may_change` for the
+step's party and role). Setting or clearing an owner is audited like a status change
+(action `owner`, with the channel). Reminders go to the owner first (see
+`notify.plan.plan_notices`): the owner is reached through the contacts with the owner's
+address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from obligations.catalogue import N_
+from obligations.parties import PartyRef
+from state.db import write_session
+from state.errors import StateError, UnknownOccurrenceError, UnknownStepError
+from state.models import AuditRow, OccurrenceRow, PersonRow, StepOwnerRow, StepRow
+from state.people import Person, list_people, normal_email
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Who owns a step, as pages and reminders need it."""
+
+    email: str
+    name: str
+
+
+def _step_parties(occurrence: OccurrenceRow, step_party: str) -> set[str]:
+    """The party codes (m205, r20) whose people do a step, as `Duty.step_owners` says."""
+    if step_party == "region":
+        return {PartyRef.of_county(occurrence.region).key} if occurrence.region else set()
+    return {PartyRef.of_municipality(code).key for code in occurrence.participants.split()}
+
+
+def granted_for(people: Iterable[Person], parties: set[str], region: str | None,
+                step_role: str) -> list[Person]:
+    """The people whose grants cover a step of these parties and role: who may own it."""
+    return [p for p in people
+            if any(p.may_change(party, step_role, region) for party in parties)]
+
+
+def owner_candidates(engine: Engine, occurrence_id: str, step: str) -> list[Person]:
+    """Who may own the step, by name."""
+    with Session(engine) as session:
+        occurrence, planned = _step(session, occurrence_id, step)
+    return sorted(granted_for(list_people(engine), _step_parties(occurrence, planned.party),
+                              occurrence.region, planned.role),
+                  key=lambda p: (p.name.lower(), p.email))
+
+
+def _step(session: Session, occurrence_id: str, step: str) -> tuple[OccurrenceRow, StepRow]:
+    occurrence = session.get(OccurrenceRow, occurrence_id)
+    if occurrence is None:
+        raise UnknownOccurrenceError(occurrence_id)
+    steps = list(session.execute(select(StepRow).where(
+        StepRow.occurrence_id == occurrence_id)).scalars())  # type: ignore[arg-type]
+    found = next((s for s in steps if s.step == step), None)
+    if found is None:
+        raise UnknownStepError(occurrence_id, step,
+                               [s.step for s in sorted(steps, key=lambda r: r.position)])
+    return occurrence, found
+
+
+def set_owner(engine: Engine, occurrence_id: str, step: str, email: str | None, *,
+              by: str, now: datetime, channel: str) -> Owner | None:
+    """Make the person with `email` the step's owner (None: no owner); audited.
+
+    The person must be one whose grants cover the step, else StateError.
+    """
+    people = list_people(engine)
+    with write_session(engine) as session:
+        occurrence, planned = _step(session, occurrence_id, step)
+        current = session.get(StepOwnerRow, (occurrence_id, step))
+        old = session.get(PersonRow, current.person_id) if current is not None else None
+        if email is None or not email.strip():
+            if current is None:
+                return None
+            session.delete(current)
+            session.add(AuditRow(at=now, actor=by, occurrence_id=occurrence_id, step=step,
+                                 action="owner", old_value=old.email if old else None,
+                                 new_value=None, channel=channel))
+            return None
+        wanted = normal_email(email)
+        person = next((p for p in granted_for(people, _step_parties(occurrence, planned.party),
+                                                  occurrence.region, planned.role)
+                       if p.email == wanted), None)
+        if person is None:
+            raise StateError(f"{wanted!r} is not granted for step {step!r} of "
+                             f"{occurrence_id!r}; an owner must be one of its people",
+                             N_("cli.error.owner_not_granted"), email=wanted, step=step)
+        if current is not None and current.person_id == person.id:
+            return Owner(person.email, person.name)
+        if current is None:
+            session.add(StepOwnerRow(occurrence_id=occurrence_id, step=step,
+                                     person_id=person.id, set_at=now, set_by=by))
+        else:
+            current.person_id = person.id
+            current.set_at = now
+            current.set_by = by
+        session.add(AuditRow(at=now, actor=by, occurrence_id=occurrence_id, step=step,
+                             action="owner", old_value=old.email if old else None,
+                             new_value=person.email, channel=channel))
+        return Owner(person.email, person.name)
+
+
+def step_owners(engine: Engine, occurrence_ids: Iterable[str] | None = None,
+                ) -> dict[tuple[str, str], Owner]:
+    """(occurrence, step) → owner, for the given occurrences (None: all)."""
+    statement = select(StepOwnerRow.occurrence_id, StepOwnerRow.step,  # type: ignore[call-overload]
+                       PersonRow.email, PersonRow.name).join(
+        PersonRow, PersonRow.id == StepOwnerRow.person_id)
+    if occurrence_ids is not None:
+        wanted = list(occurrence_ids)
+        if not wanted:
+            return {}
+        statement = statement.where(StepOwnerRow.occurrence_id.in_(wanted))  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        return {(str(o), str(s)): Owner(str(e), str(n))
+                for o, s, e, n in session.execute(statement).all()}

@@ -14,6 +14,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.publish_calendars import export_feeds
 from yhdyspinta import clock
 from yhdyspinta.settings import Settings
 
@@ -31,20 +32,6 @@ def plan_and_sync(settings: Settings, today: date) -> dict[str, int]:
     return counts(report)
 
 
-@task(name="export-feeds", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def export_feeds(settings: Settings, today: date, outdir: Path,
-                 region: str | None) -> dict[str, int]:
-    """Render the feeds from the store and replace the previous export whole."""
-    from app.inputs import load_inputs
-    from app.publish import export_all
-    from app.store import store
-
-    inputs = load_inputs(settings)
-    with store(settings, check_schema=False) as engine:
-        report = export_all(engine, inputs, outdir, today, region)
-    return {"feeds": report.feeds, "files": report.files}
-
-
 @flow(name="sync_obligations", log_prints=True)
 def sync_obligations(today: date | None = None, feeds_dir: str | None = None,
                      feeds_region: str | None = None) -> dict[str, dict[str, int]]:
@@ -56,7 +43,7 @@ def sync_obligations(today: date | None = None, feeds_dir: str | None = None,
     logger.info("sync: %s", synced)
     result = {"sync": synced}
     if feeds_dir:
-        result["feeds"] = export_feeds(settings, day, Path(feeds_dir), feeds_region)
+        result["feeds"] = export_feeds(settings, Path(feeds_dir), day, feeds_region)
         logger.info("feeds: %s", result["feeds"])
     return result
 

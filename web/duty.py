@@ -131,17 +131,10 @@ class DutyPages:
 
     def set_owner(self, request: Request, values: dict[str, str | None]) -> Response:
         lang = self.pages.language(request)
-        person = self.pages.signed_in(request)
-        duty = self.find(request.path_params["occurrence"], lang)
-        step = next((s for s in duty.steps if s.step == values.get("step")), None)
-        if step is None:
-            raise HttpError(400, gettext("web.bad_parameter", lang, name="step",
-                                   problem=", ".join(s.step for s in duty.steps)), "step")
-        if not may_change(person, duty, step):
-            problem = (gettext("web.duty_not_yours", lang) if person
-                       else gettext("web.duty_read_only", lang))
-            return self.show(request, status=403, problem=problem, field=step.step)
-        assert person is not None
+        found = self._changeable(request, values, lang)
+        if isinstance(found, Response):
+            return found
+        duty, step, person = found
         try:
             set_owner(self.site.engine, duty.id, step.step,
                       (values.get("owner") or "").strip() or None, by=person.label,
@@ -152,6 +145,25 @@ class DutyPages:
         return Response(status_code=303, headers={
             "location": Urls().step(duty.id, step.step, saved=True),
             "cache-control": "no-store"})
+
+    def _changeable(self, request: Request, values: dict[str, str | None],
+                    lang: Lang) -> tuple[Duty, DutyStep, Person] | Response:
+        """The duty and step a form names, if the person signed in may change it.
+
+        An unknown step is a 400; a step the person's grants do not cover (or nobody signed
+        in) answers the page again with a 403 that says why.
+        """
+        person = self.pages.signed_in(request)
+        duty = self.find(request.path_params["occurrence"], lang)
+        step = next((s for s in duty.steps if s.step == values.get("step")), None)
+        if step is None:
+            raise HttpError(400, gettext("web.bad_parameter", lang, name="step",
+                                   problem=", ".join(s.step for s in duty.steps)), "step")
+        if person is None or not may_change(person, duty, step):
+            problem = (gettext("web.duty_not_yours", lang) if person
+                       else gettext("web.duty_read_only", lang))
+            return self.show(request, status=403, problem=problem, field=step.step)
+        return duty, step, person
 
     def find(self, occurrence_id: str, lang: Lang) -> Duty:
         """The duty, read fresh from the store (the form's revisions must be current)."""
@@ -188,17 +200,10 @@ class DutyPages:
 
     def change(self, request: Request, values: dict[str, str | None]) -> Response:
         lang = self.pages.language(request)
-        person = self.pages.signed_in(request)
-        duty = self.find(request.path_params["occurrence"], lang)
-        step = next((s for s in duty.steps if s.step == values.get("step")), None)
-        if step is None:
-            raise HttpError(400, gettext("web.bad_parameter", lang, name="step",
-                                   problem=", ".join(s.step for s in duty.steps)), "step")
-        if not may_change(person, duty, step):
-            problem = (gettext("web.duty_not_yours", lang) if person
-                       else gettext("web.duty_read_only", lang))
-            return self.show(request, status=403, problem=problem, field=step.step)
-        assert person is not None
+        found = self._changeable(request, values, lang)
+        if isinstance(found, Response):
+            return found
+        duty, step, person = found
         try:
             change = parse_step_input(values, lang)
         except InputError as problem:

@@ -88,6 +88,17 @@ def duty_states(
             for status in session.execute(status_query):
                 if status.occurrence_id in wanted:
                     statuses[(status.occurrence_id, status.step)] = status
+    # Thousands of duties share a few hundred deadlines: each shift is explained once.
+    shifts: dict[tuple[date, date], ShiftReason | None] = {}
+
+    def shift(statutory: date, effective: date) -> ShiftReason | None:
+        if statutory == effective:
+            return None
+        key = (statutory, effective)
+        if key not in shifts:
+            shifts[key] = ShiftReason.between(statutory, effective, days)
+        return shifts[key]
+
     result = []
     for row in sorted(occurrences, key=lambda r: (r.due, r.obligation, r.id)):
         states = []
@@ -100,7 +111,7 @@ def duty_states(
                 revision=known.revision if known else 0,
                 changed_at=known.changed_at if known else None,
                 note=known.note if known else None,
-                shift=ShiftReason.between(step.due, step.due_effective, days),
+                shift=shift(step.due, step.due_effective),
                 legal_limit=step.legal_limit,
             ))
         participants = tuple(row.participants.split())
@@ -113,7 +124,7 @@ def duty_states(
             due_effective=row.due_effective, revision=row.revision, changed_at=row.changed_at,
             cancelled=row.lifecycle == Lifecycle.CANCELLED.value, steps=tuple(states),
             due_source=row.due_source, group=row.group_id, legal_limit=row.legal_limit,
-            shift=ShiftReason.between(row.due, row.due_effective, days),
+            shift=shift(row.due, row.due_effective),
             cancelled_on=row.cancelled_on))
     return result
 

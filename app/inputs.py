@@ -25,7 +25,7 @@ class Inputs:
 
     def parties(self) -> Parties:
         """The registry with the configuration's sub-regional groups, to name any party."""
-        return Parties(self.registry, self.configuration.group_names())
+        return self.configuration.parties(self.registry)
 
     def definition(self, obligation: str) -> ObligationDefinition:
         """The definition with this id (KeyError names the known ones)."""

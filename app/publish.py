@@ -23,10 +23,11 @@ from sqlalchemy import Engine
 from app.errors import AppError
 from app.inputs import Inputs
 from calendars.feeds import FeedRenderer, FeedSpec, feed_catalogue, removed_obligation_feeds
+from calendars.urls import Urls
 from calendars.workdays import finnish_non_working_days
 from obligations.catalogue import N_
 from obligations.config import EMPTY_CONFIGURATION, Configuration
-from obligations.parties import Parties, PartyRef, Registry
+from obligations.parties import PartyRef, Registry
 from obligations.schema import LANGS, ObligationDefinition
 from state.queries import feed_view
 from yhdyspinta import __version__
@@ -60,7 +61,7 @@ def build_renderer(
         occurrences=view,
         prodid=PRODID,
         obligation_until=today + timedelta(days=settings.obligation_feed_future_days),
-        parties=Parties(registry, configuration.group_names()),
+        parties=configuration.parties(registry),
     )
     return renderer, (*feed_catalogue(registry, definitions),
                       *removed_obligation_feeds(view, definitions))
@@ -161,8 +162,7 @@ def subscribe_links(public_url: str, path: str) -> tuple[str, str] | None:
     if not public_url:
         return None
     address = f"{public_url.rstrip('/')}/{path}"
-    scheme, sep, rest = address.partition("://")
-    return address, (f"webcal://{rest}" if sep and scheme in ("http", "https") else address)
+    return address, Urls.webcal(address)
 
 
 def _index_html(index: list[dict[str, Any]], public_url: str) -> str:

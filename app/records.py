@@ -10,7 +10,7 @@ from calendars.schedule import Occurrence, PlannedDeadline
 from calendars.wording import shift_reason
 from calendars.workdays import NonWorkingDays
 from obligations.config import EMPTY_CONFIGURATION, Configuration
-from obligations.parties import Parties, Registry
+from obligations.parties import Registry
 from obligations.schema import Lang, ObligationDefinition
 from obligations.vocabulary import role_label
 
@@ -36,7 +36,7 @@ def party_name(
     """The owing party of a planned occurrence as a person reads it."""
     party = owing_party(occurrence.owed_by.value, occurrence.municipality, occurrence.region,
                         occurrence.participants, occurrence.group)
-    return Parties(registry, configuration.group_names()).display_name(party, lang)
+    return configuration.parties(registry).display_name(party, lang)
 
 
 def occurrence_record(

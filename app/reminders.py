@@ -27,7 +27,7 @@ from notify.outbox import (
 )
 from notify.plan import Channel, Contact, Unaddressed, plan_notices
 from obligations.config import Configuration
-from obligations.parties import Parties, Registry
+from obligations.parties import Registry
 from obligations.schema import ObligationDefinition
 from state.contacts import list_contacts
 from state.models import OutboxRow
@@ -122,7 +122,7 @@ def plan_reminders(
         fresh = [n for n in fresh if n.channel is not Channel.EMAIL]
     renderer = FeedRenderer(definitions=by_id, registry=registry,
                             non_working_days=non_working_days, occurrences=view, prodid=PRODID,
-                            parties=Parties(registry, configuration.group_names()))
+                            parties=configuration.parties(registry))
     links = Links(public_url=settings.public_url, public_feeds=frozenset(settings.public_feeds),
                   status_page=settings.status_page_url, pages_url=settings.public_url,
                   mark_secret=settings.secret_key.get_secret_value()

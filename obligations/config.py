@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from obligations.parties import Parties, Registry
 from obligations.schema import (
     LANGS,
     Arrangement,
@@ -115,6 +116,10 @@ class Configuration:
         """(county code, group id) → the sub-regional group's name in each language."""
         return {(code, group.id): {lang: group.names.get(lang) for lang in LANGS}
                 for code, config in self.regions.items() for group in config.sub_regions}
+
+    def parties(self, registry: Registry) -> Parties:
+        """Names of every party: the registry with these sub-regional groups."""
+        return Parties(registry, self.group_names())
 
     def escalation_chain(self, region_code: str | None) -> tuple[EscalationLink, ...]:
         """The county's escalation chain, or the default one."""

@@ -90,7 +90,7 @@ class SiteData:
         if not self.catalogue:
             self.catalogue = feed_catalogue(self.registry, self.definitions)
         self.non_working_days = finnish_non_working_days(2020, 2045)
-        self.parties = Parties(self.registry, self.configuration.group_names())
+        self.parties = self.configuration.parties(self.registry)
         self.urls = Urls(self.public_url)
         self.definitions_by_id = {d.id: d for d in self.definitions}
         self.feeds_by_id = {spec.id: spec for spec in self.catalogue}

@@ -52,7 +52,6 @@ def cmd_nightly(args: argparse.Namespace, ctx: Context) -> int:
     from app.inputs import check_region
     from app.status import write_status_report
     from app.store import backend_name
-    from obligations.parties import Parties
 
     settings = ctx.settings
     registry = ctx.registry()
@@ -73,7 +72,7 @@ def cmd_nightly(args: argparse.Namespace, ctx: Context) -> int:
     print(gettext("cli.nightly.done", ctx.lang, database=backend_name(settings), **synced),
           file=ctx.out)
     report = outdir / "status.csv"
-    parties = Parties(registry, ctx.configuration(definitions, registry).group_names())
+    parties = ctx.configuration(definitions, registry).parties(registry)
     write_status_report(ctx.engine(), parties, definitions, ctx.lang, today, args.region,
                         report)
     print(gettext("cli.nightly.feeds", ctx.lang, path=outdir / "feeds" / "index.html",

@@ -59,11 +59,10 @@ def cmd_status_or_import(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     """Where every duty stands, overdue ones first, with days late."""
     from app.status import duty_records, write_status_csv
-    from obligations.parties import Parties
 
     today = ctx.today(args.today)
     registry, definitions = checked_filters(ctx, args)
-    parties = Parties(registry, ctx.configuration(definitions, registry).group_names())
+    parties = ctx.configuration(definitions, registry).parties(registry)
     records = duty_records(ctx.engine(), parties, definitions, ctx.lang, today,
                            start=args.start, end=args.end, region=args.region,
                            municipality=args.municipality,

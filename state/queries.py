@@ -43,7 +43,16 @@ def duty_states(
     """
     days = non_working_days if non_working_days is not None else _default_non_working_days()
     with Session(engine) as session:
-        statement = select(OccurrenceRow)
+        # Plain column tuples, not ORM objects: building thousands of model instances
+        # costs more than the query itself.
+        occurrence_columns: tuple[Any, ...] = (
+            OccurrenceRow.id, OccurrenceRow.obligation, OccurrenceRow.owed_by,
+            OccurrenceRow.municipality, OccurrenceRow.region, OccurrenceRow.participants,
+            OccurrenceRow.group_id, OccurrenceRow.period, OccurrenceRow.term,
+            OccurrenceRow.term_year, OccurrenceRow.due, OccurrenceRow.due_effective,
+            OccurrenceRow.due_source, OccurrenceRow.legal_limit, OccurrenceRow.revision,
+            OccurrenceRow.lifecycle, OccurrenceRow.cancelled_on, OccurrenceRow.changed_at)
+        statement = select(*occurrence_columns)
         if not include_cancelled:
             statement = statement.where(OccurrenceRow.lifecycle == Lifecycle.ACTIVE.value)  # type: ignore[arg-type]
         if start is not None:
@@ -59,12 +68,10 @@ def duty_states(
         if occurrence_ids is not None:
             statement = statement.where(OccurrenceRow.id.in_(occurrence_ids))  # type: ignore[attr-defined]
         occurrences = [
-            row for row in session.execute(statement).scalars()
+            row for row in session.execute(statement)
             if municipality is None or municipality in row.participants.split()
         ]
         wanted = {row.id for row in occurrences}
-        # Plain column tuples, not ORM objects: building thousands of model instances
-        # costs more than the query itself.
         steps: dict[str, list[Row[Any]]] = defaultdict(list)
         statuses: dict[tuple[str, str], Row[Any]] = {}
         step_columns: tuple[Any, ...] = (

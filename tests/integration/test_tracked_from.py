@@ -54,15 +54,13 @@ def _cli(*argv: str) -> str:
 def store(database_url: str, monkeypatch: pytest.MonkeyPatch, smtp: SmtpServer,
           tmp_path: Path) -> Path:
     """The fixture law and configuration, the financial statements synced, two coordinators."""
-    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", database_url)
-    monkeypatch.setenv("YHDYSPINTA_DEFINITIONS_DIR", str(FIXTURE_DEFINITIONS))
-    monkeypatch.setenv("YHDYSPINTA_CONFIG_DIR", str(CONFIG))
-    monkeypatch.setenv("YHDYSPINTA_TODAY", TODAY)
-    monkeypatch.setenv("YHDYSPINTA_PUBLIC_FEEDS", '["municipality-*"]')
-    monkeypatch.setenv("YHDYSPINTA_PUBLIC_URL", "https://hyte.example.fi")
-    monkeypatch.setenv("YHDYSPINTA_POLL_SECONDS", "0")
-    monkeypatch.setenv("YHDYSPINTA_SMTP_URL", smtp.url("hyte@pohde.invalid"))
-    monkeypatch.setenv("YHDYSPINTA_NOTIFY_WAIT_SECONDS", "5")
+    settings = {"DATABASE_URL": database_url, "DEFINITIONS_DIR": str(FIXTURE_DEFINITIONS),
+                "CONFIG_DIR": str(CONFIG), "TODAY": TODAY,
+                "PUBLIC_FEEDS": '["municipality-*"]', "PUBLIC_URL": "https://hyte.example.fi",
+                "POLL_SECONDS": "0", "SMTP_URL": smtp.url("hyte@pohde.invalid"),
+                "NOTIFY_WAIT_SECONDS": "5"}
+    for name, value in settings.items():
+        monkeypatch.setenv(f"YHDYSPINTA_{name}", value)
     _cli("sync", "--obligation", STATEMENTS)
     contacts = tmp_path / "contacts.csv"
     contacts.write_text(
@@ -75,6 +73,7 @@ def store(database_url: str, monkeypatch: pytest.MonkeyPatch, smtp: SmtpServer,
 
 @pytest.fixture
 def app(store: Path) -> Iterator[Any]:
+    """The server's whole app (pages, API and feeds) on the store, in process."""
     from web.server import create
 
     site = create()
@@ -82,13 +81,14 @@ def app(store: Path) -> Iterator[Any]:
     site.feeds.engine.dispose()
 
 
-def _get(app: Any, path: str) -> httpx.Response:
-    async def request() -> httpx.Response:
+def _fetch(app: Any, *paths: str) -> dict[str, httpx.Response]:
+    """Each path's answer from the app, in order on one client (no server, no lifespan)."""
+    async def fetch() -> dict[str, httpx.Response]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            return await c.get(path)
+            return {path: await c.get(path) for path in paths}
 
-    return asyncio.run(request())
+    return asyncio.run(fetch())
 
 
 def test_status_says_not_tracked_in_its_table_json_and_csv(store):
@@ -121,40 +121,39 @@ def test_status_says_not_tracked_in_its_table_json_and_csv(store):
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_pages_api_and_feeds_show_not_tracked(app, lang):
-    oulu = _get(app, f"/municipality/564?lang={lang}")
-    assert oulu.status_code == 200
-    assert NOT_TRACKED[lang] in oulu.text
-    duty = _get(app, f"/duty/{OULU}?lang={lang}")
-    assert duty.status_code == 200
-    assert NOT_TRACKED[lang] in duty.text
-    assert PAST_LIMIT[lang] not in duty.text
-    liminka = _get(app, f"/duty/{LIMINKA}?lang={lang}")
-    assert PAST_LIMIT[lang] in liminka.text
-    assert NOT_TRACKED[lang] not in liminka.text
-    county = _get(app, f"/county/19?term_year=all&lang={lang}")
-    assert county.status_code == 200
-    assert NOT_TRACKED[lang] in county.text
+    pages = {"oulu": "/municipality/564", "duty": f"/duty/{OULU}",
+             "liminka": f"/duty/{LIMINKA}", "county": "/county/19?term_year=all",
+             "csv": "/county/19.csv?term_year=all", "api": f"/api/v1/occurrences/{OULU}",
+             "listed": f"/api/v1/occurrences?region=19&obligation={STATEMENTS}"
+                       "&state=not_tracked",
+             "feed-564": "/public/municipality-564", "feed-425": "/public/municipality-425"}
+    paths = {name: f"{path}.{lang}.ics" if name.startswith("feed-") else
+             f"{path}{'&' if '?' in path else '?'}lang={lang}" for name, path in pages.items()}
+    answers = _fetch(app, *paths.values())
+    got = {name: answers[path] for name, path in paths.items()}
+    assert {name: answer.status_code for name, answer in got.items()} == dict.fromkeys(got, 200)
+    for name in ("oulu", "duty", "county"):
+        assert NOT_TRACKED[lang] in got[name].text, name
+    assert PAST_LIMIT[lang] not in got["duty"].text
+    assert PAST_LIMIT[lang] in got["liminka"].text
+    assert NOT_TRACKED[lang] not in got["liminka"].text
     rows = {r["occurrence"]: r for r in csv.DictReader(io.StringIO(
-        _get(app, f"/county/19.csv?term_year=all&lang={lang}").text.lstrip("\ufeff")))}
+        got["csv"].text.lstrip("\ufeff")))}
     assert (rows[OULU]["state"], rows[LIMINKA]["state"]) == ("not_tracked", "overdue")
 
-    api = _get(app, f"/api/v1/occurrences/{OULU}?lang={lang}").json()
+    api = got["api"].json()
     assert (api["state"], api["tracked"], api["tracked_from"], api["days_late"]) == (
         "not_tracked", False, "2026-07-01", 0)
-    listed = _get(app, f"/api/v1/occurrences?region=19&obligation={STATEMENTS}"
-                       f"&state=not_tracked&lang={lang}")
-    assert listed.status_code == 200
-    ids = {o["id"] for o in listed.json()["items"]}
+    ids = {o["id"] for o in got["listed"].json()["items"]}
     assert OULU in ids
     assert LIMINKA not in ids
     assert f"{STATEMENTS}.m425.2024" in ids  # due 30.6.2025, before the county's day
 
-    for municipality, duty_id, tracked in (("564", OULU, False), ("425", LIMINKA, True)):
-        feed = _get(app, f"/public/municipality-{municipality}.{lang}.ics")
-        assert feed.status_code == 200
-        event = _event(feed.text, f"{duty_id}@")
+    for feed, duty_id, tracked in (("feed-564", OULU, False), ("feed-425", LIMINKA, True)):
+        event = _event(got[feed].text, f"{duty_id}@")
         assert ("BEGIN:VALARM" in event) is tracked
-        assert (FEED_LINE[lang] in event.replace("\\n", "\n").replace("\\,", ",")) is not tracked
+        assert (FEED_LINE[lang] in event.replace("\\n", "\n").replace("\\,", ",")) \
+            is not tracked
         assert "STATUS:CANCELLED" not in event  # the event stays
 
 

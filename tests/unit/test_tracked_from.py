@@ -57,25 +57,21 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
+FORMAT = "write the day as YYYY-MM-DD, e.g. 2026-01-01"
+BAD_DAYS = {
+    "2026-02-30": "cannot read the value '2026-02-30': day is out of range for month",
+    '"2026-02-30"': "2026-02-30 is not a day: day is out of range for month",
+    "1.1.2026": FORMAT,              # the Finnish order
+    "20260101": FORMAT,              # a number is not seconds since 1970
+    "2026-01-01T08:00:00": FORMAT,   # a time
+}
+
+
 @pytest.mark.parametrize(("text", "expected"), [
-    pytest.param('region: "20"\ntracked_from: 2026-02-30\n',
-                 "2: tracked_from: cannot read the value '2026-02-30': day is out of range "
-                 "for month", id="no-such-day"),
-    pytest.param('region: "20"\ntracked_from: "2026-02-30"\n',
-                 "2: tracked_from: 2026-02-30 is not a day: day is out of range for month",
-                 id="no-such-day-quoted"),
-    pytest.param('region: "20"\ntracked_from: 1.1.2026\n',
-                 "2: tracked_from: write the day as YYYY-MM-DD, e.g. 2026-01-01",
-                 id="finnish-order"),
-    pytest.param('region: "20"\ntracked_from: 20260101\n',
-                 "2: tracked_from: write the day as YYYY-MM-DD, e.g. 2026-01-01",
-                 id="a-number-is-not-seconds"),
-    pytest.param('region: "20"\ntracked_from: 2026-01-01T08:00:00\n',
-                 "2: tracked_from: write the day as YYYY-MM-DD, e.g. 2026-01-01",
-                 id="a-time"),
+    *(pytest.param(f'region: "20"\ntracked_from: {value}\n', f"2: tracked_from: {reason}",
+                   id=value) for value, reason in BAD_DAYS.items()),
     pytest.param('region: "20"\nmunicipalities:\n  "205":\n    tracked_from: soon\n',
-                 "4: municipalities.205.tracked_from: write the day as YYYY-MM-DD, "
-                 "e.g. 2026-01-01", id="municipality"),
+                 f"4: municipalities.205.tracked_from: {FORMAT}", id="municipality"),
     pytest.param('region: "20"\nmunicipalities:\n  "564":\n    tracked_from: 2026-01-01\n',
                  "3: municipalities.564: municipality 564 is not in region 20",
                  id="municipality-of-another-county"),

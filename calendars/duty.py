@@ -229,7 +229,7 @@ def owing_party(owed_by: str, municipality: str | None, region: str | None,
 def planned_duty(occurrence: Occurrence, non_working_days: NonWorkingDays, *,
                  changed_at: datetime, revision: int = 0, cancelled: bool = False,
                  statuses: Mapping[str, tuple[StepStatus, int, datetime | None]] | None = None,
-                 tracked_from: date | None = None) -> Duty:
+                 ) -> Duty:
     """A planned occurrence as the store would show it after a sync.
 
     `statuses` gives some steps (by id) a status, revision and change time; the others are
@@ -258,5 +258,5 @@ def planned_duty(occurrence: Occurrence, non_working_days: NonWorkingDays, *,
         term_year=occurrence.term_year, due=deadline.statutory,
         due_effective=deadline.effective, revision=revision, changed_at=changed_at,
         cancelled=cancelled, steps=tuple(steps), due_source=deadline.source.value,
-        group=occurrence.group, legal_limit=deadline.legal_limit, tracked_from=tracked_from,
+        group=occurrence.group, legal_limit=deadline.legal_limit,
         shift=ShiftReason.between(deadline.statutory, deadline.effective, non_working_days))

@@ -90,6 +90,14 @@ STATE_KEYS: dict[MarkState, str] = {
     MarkState.NOT_TRACKED: N_("clock.state.not_tracked"),
     MarkState.CANCELLED: N_("clock.state.cancelled"),
 }
+
+
+def _count_not_tracked(n: int, lang: Lang) -> str:
+    """The count of duties not tracked, "2 not tracked" (issue 14)."""
+    return ngettext("clock.counted.not_tracked", "clock.counted.not_tracked.n", n, lang,
+                    count=n)
+
+
 _STATE_COUNTED: dict[MarkState, Callable[[int, Lang], str]] = {
     # Plural forms: "1 försenad", "2 försenade".
     MarkState.COMPLETE: lambda n, lang: ngettext(
@@ -100,8 +108,7 @@ _STATE_COUNTED: dict[MarkState, Callable[[int, Lang], str]] = {
         "clock.counted.late", "clock.counted.late.n", n, lang, count=n),
     MarkState.OVERDUE: lambda n, lang: ngettext(
         "clock.counted.overdue", "clock.counted.overdue.n", n, lang, count=n),
-    MarkState.NOT_TRACKED: lambda n, lang: ngettext(
-        "clock.counted.not_tracked", "clock.counted.not_tracked.n", n, lang, count=n),
+    MarkState.NOT_TRACKED: _count_not_tracked,
     MarkState.CANCELLED: lambda n, lang: ngettext(
         "clock.counted.cancelled", "clock.counted.cancelled.n", n, lang, count=n),
 }

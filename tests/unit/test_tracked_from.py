@@ -15,7 +15,7 @@ import pytest
 
 from calendars.duty import Duty, DutyStep
 from calendars.feeds import FeedRenderer
-from calendars.vuosikello import MarkState
+from calendars.vuosikello import ClockMark, MarkState, render_vuosikello
 from notify.compose import Composer
 from notify.plan import Channel, Contact, Kind, Notice, Trigger, plan_notices
 from obligations.config import EMPTY_CONFIGURATION
@@ -219,3 +219,14 @@ def test_what_needs_me_lists_no_late_step_of_a_duty_not_tracked():
     assert [n.duty.id for n in needs.late] == [tracked.id]
     assert not needs.this_month
     assert not needs.waiting
+
+
+@pytest.mark.parametrize(("lang", "counted"), [
+    ("fi", "2 ei seurannassa"), ("sv", "2 ej uppföljda"), ("en", "2 not tracked")])
+def test_the_year_clock_counts_and_draws_duties_not_tracked(lang, counted):
+    marks = [ClockMark(date(2026, 3, day), f"d{day}", "a", MarkState.NOT_TRACKED)
+             for day in (2, 3)]
+    svg = render_vuosikello(year=2026, title="t", lang=lang, marks=marks,
+                            series_names={"a": "A"})
+    assert counted in svg
+    assert svg.count('stroke-dasharray="3 2.97"') == 3  # both marks and the legend's

@@ -36,7 +36,7 @@ def cli(database_url, monkeypatch):
     return run
 
 
-def _planned(cli, municipality: str) -> list[dict]:
+def _planned(cli, municipality: str) -> list[dict[str, str | None]]:
     code, out, err = cli("plan", "--municipality", municipality, "--from", "2023-01-01",
                          "--to", "2037-12-31", "--format", "json")
     assert (code, err) == (0, "")
@@ -50,7 +50,7 @@ def test_the_recorded_approval_moves_the_next_review(cli):
         {"id": REVIEW_2026, "due": "2026-06-01", "due_effective": "2026-06-01",
          "legal_limit": "2026-06-01", "due_state": "dated"}]
     cli("step", "set", REVIEW_2026, "prepared-in-cooperation", "done", "--by", "Coordinator")
-    code, out, err = cli("step", "set", REVIEW_2026, "council", "done",
+    code, _, err = cli("step", "set", REVIEW_2026, "council", "done",
                          "--evidence", "https://www.ouka.fi/poytakirjat/kv-15-9-2026",
                          "--decided-on", "2026-09-15", "--by", "Coordinator")
     assert (code, err) == (0, "")
@@ -77,7 +77,7 @@ def test_a_decision_within_the_year_redates_the_review_and_sync_counts_a_change(
     cli("step", "set", REVIEW_2026, "council", "done", "--decided-on", "2022-11-30",
         "--by", "Coordinator")
     assert cli("sync") == (0, "new 0, changed 1, cancelled 0, unchanged 1\n", "")
-    code, out, _ = cli("status", "--municipality", "564", "--format", "json")
+    _, out, _ = cli("status", "--municipality", "564", "--format", "json")
     (record,) = json.loads(out)
     assert (record["id"], record["due_effective"], record["legal_limit"]) == (
         REVIEW_2026, "2026-11-30", "2026-11-30")
@@ -87,13 +87,13 @@ def test_unknown_last_approval_in_json_csv_and_table(cli):
     assert _planned(cli, "425") == [
         {"id": None, "due": None, "due_effective": None, "legal_limit": None,
          "due_state": "last_approval_unknown"}]
-    code, out, _ = cli("plan", "--municipality", "425", "--format", "csv")
+    _, out, _ = cli("plan", "--municipality", "425", "--format", "csv")
     assert out.splitlines()[1].endswith(",,last_approval_unknown")
-    code, out, _ = cli("plan", "--municipality", "425")
+    _, out, _ = cli("plan", "--municipality", "425")
     assert out.splitlines()[2].split() == [
         "–", "–", "Child", "and", "youth", "welfare", "plan", "Liminka", "–", "last", "approval",
         "unknown"]
     # Nothing of it is in the store: no reminder, escalation or overdue state can arise.
     cli("sync")
-    code, out, _ = cli("status", "--municipality", "425", "--format", "json")
+    _, out, _ = cli("status", "--municipality", "425", "--format", "json")
     assert json.loads(out) == []

@@ -11,7 +11,7 @@ from calendars.wording import shift_reason
 from calendars.workdays import NonWorkingDays
 from obligations.catalogue import gettext
 from obligations.config import EMPTY_CONFIGURATION, Configuration
-from obligations.parties import PartyRef, Registry
+from obligations.parties import Parties, PartyRef, Registry
 from obligations.schema import Lang, ObligationDefinition
 from obligations.vocabulary import role_label
 
@@ -92,13 +92,8 @@ def _legal_basis(definition: ObligationDefinition) -> list[dict[str, Any]]:
              "verification": basis.verification.value} for basis in definition.legal_basis]
 
 
-def unanchored_record(
-    duty: Unanchored,
-    definition: ObligationDefinition,
-    registry: Registry,
-    lang: Lang,
-    configuration: Configuration = EMPTY_CONFIGURATION,
-) -> dict[str, Any]:
+def unanchored_record(duty: Unanchored, definition: ObligationDefinition, parties: Parties,
+                      lang: Lang) -> dict[str, Any]:
     """A rolling duty whose last approval is unknown, in the shape of an occurrence.
 
     It has no id, period or date yet (`due_state` says why): the next review is due
@@ -110,8 +105,7 @@ def unanchored_record(
         "status": duty.status.value, "optional": definition.optional,
         "owed_by": definition.owed_by.value, "municipality": duty.municipality,
         "region": duty.region,
-        "party_name": configuration.parties(registry).display_name(PartyRef.parse(duty.party),
-                                                                   lang),
+        "party_name": parties.display_name(PartyRef.parse(duty.party), lang),
         "participants": [duty.municipality] if duty.municipality else [], "group": None,
         "arrangement": None, "period": None, "term": None, "term_year": None, "due": None,
         "due_effective": None, "shift_reason": None, "due_source": deadline.source.value,

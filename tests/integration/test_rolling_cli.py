@@ -23,17 +23,17 @@ REVIEW_2026 = f"{PLAN}.m564.2026"
 
 @pytest.fixture
 def cli(database_url, monkeypatch):
-    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", database_url)
-    monkeypatch.setenv("YHDYSPINTA_DEFINITIONS_DIR", str(FIXTURES / "definitions" / "rolling"))
-    monkeypatch.setenv("YHDYSPINTA_CONFIG_DIR", str(FIXTURES / "config" / "rolling"))
-    monkeypatch.setenv("YHDYSPINTA_TODAY", TODAY)
+    """The command in English over one store, the rolling fixtures and 2.12.2026."""
+    for name, value in (("DATABASE_URL", database_url), ("TODAY", TODAY),
+                        ("DEFINITIONS_DIR", str(FIXTURES / "definitions" / "rolling")),
+                        ("CONFIG_DIR", str(FIXTURES / "config" / "rolling"))):
+        monkeypatch.setenv(f"YHDYSPINTA_{name}", value)
+    return _run
 
-    def run(*argv: str) -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        code = main([*argv, "--lang", "en"], out=out, err=err)
-        return code, out.getvalue(), err.getvalue()
 
-    return run
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return main([*argv, "--lang", "en"], out=out, err=err), out.getvalue(), err.getvalue()
 
 
 def _planned(cli, municipality: str) -> list[dict[str, str | None]]:

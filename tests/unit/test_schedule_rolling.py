@@ -82,20 +82,16 @@ def test_the_configuration_anchors_a_party_the_store_knows_nothing_of(
     assert configured.last_approval(OBLIGATION, "19", "425") is None, "never inherited"
 
 
-def test_a_recorded_decision_overrides_the_configuration(
-        rolling, registry, non_working_days, configured):
+@pytest.mark.parametrize(("decided_on", "review", "due"), [
+    pytest.param(date(2026, 9, 15), "2030", date(2030, 9, 15), id="overrides-configuration"),
+    pytest.param(date(2022, 11, 30), "2026", date(2026, 11, 30), id="same-year-same-id"),
+])
+def test_a_recorded_decision_wins_over_the_configuration(
+        rolling, registry, non_working_days, configured, decided_on, review, due):
     planned = _plan(rolling, registry, non_working_days, configuration=configured,
-                    approvals={(OBLIGATION, "m564"): date(2026, 9, 15)})
+                    approvals={(OBLIGATION, "m564"): decided_on})
     assert {i: o.deadline.statutory for i, o in planned.items()} == {
-        f"{OBLIGATION}.m564.2030": date(2030, 9, 15)}
-
-
-def test_a_decision_in_the_same_year_redates_the_review_under_its_id(
-        rolling, registry, non_working_days, configured):
-    planned = _plan(rolling, registry, non_working_days, configuration=configured,
-                    approvals={(OBLIGATION, "m564"): date(2022, 11, 30)})
-    assert {i: o.deadline.statutory for i, o in planned.items()} == {
-        f"{OBLIGATION}.m564.2026": date(2026, 11, 30)}
+        f"{OBLIGATION}.m564.{review}": due}
 
 
 def test_unknown_last_approval_has_no_occurrence_but_is_listed(

@@ -120,8 +120,9 @@ def _print_plan(output_format: str, run: PlannedRun, ctx: Context) -> None:
                                  run.non_working_days, lang, run.configuration)
                for o in run.occurrences]
     # Rolling duties with no approval known yet: undated, after the dated ones.
-    records += [unanchored_record(u, definitions[u.obligation], run.registry, lang,
-                                  run.configuration) for u in run.unanchored]
+    parties = run.configuration.parties(run.registry)
+    records += [unanchored_record(u, definitions[u.obligation], parties, lang)
+                for u in run.unanchored]
     if output_format == "json":
         json.dump(records, ctx.out, ensure_ascii=False, indent=2)
         ctx.out.write("\n")

@@ -530,7 +530,10 @@ def _dated(
 ) -> _Dated | None:
     rule, source = _effective_rule(definition.deadline, local.deadline if local else None)
     due = _rule_date(rule, period, None)
-    if not window.contains(due) or due < REFORM_START:
+    # A rolling duty's review is the one open until the next approval: due before the
+    # window it is overdue, and still planned.
+    if due > window.end or due < REFORM_START or (
+            period.due is None and due < window.start):
         return None
     term = period.term or next((t for t in terms if t.contains(due)), None)
     if term is None:

@@ -83,7 +83,7 @@ def test_a_decision_within_the_year_redates_the_review_and_sync_counts_a_change(
         REVIEW_2026, "2026-11-30", "2026-11-30")
 
 
-def test_unknown_last_approval_in_json_csv_and_table(cli):
+def test_unknown_last_approval_in_json_csv_and_table(cli, database_url):
     assert _planned(cli, "425") == [
         {"id": None, "due": None, "due_effective": None, "legal_limit": None,
          "due_state": "last_approval_unknown"}]
@@ -93,6 +93,8 @@ def test_unknown_last_approval_in_json_csv_and_table(cli):
     assert out.splitlines()[2].split() == [
         "–", "–", "Child", "and", "youth", "welfare", "plan", "Liminka", "–", "last", "approval",
         "unknown"]
+    if database_url.startswith("sqlite:///"):
+        assert not Path(database_url.removeprefix("sqlite:///")).exists(), "plan made a store"
     # Nothing of it is in the store: no reminder, escalation or overdue state can arise.
     cli("sync")
     _, out, _ = cli("status", "--municipality", "425", "--format", "json")

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from calendars.duty import owing_party
-from calendars.schedule import Occurrence, PlannedDeadline
+from calendars.schedule import Occurrence, PlannedDeadline, Unanchored
 from calendars.wording import shift_reason
 from calendars.workdays import NonWorkingDays
+from obligations.catalogue import gettext
 from obligations.config import EMPTY_CONFIGURATION, Configuration
-from obligations.parties import Registry
+from obligations.parties import Parties, PartyRef, Registry
 from obligations.schema import Lang, ObligationDefinition
 from obligations.vocabulary import role_label
 
@@ -67,11 +68,8 @@ def occurrence_record(
         **_dates(occurrence.deadline, nwd, lang),
         "reminders": [d.isoformat() for d in occurrence.reminders],
         "depends_on": list(occurrence.depends_on),
-        "legal_basis": [
-            {"act": basis.act, "sections": list(basis.sections), "url": str(basis.url),
-             "verification": basis.verification.value}
-            for basis in definition.legal_basis
-        ],
+        "legal_basis": _legal_basis(definition),
+        "due_state": "dated",
         "steps": [
             {
                 "step": step.step,
@@ -89,10 +87,41 @@ def occurrence_record(
     }
 
 
+def _legal_basis(definition: ObligationDefinition) -> list[dict[str, Any]]:
+    return [{"act": basis.act, "sections": list(basis.sections), "url": str(basis.url),
+             "verification": basis.verification.value} for basis in definition.legal_basis]
+
+
+def unanchored_record(duty: Unanchored, definition: ObligationDefinition, parties: Parties,
+                      lang: Lang) -> dict[str, Any]:
+    """A rolling duty whose last approval is unknown, in the shape of an occurrence.
+
+    It has no id, period or date yet (`due_state` says why): the next review is due
+    `every_years` after the approval, once one is recorded or configured.
+    """
+    deadline = definition.deadline
+    return {
+        "id": None, "obligation": duty.obligation, "name": definition.names.get(lang),
+        "status": duty.status.value, "optional": definition.optional,
+        "owed_by": definition.owed_by.value, "municipality": duty.municipality,
+        "region": duty.region,
+        "party_name": parties.display_name(PartyRef.parse(duty.party), lang),
+        "participants": [duty.municipality] if duty.municipality else [], "group": None,
+        "arrangement": None, "period": None, "term": None, "term_year": None, "due": None,
+        "due_effective": None, "shift_reason": None, "due_source": deadline.source.value,
+        "due_kind": deadline.kind.value, "due_verification": deadline.verification.value,
+        "legal_limit": None, "reminders": [], "depends_on": [],
+        "legal_basis": _legal_basis(definition),
+        "due_state": "last_approval_unknown",
+        "due_state_text": gettext("due_state.last_approval_unknown", lang),
+        "steps": [],
+    }
+
+
 CSV_COLUMNS = (
     "id", "obligation", "name", "status", "owed_by", "municipality", "region", "party_name",
     "participants", "period", "term", "term_year", "due", "due_effective", "shift_reason",
-    "due_source", "due_kind", "due_verification", "legal_limit",
+    "due_source", "due_kind", "due_verification", "legal_limit", "due_state",
 )
 
 

@@ -8,7 +8,7 @@ only, so a deadline that moves keeps its identity.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -168,6 +168,52 @@ class _Period:
     year: int
     """Calendar or fiscal year; for per-term periods the year the term starts."""
     term: CouncilTerm | None
+    due: date | None = None
+    """A rolling review's due day (the approval's anniversary); None for the others."""
+
+
+Approvals = Mapping[tuple[str, str], date]
+"""(obligation, party key) → the last approval recorded in the store (a rolling duty's
+anchor-step `decided_on`), e.g. `("child-youth-welfare-plan", "m564") → 2022-06-01`."""
+
+
+def anniversary(anchor: date, years: int) -> date:
+    """`years` years after `anchor`; 29 February gives 28 February, never a day later."""
+    try:
+        return anchor.replace(year=anchor.year + years)
+    except ValueError:  # 29 February into a common year
+        return anchor.replace(year=anchor.year + years, day=28)
+
+
+@dataclass(frozen=True, slots=True)
+class Unanchored:
+    """A rolling duty of one party whose last approval is unknown: no due date yet."""
+
+    obligation: str
+    party: str
+    """The party key (`m564`, `r19`)."""
+    region: str
+    municipality: str | None
+    status: Status
+
+
+def anchor_of(definition: ObligationDefinition, party: str, region: str,
+              municipality: str | None, approvals: Approvals,
+              configuration: Configuration) -> date | None:
+    """A rolling duty's anchor: the store's last approval, else the configuration's."""
+    recorded = approvals.get((definition.id, party))
+    if recorded is not None:
+        return recorded
+    return configuration.last_approval(definition.id, region, municipality)
+
+
+def _rolling_period(anchor: date, years: int) -> _Period:
+    """The review `years` after `anchor`, keyed by the year it is due.
+
+    So the id stays while the anchor moves within that year (see docs/DESIGN.md).
+    """
+    due = anniversary(anchor, years)
+    return _Period(str(due.year), due.year, None, due)
 
 
 def plan(
@@ -177,8 +223,13 @@ def plan(
     window: PlanWindow,
     configuration: Configuration = EMPTY_CONFIGURATION,
     selection: PlanFilter | None = None,
+    approvals: Approvals | None = None,
 ) -> tuple[Occurrence, ...]:
-    """Every occurrence due in `window`, sorted by statutory date, obligation and id."""
+    """Every occurrence due in `window`, sorted by statutory date, obligation and id.
+
+    A rolling duty is planned for a party only once its anchor is known (`approvals`, else
+    the configuration's last approval); `unanchored` lists the others.
+    """
     if window.start < REFORM_START:
         raise PlanningError(
             f"planning starts at {REFORM_START.isoformat()}, when the counties took over; "
@@ -197,7 +248,8 @@ def plan(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _plan(definitions, registry, non_working_days, window, configuration, selection)
+        return _plan(definitions, registry, non_working_days, window, configuration, selection,
+                     approvals or {})
     except ValueError as exc:  # e.g. a local date beyond the non-working days known
         raise PlanningError(str(exc)) from None
     finally:
@@ -212,6 +264,7 @@ def _plan(
     window: PlanWindow,
     configuration: Configuration,
     selection: PlanFilter,
+    approvals: Approvals,
 ) -> tuple[Occurrence, ...]:
     by_id = {d.id: d for d in definitions}
     slots = {d_id: _slots(d, registry, configuration) for d_id, d in by_id.items()}
@@ -235,20 +288,20 @@ def _plan(
             kind_slots = [s for s in chosen if s.party_kind is party_kind]
             locals_ = [configuration.practice_dates(definition.id, s.region, s.municipality)
                        for s in kind_slots]
-            for period in _periods(definition.cadence, window, terms[body]):
-                for slot, local in zip(kind_slots, locals_, strict=True):
-                    in_county = slot.municipality not in outside_county
-                    key = (definition.id, period.key, party_kind, id(local), in_county)
-                    if key in cache:
-                        dated = cache[key]
-                    else:
-                        dated = cache[key] = _dated(definition, period, party_kind, local,
-                                                    non_working_days, window, terms[body],
-                                                    in_county=in_county)
-                    if dated is not None:
-                        occurrences.append(
-                            _occurrence(definition, slot, period, dated, by_id, slots_by_party)
-                        )
+            for period, slot, local in _each_period(definition, kind_slots, locals_, window,
+                                                    terms[body], approvals, configuration):
+                in_county = slot.municipality not in outside_county
+                key = (definition.id, period.key, period.due, party_kind, id(local), in_county)
+                if key in cache:
+                    dated = cache[key]
+                else:
+                    dated = cache[key] = _dated(definition, period, party_kind, local,
+                                                non_working_days, window, terms[body],
+                                                in_county=in_county)
+                if dated is not None:
+                    occurrences.append(
+                        _occurrence(definition, slot, period, dated, by_id, slots_by_party)
+                    )
     occurrences.sort(key=lambda o: (o.deadline.statutory, o.obligation, o.id))
     return tuple(occurrences)
 
@@ -342,10 +395,64 @@ def _periods(
             yield _Period(str(year), year, None)
 
 
+def _each_period(
+    definition: ObligationDefinition,
+    slots: Sequence[_Slot],
+    locals_: Sequence[PracticeDates | None],
+    window: PlanWindow,
+    terms: Sequence[CouncilTerm],
+    approvals: Approvals,
+    configuration: Configuration,
+) -> Iterator[tuple[_Period, _Slot, PracticeDates | None]]:
+    """(period, slot, local dates): each shared period × every slot, or each review.
+
+    For a rolling duty, each anchored slot's next review; periods outside, so each run
+    is in id order.
+    """
+    if definition.cadence is not Cadence.ROLLING:
+        for period in _periods(definition.cadence, window, terms):
+            yield from ((period, slot, local) for slot, local in zip(slots, locals_, strict=True))
+        return
+    assert definition.every_years is not None, "the loader requires it of a rolling duty"
+    for slot, local in zip(slots, locals_, strict=True):
+        anchor = anchor_of(definition, slot.key, slot.region, slot.municipality, approvals,
+                           configuration)
+        if anchor is not None:
+            yield _rolling_period(anchor, definition.every_years), slot, local
+
+
+def unanchored(
+    definitions: Iterable[ObligationDefinition],
+    registry: Registry,
+    approvals: Approvals,
+    configuration: Configuration = EMPTY_CONFIGURATION,
+    selection: PlanFilter | None = None,
+) -> tuple[Unanchored, ...]:
+    """The rolling duties of parties whose last approval is unknown, by obligation and party.
+
+    They have no due date yet, so no occurrence, reminder or escalation.
+    """
+    selection = selection or PlanFilter()
+    found: list[Unanchored] = []
+    for definition in sorted(definitions, key=lambda d: d.id):
+        if definition.cadence is not Cadence.ROLLING or (
+                selection.obligations is not None and definition.id not in selection.obligations):
+            continue
+        found.extend(
+            Unanchored(definition.id, slot.key, slot.region, slot.municipality, definition.status)
+            for slot in sorted(_slots(definition, registry, configuration), key=lambda s: s.key)
+            if _selected(slot, selection) and anchor_of(
+                definition, slot.key, slot.region, slot.municipality, approvals,
+                configuration) is None)
+    return tuple(found)
+
+
 _END_OF_PERIOD = EndOfPeriod(kind="end_of_period")
 
 
 def _rule_date(rule: DateRule, period: _Period, obligation_due: date | None) -> date:
+    if period.due is not None and rule.kind in ("anniversary", "end_of_period"):
+        return period.due
     if rule.kind == "date_in_year":
         return date(period.year + rule.year_offset, rule.month, rule.day)
     if rule.kind == "end_of_period":
@@ -353,6 +460,7 @@ def _rule_date(rule: DateRule, period: _Period, obligation_due: date | None) -> 
     if rule.kind == "end_of_term_year":
         assert period.term is not None, "loader rejects end_of_term_year for yearly duties"
         return period.term.term_year_end(rule.term_year)
+    assert rule.kind == "days_before_deadline", "the loader keeps anniversary to rolling duties"
     assert obligation_due is not None, "loader rejects days_before_deadline for obligations"
     return obligation_due - timedelta(days=rule.days)
 
@@ -406,7 +514,7 @@ class _Dated:
     reminders: tuple[date, ...]
 
 
-_DateCache = dict[tuple[str, str, PartyKind, int, bool], "_Dated | None"]
+_DateCache = dict[tuple[str, str, date | None, PartyKind, int, bool], "_Dated | None"]
 
 
 def _dated(
@@ -422,7 +530,10 @@ def _dated(
 ) -> _Dated | None:
     rule, source = _effective_rule(definition.deadline, local.deadline if local else None)
     due = _rule_date(rule, period, None)
-    if not window.contains(due) or due < REFORM_START:
+    # A rolling duty's review is the one open until the next approval: due before the
+    # window it is overdue, and still planned.
+    if due > window.end or due < REFORM_START or (
+            period.due is None and due < window.start):
         return None
     term = period.term or next((t for t in terms if t.contains(due)), None)
     if term is None:

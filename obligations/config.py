@@ -74,6 +74,10 @@ class PracticeDates(Model):
     steps: dict[KebabId, DateRule] = Field(default_factory=dict)
 
 
+ApprovalDate = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2199, 12, 31))]
+"""The day a plan was last approved (a rolling duty's anchor until the store has one)."""
+
+
 class MunicipalitySettings(Model):
     """A municipality's own local dates, overriding its county's."""
 
@@ -81,6 +85,8 @@ class MunicipalitySettings(Model):
     tracked_from: CalendarDay | None = None
     """Duties the municipality owes that are due before this day are not tracked; None:
     its county's `tracked_from`."""
+    last_approvals: dict[KebabId, ApprovalDate] = Field(default_factory=dict)
+    """Rolling duty → the day the municipality last approved it (before the store knew)."""
 
 
 class EscalationLink(Model):
@@ -109,6 +115,8 @@ class RegionConfigFile(Model):
     negotiations: dict[KebabId, NegotiationSetting] = Field(default_factory=dict)
     practice_dates: dict[KebabId, PracticeDates] = Field(default_factory=dict)
     municipalities: dict[MunicipalityCode, MunicipalitySettings] = Field(default_factory=dict)
+    last_approvals: dict[KebabId, ApprovalDate] = Field(default_factory=dict)
+    """Rolling duty → the day the county itself last approved it (before the store knew)."""
     escalation_chain: Annotated[tuple[EscalationLink, ...], Field(min_length=1)] | None = None
     """Who hears of a missed step at the 1st, 2nd, 3rd … escalation (each level adds its
     people to the earlier ones'); None = DEFAULT_ESCALATION_CHAIN."""
@@ -177,6 +185,21 @@ class Configuration:
         if own is not None and own.tracked_from is not None:
             return own.tracked_from
         return config.tracked_from
+
+    def last_approval(self, obligation_id: str, region_code: str,
+                      municipality_code: str | None) -> date | None:
+        """The configured last approval of a rolling duty, or None.
+
+        The municipality's own, or for the county's own duty (`municipality_code` None)
+        the county's; a municipality never inherits its county's date.
+        """
+        config = self.regions.get(region_code)
+        if config is None:
+            return None
+        if municipality_code is None:
+            return config.last_approvals.get(obligation_id)
+        own = config.municipalities.get(municipality_code)
+        return own.last_approvals.get(obligation_id) if own is not None else None
 
     def practice_dates(
         self, obligation_id: str, region_code: str, municipality_code: str | None

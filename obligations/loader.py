@@ -19,6 +19,7 @@ from obligations.errors import InputError, Problem
 from obligations.parties import Registry
 from obligations.schema import (
     Arrangement,
+    Cadence,
     DeadlineSource,
     ObligationDefinition,
     OwedBy,
@@ -213,6 +214,7 @@ def _check_definition(
     if definition.deadline.rule.kind == "end_of_term_year" and not definition.cadence.per_term:
         problems.append(_problem(source, ("deadline", "rule"),
                                  "end_of_term_year needs a per-term cadence", "rule_cadence"))
+    problems.extend(_check_rolling(definition, source, data))
     if definition.self_organising_municipalities and definition.owed_by is not OwedBy.REGION:
         problems.append(_problem(source, ("self_organising_municipalities",),
                                  f"only county duties (owed_by {OwedBy.REGION.value}) can be "
@@ -232,6 +234,46 @@ def _check_definition(
                                          f"only negotiations (owed_by {OwedBy.PAIR_JOINTLY.value}"
                                          f" or {OwedBy.REGION_CONVENES.value}) have {key}",
                                          "not_negotiation"))
+    return problems
+
+
+_ROLLING_STEP_RULES = frozenset({"days_before_deadline", "end_of_period", "anniversary"})
+"""A rolling duty's step is dated from the review's due day, never from a calendar."""
+
+
+def _check_rolling(definition: ObligationDefinition, source: SourceMap,
+                   data: dict[str, Any]) -> list[Problem]:
+    """A rolling duty's interval, approval step and anniversary; no other duty has these.
+
+    Its steps count back from the review's due day.
+    """
+    if definition.cadence is not Cadence.ROLLING:
+        problems = [_problem(source, (key,), "only a rolling cadence has " + key, "not_rolling")
+                    for key in ("every_years", "anchor_step") if key in data]
+        rules = [(("deadline", "rule"), definition.deadline)] + [
+            (("steps", i, "deadline", "rule"), s.deadline)
+            for i, s in enumerate(definition.steps) if s.deadline is not None]
+        problems.extend(_problem(source, at, "anniversary needs a rolling cadence",
+                                 "rule_cadence")
+                        for at, deadline in rules if deadline.rule.kind == "anniversary")
+        return problems
+    problems = [_problem(source, ("cadence",), f"a rolling cadence needs {key}",
+                         "rolling_missing")
+                for key in ("every_years", "anchor_step") if key not in data]
+    if definition.anchor_step is not None and definition.anchor_step not in {
+            s.id for s in definition.steps}:
+        problems.append(_problem(source, ("anchor_step",),
+                                 f"no step {definition.anchor_step!r} in this definition",
+                                 "unknown_step"))
+    if definition.deadline.rule.kind != "anniversary":
+        problems.append(_problem(source, ("deadline", "rule"),
+                                 "a rolling duty is due on the anniversary of its last approval:"
+                                 " rule {kind: anniversary}", "rule_cadence"))
+    for index, step in enumerate(definition.steps):
+        if step.deadline is not None and step.deadline.rule.kind not in _ROLLING_STEP_RULES:
+            problems.append(_problem(source, ("steps", index, "deadline", "rule"),
+                                     "a rolling duty's steps take days_before_deadline",
+                                     "rule_cadence"))
     return problems
 
 
@@ -408,12 +450,17 @@ def _check_config(
     for obligation_id, dates in config.practice_dates.items():
         problems.extend(_check_dates(("practice_dates", obligation_id), obligation_id, dates,
                                      source, by_id))
+    problems.extend(_check_approvals(("last_approvals",), config.last_approvals, source, by_id,
+                                     county=region.is_county, municipality=False))
     for code, settings in config.municipalities.items():
         if code not in members:
             problems.append(_problem(source, ("municipalities", code),
                                      f"municipality {code} is not in region {region.code}",
                                      "not_member"))
             continue
+        problems.extend(_check_approvals(("municipalities", code, "last_approvals"),
+                                         settings.last_approvals, source, by_id,
+                                         county=region.is_county, municipality=True))
         for obligation_id, dates in settings.practice_dates.items():
             definition = by_id.get(obligation_id)
             at = ("municipalities", code, "practice_dates", obligation_id)
@@ -428,6 +475,39 @@ def _check_config(
     return problems
 
 
+def _check_approvals(
+    at: tuple[str | int, ...],
+    approvals: dict[str, Any],
+    source: SourceMap,
+    by_id: dict[str, ObligationDefinition],
+    *,
+    county: bool,
+    municipality: bool,
+) -> list[Problem]:
+    """A last approval is given only for a rolling duty the party itself owes."""
+    problems: list[Problem] = []
+    for obligation_id in approvals:
+        definition = by_id.get(obligation_id)
+        if definition is None:
+            problems.append(_problem(source, (*at, obligation_id),
+                                     f"no obligation {obligation_id!r}", "unknown_obligation"))
+            continue
+        owed_by = definition.owed_by
+        owes = (owed_by in (OwedBy.MUNICIPALITY, OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY) or (
+            owed_by is OwedBy.REGION and definition.self_organising_municipalities
+            and not county)) if municipality else (
+            county and owed_by in (OwedBy.REGION, OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY))
+        if definition.cadence is not Cadence.ROLLING:
+            problems.append(_problem(source, (*at, obligation_id),
+                                     f"{obligation_id!r} is not a rolling duty (cadence "
+                                     f"{Cadence.ROLLING.value})", "not_rolling"))
+        elif not owes:
+            problems.append(_problem(source, (*at, obligation_id),
+                                     f"{'the municipality' if municipality else 'the county'} "
+                                     f"does not owe {obligation_id!r} itself", "not_own_duty"))
+    return problems
+
+
 def _check_dates(
     at: tuple[str | int, ...],
     obligation_id: str,
@@ -439,7 +519,11 @@ def _check_dates(
     if definition is None:
         return [_problem(source, at, f"no obligation {obligation_id!r}", "unknown_obligation")]
     problems: list[Problem] = []
-    if dates.deadline is not None:
+    if dates.deadline is not None and definition.cadence is Cadence.ROLLING:
+        problems.append(_problem(source, (*at, "deadline"),
+                                 "a rolling duty is due on the anniversary of its last approval; "
+                                 "set last_approvals instead", "rolling_date"))
+    elif dates.deadline is not None:
         if definition.deadline.source is DeadlineSource.STATUTE:
             problems.append(_problem(source, (*at, "deadline"),
                                      "the law sets this date; it cannot be changed locally",
@@ -464,6 +548,11 @@ def _check_dates(
 
 def _check_rule(at: tuple[str | int, ...], rule: Any, definition: ObligationDefinition,
                 source: SourceMap, *, for_step: bool) -> list[Problem]:
+    if rule.kind == "anniversary" and definition.cadence is not Cadence.ROLLING:
+        return [_problem(source, at, "anniversary needs a rolling cadence", "rule_cadence")]
+    if definition.cadence is Cadence.ROLLING and rule.kind not in _ROLLING_STEP_RULES:
+        return [_problem(source, at, "a rolling duty's steps take days_before_deadline",
+                         "rule_cadence")]
     if rule.kind == "days_before_deadline" and not for_step:
         return [_problem(source, at, "days_before_deadline is only for steps", "rule_kind")]
     if rule.kind == "end_of_term_year" and not definition.cadence.per_term:

@@ -166,6 +166,9 @@ class Cadence(StrEnum):
     """Period = a council term (`2025-2029`)."""
     CONTINUOUS = "continuous"
     """Kept valid throughout; re-checked once per council term (period = the term)."""
+    ROLLING = "rolling"
+    """Every `every_years` years from the last approval (`anchor_step`'s decision): period =
+    the year the review is due (`2026`), due on the approval's anniversary."""
 
     @property
     def per_term(self) -> bool:
@@ -323,8 +326,15 @@ class DaysBeforeDeadline(Model):
     days: Annotated[int, Field(ge=0, le=366)]
 
 
+class Anniversary(Model):
+    """`every_years` years after the last approval (a rolling duty's own deadline only)."""
+
+    kind: Literal["anniversary"]
+
+
 DateRule = Annotated[
-    DateInYear | EndOfPeriod | EndOfTermYear | DaysBeforeDeadline, Field(discriminator="kind")
+    DateInYear | EndOfPeriod | EndOfTermYear | DaysBeforeDeadline | Anniversary,
+    Field(discriminator="kind"),
 ]
 
 
@@ -398,6 +408,10 @@ class ObligationDefinition(Model):
     legal_basis: Annotated[tuple[LegalBasis, ...], Field(min_length=1)]
     owed_by: OwedBy
     cadence: Cadence
+    every_years: Annotated[int, Field(ge=1, le=10)] | None = None
+    """For a `rolling` cadence: the years from one approval to the next review's due date."""
+    anchor_step: KebabId | None = None
+    """For a `rolling` cadence: the step whose decision (`decided_on`) is the approval."""
     deadline: Deadline
     """The duty's own deadline; its kind says which way it moves off a non-working day."""
     self_organising_municipalities: bool = False

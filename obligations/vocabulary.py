@@ -64,6 +64,7 @@ ENUM_KEYS: Mapping[type[StrEnum], Mapping[StrEnum, str]] = {
         Cadence.ANNUAL_FISCAL_YEAR: N_("cadence.annual_fiscal_year"),
         Cadence.ONCE_PER_TERM: N_("cadence.once_per_term"),
         Cadence.CONTINUOUS: N_("cadence.continuous"),
+        Cadence.ROLLING: N_("cadence.rolling"),
     },
     Arrangement: {
         Arrangement.PER_MUNICIPALITY: N_("arrangement.per_municipality"),

@@ -124,8 +124,13 @@ def sync_plan(
     obligations: frozenset[str] | None,
     now: datetime,
     today: date,
+    keep: frozenset[str] = frozenset(),
 ) -> SyncReport:
-    """Make the store match the plan within the window (and the chosen obligations)."""
+    """Make the store match the plan within the window (and the chosen obligations).
+
+    `keep`: ids never cancelled by their absence (a rolling review whose approval is
+    recorded: the plan has moved on to the next review, this one stays as it was).
+    """
     table = OccurrenceRow.__table__  # type: ignore[attr-defined]
     steps = StepRow.__table__  # type: ignore[attr-defined]
     with write_session(engine) as session:
@@ -165,7 +170,8 @@ def sync_plan(
         gone = [
             {"b_id": row.id, "revision": row.revision + 1}
             for row in existing.values()
-            if row.id not in planned_ids and row.lifecycle == Lifecycle.ACTIVE.value
+            if row.id not in planned_ids and row.id not in keep
+            and row.lifecycle == Lifecycle.ACTIVE.value
             and window.contains(row.due)
             and (obligations is None or row.obligation in obligations)
         ]

@@ -28,7 +28,7 @@ EXPECTED: dict[str, list[str]] = {
         "7: legal_basis[0].act: '612-2021' must be a statute number like 612/2021"],
     "bad-cadence": [
         "14: cadence: Input should be 'annual_calendar_year', 'annual_fiscal_year', "
-        "'once_per_term' or 'continuous'"],
+        "'once_per_term', 'continuous' or 'rolling'"],
     "bad-role": [
         "27: steps[1].role: Input should be 'preparer', 'coordinator', 'responsible_body', "
         "'multisector_group', 'board', 'council', 'auditor', 'audit_committee', "
@@ -77,7 +77,17 @@ EXPECTED: dict[str, list[str]] = {
     "unknown-rule-kind": [
         "16: deadline.rule: Input tag 'someday' found using 'kind' does not match any of the "
         "expected tags: 'date_in_year', 'end_of_period', 'end_of_term_year', "
-        "'days_before_deadline'"],
+        "'days_before_deadline', 'anniversary'"],
+    "rolling-without-anchor": ["14: cadence: a rolling cadence needs anchor_step"],
+    "rolling-unknown-anchor": ["16: anchor_step: no step 'approval' in this definition"],
+    "rolling-end-of-period": [
+        "18: deadline.rule: a rolling duty is due on the anniversary of its last approval: "
+        "rule {kind: anniversary}"],
+    "rolling-every-zero-years": ["15: every_years: Input should be greater than or equal to 1"],
+    "rolling-step-date-in-year": [
+        "31: steps[1].deadline.rule: a rolling duty's steps take days_before_deadline"],
+    "every-years-on-annual": ["15: every_years: only a rolling cadence has every_years"],
+    "anniversary-on-annual": ["16: deadline.rule: anniversary needs a rolling cadence"],
     "yaml-syntax-error": ["14: (file): YAML syntax error: did not find expected ',' or ']'"],
 }
 

@@ -50,7 +50,7 @@ REQUIRED = {
     "hyte-responsible-body": (OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY, Cadence.CONTINUOUS,
                               Status.IN_FORCE),
     "child-youth-welfare-plan": (OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY,
-                                 Cadence.ONCE_PER_TERM, Status.CANDIDATE),
+                                 Cadence.ROLLING, Status.CANDIDATE),
     "regional-student-welfare-plan": (OwedBy.REGION, Cadence.ONCE_PER_TERM, Status.CANDIDATE),
     "older-population-plan": (OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY, Cadence.ONCE_PER_TERM,
                               Status.CANDIDATE),

@@ -65,13 +65,14 @@ def _obligations(args: argparse.Namespace) -> frozenset[str] | None:
 
 def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
     """Plan the window and print it as a table, JSON, CSV or a summary."""
-    from app.planning import plan_window, terms_window
+    from app.planning import plan_window, stored_approvals, terms_window
 
     today = ctx.today(args.today)
     inputs = checked_inputs(ctx, args)
-    run = plan_window(inputs, terms_window(today, 1, args.start, args.end), today,
-                      obligations=_obligations(args), region=args.region,
-                      municipality=args.municipality)
+    window = terms_window(today, 1, args.start, args.end)
+    run = plan_window(inputs, window, today, obligations=_obligations(args), region=args.region,
+                      municipality=args.municipality,
+                      approvals=stored_approvals(inputs, _obligations(args)))
     _print_plan(args.format, run, ctx)
     return EXIT_OK
 
@@ -107,7 +108,7 @@ def sync_store(ctx: Context, today: date) -> tuple[Engine, Inputs]:
 def _print_plan(output_format: str, run: PlannedRun, ctx: Context) -> None:
     import json
 
-    from app.records import CSV_COLUMNS, csv_row, occurrence_record
+    from app.records import CSV_COLUMNS, csv_row, occurrence_record, unanchored_record
     from yhdyspinta.csvsafe import formula_safe_writer
 
     definitions = {d.id: d for d in run.definitions}
@@ -118,6 +119,10 @@ def _print_plan(output_format: str, run: PlannedRun, ctx: Context) -> None:
     records = [occurrence_record(o, definitions[o.obligation], run.registry,
                                  run.non_working_days, lang, run.configuration)
                for o in run.occurrences]
+    # Rolling duties with no approval known yet: undated, after the dated ones.
+    parties = run.configuration.parties(run.registry)
+    records += [unanchored_record(u, definitions[u.obligation], parties, lang)
+                for u in run.unanchored]
     if output_format == "json":
         json.dump(records, ctx.out, ensure_ascii=False, indent=2)
         ctx.out.write("\n")
@@ -129,8 +134,9 @@ def _print_plan(output_format: str, run: PlannedRun, ctx: Context) -> None:
         headers = tuple(gettext(k, lang) for k in (
             N_("cli.col.effective"), N_("cli.col.due"), N_("cli.col.obligation"),
             N_("cli.col.party"), N_("cli.col.term_year"), N_("cli.col.shift")))
-        rows = [(r["due_effective"], r["due"], r["name"], r["party_name"], str(r["term_year"]),
-                 r["shift_reason"] or "") for r in records]
+        rows = [(r["due_effective"] or "–", r["due"] or "–", r["name"], r["party_name"],
+                 str(r["term_year"] or "–"), r["shift_reason"] or r.get("due_state_text", ""))
+                for r in records]
         print_table(headers, rows, ctx.out)
 
 
@@ -153,6 +159,9 @@ def _print_summary(run: PlannedRun, definitions: dict[str, ObligationDefinition]
     shifted = sum(o.deadline.shifted for o in occurrences)
     print(gettext("cli.summary.total", lang, count=len(occurrences), steps=steps, shifted=shifted),
           file=out)
+    if run.unanchored:
+        print(ngettext("cli.summary.unanchored", "cli.summary.unanchored.n", len(run.unanchored),
+                       lang, count=len(run.unanchored)), file=out)
     print(file=out)
     print(gettext("cli.summary.by_obligation", lang), file=out)
     counts = Counter(o.obligation for o in occurrences)

@@ -77,12 +77,16 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     if args.format == "csv":
         write_status_csv(records, ctx.out)
         return EXIT_OK
+    # Days late count from the target; where the law gives only a cadence the legal limit
+    # comes later, and days past it are the breach (issue 13 point 5).
     headers = tuple(gettext(c, ctx.lang) for c in (
         N_("cli.col.id"), N_("cli.col.obligation"), N_("cli.col.party"), N_("cli.col.effective"),
-        N_("cli.col.days_late"), N_("cli.col.progress"), N_("cli.col.next_step")))
+        N_("cli.col.days_late"), N_("cli.col.legal_limit"), N_("cli.col.days_past_limit"),
+        N_("cli.col.progress"), N_("cli.col.next_step")))
     rows = [(r["id"], r["name"], r["party_name"], r["due_effective"],
              str(r["days_late"]) if r["days_late"] else
-             "" if r["tracked"] else gettext("cli.not_tracked", ctx.lang),
+             "" if r["tracked"] else gettext("cli.not_tracked", ctx.lang), r["legal_limit"],
+             str(r["days_past_limit"]) if r["days_past_limit"] else "",
              f"{r['steps_done']}/{r['steps_total']}", r["next_step"] or "✓")
             for r in records]
     print_table(headers, rows, ctx.out)

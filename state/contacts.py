@@ -19,6 +19,7 @@ from obligations.parties import PartyRef, Registry
 from obligations.schema import Role
 from state.channels import ChannelConfigError, parse_teams_url
 from state.db import write_session
+from state.errors import FileImportError, FileProblem
 from state.models import ContactRow
 
 COLUMNS = ("party", "role", "name", "email", "teams", "language", "delivery")
@@ -27,25 +28,11 @@ _EMAIL = re.compile(r"[^@\s,;<>:/]+@[^@\s,;<>:/]+\.[A-Za-z]{2,}")
 _LIMITS = {"name": 200, "email": 320, "teams": 2000}
 
 
-@dataclass(frozen=True, slots=True)
-class ContactProblem:
-    """One bad value: line and column of the CSV file."""
-
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.line}: {self.column}: {self.message}"
+ContactProblem = FileProblem
 
 
-class ContactImportError(Exception):
-    """Raised with every problem of a file; nothing was imported."""
-
-    def __init__(self, source: str, problems: list[ContactProblem]) -> None:
-        self.source = source
-        self.problems = problems
-        super().__init__("\n".join(f"{source}:{p}" for p in problems))
+class ContactImportError(FileImportError):
+    """Raised with every problem of a contacts file; nothing was imported."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from calendars.duty import Duty
 from state.db import write_session
-from state.errors import StateError, UnsafeUrlError
+from state.errors import FileImportError, FileProblem, StateError, UnsafeUrlError
 from state.models import EvidenceRow, StepStatus
 from state.queries import duty_states
 from state.steps import Evidence, apply_step_status, check_url
@@ -34,25 +34,11 @@ REASON_NEEDED = (StepStatus.WAIVED, StepStatus.NOT_APPLICABLE)
 MAX_ROWS = 100_000
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One bad value: its line and column."""
-
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.line}: {self.column}: {self.message}"
+Problem = FileProblem
 
 
-class StatusImportError(Exception):
-    """Every problem of a file; nothing was imported."""
-
-    def __init__(self, source: str, problems: list[Problem]) -> None:
-        self.source = source
-        self.problems = problems
-        super().__init__("\n".join(f"{source}:{p}" for p in problems))
+class StatusImportError(FileImportError):
+    """Every problem of a status file; nothing was imported."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,14 +37,12 @@ def test_nightly_flow_syncs_and_exports_and_a_rerun_changes_nothing(
     engine.dispose()
 
 
-def test_reminder_flow_sends_on_a_working_day_and_a_rerun_sends_nothing(
-    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from flows.send_reminders import send_reminders
+def _budget_store_with_maija(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             delivery: str) -> None:
+    """A SQLite store (the environment's) with the budget synced and Kajaani's coordinator."""
     from obligations.parties import load_registry
     from state.contacts import import_contacts, parse_contacts
     from state.db import ensure_schema
-    from tests.receivers import SmtpServer
     from yhdyspinta.cli import main
 
     url = f"sqlite:///{tmp_path / 'store.db'}"
@@ -54,9 +52,18 @@ def test_reminder_flow_sends_on_a_working_day_and_a_rerun_sends_nothing(
     ensure_schema(engine)
     import_contacts(engine, parse_contacts(
         "party,role,name,email,teams,language,delivery\n"
-        "205,coordinator,Maija Meikäläinen,maija@kajaani.fi,,fi,digest\n",
+        f"205,coordinator,Maija Meikäläinen,maija@kajaani.fi,,fi,{delivery}\n",
         "contacts.csv", load_registry()))
     engine.dispose()
+
+
+def test_reminder_flow_sends_on_a_working_day_and_a_rerun_sends_nothing(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.send_reminders import send_reminders
+    from tests.receivers import SmtpServer
+
+    _budget_store_with_maija(tmp_path, monkeypatch, "digest")
     smtp = SmtpServer()
     smtp.start()
     try:
@@ -89,22 +96,9 @@ def test_reminder_flow_without_an_email_server_says_so_in_its_state(
     prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from flows.send_reminders import send_reminders
-    from obligations.parties import load_registry
-    from state.contacts import import_contacts, parse_contacts
-    from state.db import ensure_schema
-    from yhdyspinta.cli import main
 
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", url)
     monkeypatch.delenv("YHDYSPINTA_SMTP_URL", raising=False)
-    assert main(["sync", "--today", "2026-11-28", "--obligation", "municipal-budget"]) == 0
-    engine = make_engine(url)
-    ensure_schema(engine)
-    import_contacts(engine, parse_contacts(
-        "party,role,name,email,teams,language,delivery\n"
-        "205,coordinator,Maija Meikäläinen,maija@kajaani.fi,,fi,single\n",
-        "contacts.csv", load_registry()))
-    engine.dispose()
+    _budget_store_with_maija(tmp_path, monkeypatch, "single")
     state = send_reminders(today=date(2026, 12, 1), return_state=True)
     assert state.is_completed()
     assert state.name == "Completed with warnings"

@@ -106,6 +106,15 @@ def subcommands(parser: argparse.ArgumentParser, dest: str, metavar: str = "ACTI
     return parser.add_subparsers(dest=dest, required=True, metavar=metavar, parser_class=Parser)
 
 
+def command(commands: Any, name: str, key: str, common: argparse.ArgumentParser,
+            lang: Lang) -> argparse.ArgumentParser:
+    """A command (or group) under `commands`, with `key`'s words as its help and description."""
+    words = gettext(key, lang)
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=words, parents=[common],
+                                                          description=words)
+    return parser
+
+
 def iso_date(lang: Lang) -> Callable[[str], date]:
     """An ISO date (`--from`, `--decided-on`)."""
     def parse(value: str) -> date:

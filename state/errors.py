@@ -90,3 +90,11 @@ class FileImportError(Exception):
         self.source = source
         self.problems = problems
         super().__init__("\n".join(f"{source}:{p}" for p in problems))
+
+
+class ContactImportError(FileImportError):
+    """Every problem of a contacts file; nothing was imported."""
+
+
+class StatusImportError(FileImportError):
+    """Every problem of a status file; nothing was imported."""

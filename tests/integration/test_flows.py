@@ -221,19 +221,25 @@ def test_publish_calendars_writes_only_when_the_store_changed(
     assert "[x] " in str(duty["description"])
 
 
-def test_the_main_command_runs_the_nightly_job_through_prefect_with_nothing_started(
-    tmp_path: Path,
-) -> None:
-    """`yhdyspinta nightly` (what `make run` runs) in a fresh process: ephemeral Prefect."""
+def _nightly(data_dir: Path) -> tuple[list[str], dict[str, str]]:
+    """`yhdyspinta nightly` for Kainuu, and an environment of ours with only its data folder."""
     import shutil
-    import subprocess
     import sys
 
     exe = shutil.which("yhdyspinta", path=str(Path(sys.executable).parent)) or "yhdyspinta"
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("PREFECT_", "YHDYSPINTA_"))}
-    env["YHDYSPINTA_DATA_DIR"] = str(tmp_path / "var")
-    run = [exe, "nightly", "--today", "2026-11-28", "--region", "20", "--lang", "en"]
+    env["YHDYSPINTA_DATA_DIR"] = str(data_dir)
+    return [exe, "nightly", "--today", "2026-11-28", "--region", "20", "--lang", "en"], env
+
+
+def test_the_main_command_runs_the_nightly_job_through_prefect_with_nothing_started(
+    tmp_path: Path,
+) -> None:
+    """`yhdyspinta nightly` (what `make run` runs) in a fresh process: ephemeral Prefect."""
+    import subprocess
+
+    run, env = _nightly(tmp_path / "var")
     first = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
@@ -256,19 +262,14 @@ def test_a_nightly_run_killed_midway_and_run_again_ends_as_one_clean_run(
 ) -> None:
     import random
     import re
-    import shutil
     import signal
     import subprocess
-    import sys
     import time
 
-    exe = shutil.which("yhdyspinta", path=str(Path(sys.executable).parent)) or "yhdyspinta"
-    base = {key: value for key, value in os.environ.items()
-            if not key.startswith(("PREFECT_", "YHDYSPINTA_"))}
-    run = [exe, "nightly", "--today", "2026-11-28", "--region", "20", "--lang", "en"]
+    run = _nightly(tmp_path)[0]
 
     def env(name: str) -> dict[str, str]:
-        return {**base, "YHDYSPINTA_DATA_DIR": str(tmp_path / name)}
+        return _nightly(tmp_path / name)[1]
 
     clean = subprocess.run(run, env=env("clean"), capture_output=True, text=True, timeout=600)
     assert clean.returncode == 0, clean.stderr

@@ -70,8 +70,8 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
                                     args.host, args.port, args.poll)
     print(gettext("cli.serve.listening", ctx.lang, url=url), file=ctx.out, flush=True)
     # No access log: it would write request paths, and with them the feed tokens. HTTP/1.1
-    # only: calendar clients and browsers speak nothing else over plain http (h2 needs TLS,
-    # which a proxy in front ends), and sniffing for HTTP/2 cost a third of a 304's time.
+    # only: calendar clients and browsers speak nothing else over plain http (HTTP/2 needs
+    # TLS, which a proxy in front ends), so no connection waits on protocol detection.
     Granian("web.server:create", address=args.host, port=args.port,
             interface=Interfaces.ASGI, http=HTTPModes.http1, websockets=False,
             log_access=False, log_level="warning").serve(  # type: ignore[arg-type]

@@ -41,15 +41,13 @@ def describe(error: Exception, lang: Lang, settings: Settings) -> tuple[str, ...
         return (error.text(lang),)
     from sqlalchemy.exc import SQLAlchemyError
 
-    from state.contacts import ContactImportError
-    from state.errors import StateError
-    from state.status_import import StatusImportError
+    from state.errors import FileImportError, StateError
 
     if isinstance(error, StateError):
         if error.key is not None:
             return (gettext(error.key, lang, **error.values),)
         return (str(error),)
-    if isinstance(error, ContactImportError | StatusImportError):
+    if isinstance(error, FileImportError):
         return (*(f"{error.source}:{p}" for p in error.problems),
                 ngettext("cli.error.problems", "cli.error.problems.n", len(error.problems),
                          lang, count=len(error.problems)))

@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Engine, delete, func, or_, select, text, update
+from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlmodel import Session, col
 
 from calendars.ics import utc
 from notify.compose import Message
-from state.db import write_session
+from state.db import Serialised, write_session
 from state.models import (
     ContactRow,
     OutboxItemRow,
@@ -32,9 +32,6 @@ from state.models import (
     StepStatusRow,
 )
 from yhdyspinta import clock
-
-QUEUE_LOCK_KEY = 7_263_002
-"""PostgreSQL advisory lock that serialises queueing (SQLite's write lock does it there)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +93,7 @@ def enqueue(engine: Engine, messages: Sequence[Message], now: datetime | None = 
     """Queue the messages whose notices are not queued yet, all in one transaction."""
     moment = now or clock.now()
     added_messages = added_notices = skipped = 0
-    with write_session(engine) as session:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": QUEUE_LOCK_KEY})
+    with write_session(engine, Serialised.QUEUE) as session:
         all_keys = [key for message in messages for key in message.notice_keys]
         known: set[str] = set()
         for start in range(0, len(all_keys), 500):

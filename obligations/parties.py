@@ -289,47 +289,41 @@ def load_registry(folder: Path | None = None, *, year: int | None = None) -> Reg
     if problems:
         raise InputError(problems)
 
+    def bad(file: Path, line: int, column: str, message: str) -> None:
+        problems.append(Problem(str(file), line, column, message, "registry"))
+
     regions: dict[str, Region] = {}
-    regions_file = str(folder / "regions.csv")
     for line, row in region_rows:
-        code = row["region_code"]
+        code, organiser = row["region_code"], row["organiser_type"]
         if not (len(code) == 2 and code.isdigit()):
-            problems.append(Problem(regions_file, line, "region_code",
-                                    f"{code!r} is not a two-digit code", "registry"))
-            continue
-        if row["organiser_type"] not in (COUNTY_ORGANISER, HELSINKI_ORGANISER):
-            problems.append(Problem(regions_file, line, "organiser_type",
-                                    f"unknown organiser type {row['organiser_type']!r}",
-                                    "registry"))
-            continue
-        if code in regions:
-            problems.append(Problem(regions_file, line, "region_code",
-                                    f"{code} appears twice", "registry"))
-            continue
-        regions[code] = Region(code, row["region_name_fi"], row["region_name_sv"],
-                               row["region_name_en"], row["organiser_type"])
+            bad(folder / "regions.csv", line, "region_code", f"{code!r} is not a two-digit code")
+        elif organiser not in (COUNTY_ORGANISER, HELSINKI_ORGANISER):
+            bad(folder / "regions.csv", line, "organiser_type",
+                f"unknown organiser type {organiser!r}")
+        elif code in regions:
+            bad(folder / "regions.csv", line, "region_code", f"{code} appears twice")
+        else:
+            regions[code] = Region(code, row["region_name_fi"], row["region_name_sv"],
+                                   row["region_name_en"], organiser)
 
     municipalities: dict[str, Municipality] = {}
-    municipalities_file = str(folder / "municipalities.csv")
     for line, row in municipality_rows:
-        code = row["municipality_code"]
+        code, language = row["municipality_code"], row["language"]
         if not (len(code) == 3 and code.isdigit()):
-            problems.append(Problem(municipalities_file, line, "municipality_code",
-                                    f"{code!r} is not a three-digit code", "registry"))
+            bad(folder / "municipalities.csv", line, "municipality_code",
+                f"{code!r} is not a three-digit code")
         elif code in municipalities:
-            problems.append(Problem(municipalities_file, line, "municipality_code",
-                                    f"{code} appears twice", "registry"))
+            bad(folder / "municipalities.csv", line, "municipality_code", f"{code} appears twice")
         elif row["region_code"] not in regions:
-            problems.append(Problem(municipalities_file, line, "region_code",
-                                    f"{row['region_code']!r} is not in regions.csv", "registry"))
-        elif row["language"] not in _LANGUAGE_STATUSES:
-            problems.append(Problem(municipalities_file, line, "language",
-                                    f"{row['language']!r} is not one of "
-                                    f"{', '.join(_LANGUAGE_STATUSES)}", "registry"))
+            bad(folder / "municipalities.csv", line, "region_code",
+                f"{row['region_code']!r} is not in regions.csv")
+        elif language not in _LANGUAGE_STATUSES:
+            bad(folder / "municipalities.csv", line, "language",
+                f"{language!r} is not one of {', '.join(_LANGUAGE_STATUSES)}")
         else:
             municipalities[code] = Municipality(
                 code, row["municipality_name_fi"], row["municipality_name_sv"],
-                row["region_code"], row["language"],  # type: ignore[arg-type]
+                row["region_code"], language,  # type: ignore[arg-type]
             )
     if problems:
         raise InputError(problems)

@@ -19,33 +19,13 @@ from obligations.parties import PartyRef, Registry
 from obligations.schema import Role
 from state.channels import ChannelConfigError, parse_teams_url
 from state.db import write_session
+from state.errors import ContactImportError, FileProblem
 from state.models import ContactRow
 
 COLUMNS = ("party", "role", "name", "email", "teams", "language", "delivery")
 _EMAIL = re.compile(r"[^@\s,;<>:/]+@[^@\s,;<>:/]+\.[A-Za-z]{2,}")
 """An address, not a URL: no `:` or `/` (`mailtos://user:password@smtp…` is refused)."""
 _LIMITS = {"name": 200, "email": 320, "teams": 2000}
-
-
-@dataclass(frozen=True, slots=True)
-class ContactProblem:
-    """One bad value: line and column of the CSV file."""
-
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.line}: {self.column}: {self.message}"
-
-
-class ContactImportError(Exception):
-    """Raised with every problem of a file; nothing was imported."""
-
-    def __init__(self, source: str, problems: list[ContactProblem]) -> None:
-        self.source = source
-        self.problems = problems
-        super().__init__("\n".join(f"{source}:{p}" for p in problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +48,7 @@ def _column_at(header: list[str], line: str, position: int) -> str:
     return header[index] if index < len(header) else f"column {index + 1}"
 
 
-def _unreadable(text: str) -> list[ContactProblem]:
+def _unreadable(text: str) -> list[FileProblem]:
     """NUL bytes and giant fields, which the csv module cannot read, with line and column."""
     problems = []
     lines = text.split("\n")
@@ -77,13 +57,13 @@ def _unreadable(text: str) -> list[ContactProblem]:
         if "\x00" in line:
             column = "(header)" if number == 1 else _column_at(header, line,
                                                                  line.index("\x00"))
-            problems.append(ContactProblem(number, column,
+            problems.append(FileProblem(number, column,
                                            "holds a NUL byte (is this a CSV text file?)"))
         elif len(line) > FIELD_LIMIT:
             fields = line.split(",")
             longest = max(range(len(fields)), key=lambda i: len(fields[i]))
             name = header[longest] if longest < len(header) else f"column {longest + 1}"
-            problems.append(ContactProblem(number, name,
+            problems.append(FileProblem(number, name,
                                            f"longer than {FIELD_LIMIT} characters"))
     return problems
 
@@ -97,7 +77,7 @@ def parse_contacts(text: str, source: str, registry: Registry) -> list[ContactRo
     try:
         return _parse(text, source, registry)
     except csv.Error as error:  # e.g. a quoted field that runs on past the limit
-        raise ContactImportError(source, [ContactProblem(
+        raise ContactImportError(source, [FileProblem(
             getattr(error, "line", 0) or 0, "(row)", f"not readable as CSV: {error}")]) from None
 
 
@@ -106,17 +86,17 @@ def _parse(text: str, source: str, registry: Registry) -> list[ContactRow]:
     try:
         fieldnames = reader.fieldnames
     except csv.Error as error:
-        raise ContactImportError(source, [ContactProblem(1, "(header)",
+        raise ContactImportError(source, [FileProblem(1, "(header)",
                                                          f"not readable as CSV: {error}")]
                                  ) from None
     missing = [c for c in COLUMNS if c not in (fieldnames or [])]
     if missing:
-        raise ContactImportError(source, [ContactProblem(1, ", ".join(missing),
+        raise ContactImportError(source, [FileProblem(1, ", ".join(missing),
                                                          "missing column(s) in the header")])
     counties = {r.code for r in registry.counties}
     municipalities = {m.code for m in registry.municipalities}
     roles = {r.value for r in Role}
-    problems: list[ContactProblem] = []
+    problems: list[FileProblem] = []
     contacts: list[ContactRow] = []
     seen: dict[tuple[str, str, str], int] = {}
     rows = iter(reader)
@@ -131,20 +111,20 @@ def _parse(text: str, source: str, registry: Registry) -> list[ContactRow]:
             # begun on the record's first line.
             first = text.split("\n")[start - 1] if start <= text.count("\n") + 1 else ""
             header = list(fieldnames or [])
-            problems.append(ContactProblem(start, _column_at(header, first, len(first)),
+            problems.append(FileProblem(start, _column_at(header, first, len(first)),
                                            f"not readable as CSV: {error}"))
             break
         line = reader.line_num
         before = len(problems)
         extra = row.get(None)
         if extra:
-            problems.append(ContactProblem(line, f"column {len(fieldnames or []) + 1}",
+            problems.append(FileProblem(line, f"column {len(fieldnames or []) + 1}",
                                            f"{len(extra)} more field(s) than the header"))
             continue
         values = {c: (row.get(c) or "").strip() for c in COLUMNS}
         for column, limit in _LIMITS.items():
             if len(values[column]) > limit:
-                problems.append(ContactProblem(line, column, f"longer than {limit} characters"))
+                problems.append(FileProblem(line, column, f"longer than {limit} characters"))
         party = values["party"]
         if party in municipalities:
             party_key = PartyRef.of_municipality(party).key
@@ -152,36 +132,36 @@ def _parse(text: str, source: str, registry: Registry) -> list[ContactRow]:
             party_key = PartyRef.of_county(party).key
         else:
             party_key = ""
-            problems.append(ContactProblem(line, "party", f"{party!r} is neither a municipality "
+            problems.append(FileProblem(line, "party", f"{party!r} is neither a municipality "
                                            "code (\"564\") nor a county code (\"19\")"))
         if values["role"] not in roles:
-            problems.append(ContactProblem(line, "role", f"unknown role {values['role']!r}; "
+            problems.append(FileProblem(line, "role", f"unknown role {values['role']!r}; "
                                            f"known: {', '.join(sorted(roles))}"))
         if not values["name"]:
-            problems.append(ContactProblem(line, "name", "empty"))
+            problems.append(FileProblem(line, "name", "empty"))
         if values["email"] and not _EMAIL.fullmatch(values["email"]):
             shown = "a URL (not shown: it may hold a secret)" if "://" in values["email"] \
                 else "the value (not shown: it may hold a secret)" if ":" in values["email"] \
                 else repr(values["email"])
-            problems.append(ContactProblem(line, "email", f"{shown} is not an email address"))
+            problems.append(FileProblem(line, "email", f"{shown} is not an email address"))
         if values["teams"]:
             try:
                 parse_teams_url(values["teams"])
             except ChannelConfigError as error:
                 # The message names the scheme at most, never the address (a secret).
-                problems.append(ContactProblem(line, "teams", str(error)))
+                problems.append(FileProblem(line, "teams", str(error)))
         if not values["email"] and not values["teams"]:
-            problems.append(ContactProblem(line, "email", "give an email or a teams address"))
+            problems.append(FileProblem(line, "email", "give an email or a teams address"))
         if values["language"] not in ("fi", "sv", "en"):
-            problems.append(ContactProblem(line, "language",
+            problems.append(FileProblem(line, "language",
                                            f"{values['language']!r} is not fi, sv or en"))
         delivery = values["delivery"] or "digest"
         if delivery not in ("digest", "single"):
-            problems.append(ContactProblem(line, "delivery",
+            problems.append(FileProblem(line, "delivery",
                                            f"{delivery!r} is not digest or single"))
         key = (party_key, values["role"], values["name"])
         if len(problems) == before and key in seen:
-            problems.append(ContactProblem(line, "name", f"the same party, role and name as "
+            problems.append(FileProblem(line, "name", f"the same party, role and name as "
                                            f"line {seen[key]}"))
         seen.setdefault(key, line)
         if len(problems) == before:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
 from sqlmodel import Session
@@ -26,6 +27,16 @@ from state.errors import SchemaError, StateError
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SCHEMA_LOCK_KEY = 0x59685363  # "YhSc": PostgreSQL advisory lock around migrations
+
+
+class Serialised(IntEnum):
+    """Writers that run one at a time: their PostgreSQL advisory lock keys.
+
+    SQLite's database-wide write lock serialises them there already.
+    """
+
+    SYNC = 7_263_001
+    QUEUE = 7_263_002
 
 
 def make_engine(url: str) -> Engine:
@@ -66,9 +77,15 @@ def writer(engine: Engine) -> Engine:
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """One transaction that commits on success and rolls back on any error."""
+def write_session(engine: Engine, serialised: Serialised | None = None) -> Iterator[Session]:
+    """One transaction that commits on success and rolls back on any error.
+
+    With `serialised`, the transaction first waits for that writer's advisory lock (on
+    PostgreSQL; held until it ends), so that two such writers never interleave.
+    """
     with Session(writer(engine), expire_on_commit=False) as session, session.begin():
+        if serialised is not None and session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(serialised)})
         yield session
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from obligations.catalogue import N_
 
 
@@ -67,3 +69,32 @@ class StaleStepError(StateError):
         self.note = note
         self.changed_by = changed_by
         self.changed_at = changed_at
+
+
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    """One bad value of an imported file: its line and column."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.column}: {self.message}"
+
+
+class FileImportError(Exception):
+    """Every problem of an imported file (contacts, statuses); nothing was imported."""
+
+    def __init__(self, source: str, problems: list[FileProblem]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}:{p}" for p in problems))
+
+
+class ContactImportError(FileImportError):
+    """Every problem of a contacts file; nothing was imported."""
+
+
+class StatusImportError(FileImportError):
+    """Every problem of a status file; nothing was imported."""

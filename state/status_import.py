@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from calendars.duty import Duty
 from state.db import write_session
-from state.errors import StateError, UnsafeUrlError
+from state.errors import FileProblem, StateError, StatusImportError, UnsafeUrlError
 from state.models import EvidenceRow, StepStatus
 from state.queries import duty_states
 from state.steps import Evidence, apply_step_status, check_url
@@ -32,27 +32,6 @@ COLUMNS = ("occurrence", "obligation", "party", "period", "step", "status", "evi
            "decided_by", "decided_on", "section", "note")
 REASON_NEEDED = (StepStatus.WAIVED, StepStatus.NOT_APPLICABLE)
 MAX_ROWS = 100_000
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One bad value: its line and column."""
-
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.line}: {self.column}: {self.message}"
-
-
-class StatusImportError(Exception):
-    """Every problem of a file; nothing was imported."""
-
-    def __init__(self, source: str, problems: list[Problem]) -> None:
-        self.source = source
-        self.problems = problems
-        super().__init__("\n".join(f"{source}:{p}" for p in problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,16 +65,17 @@ def parse_status_csv(text: str, source: str, engine: Engine) -> list[StatusRow]:
         reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = [name.strip() for name in (reader.fieldnames or [])]
     except csv.Error as error:
-        raise StatusImportError(source, [Problem(1, "header", str(error))]) from None
-    problems: list[Problem] = []
+        raise StatusImportError(source, [FileProblem(1, "header", str(error))]) from None
+    problems: list[FileProblem] = []
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
-        problems.append(Problem(1, unknown[0], "unknown column; columns: " + ", ".join(COLUMNS)))
+        problems.append(FileProblem(1, unknown[0],
+                                    "unknown column; columns: " + ", ".join(COLUMNS)))
     for needed in ("step", "status"):
         if needed not in header:
-            problems.append(Problem(1, needed, "missing column"))
+            problems.append(FileProblem(1, needed, "missing column"))
     if "occurrence" not in header and not {"obligation", "party", "period"} <= set(header):
-        problems.append(Problem(1, "occurrence",
+        problems.append(FileProblem(1, "occurrence",
                                 "missing column (or obligation, party and period)"))
     if problems:
         raise StatusImportError(source, problems)
@@ -104,14 +84,14 @@ def parse_status_csv(text: str, source: str, engine: Engine) -> list[StatusRow]:
     try:
         for record in reader:
             if len(raw) >= MAX_ROWS:
-                raise StatusImportError(source, [Problem(reader.line_num, "", "too many rows")])
+                raise StatusImportError(source, [FileProblem(reader.line_num, "", "too many rows")])
             values = {k: (v or "").strip() for k, v in record.items() if k is not None}
             if None in record:
-                problems.append(Problem(reader.line_num, "", "more values than columns"))
+                problems.append(FileProblem(reader.line_num, "", "more values than columns"))
             if any(values.values()):
                 raw.append((reader.line_num, values))
     except csv.Error as error:
-        raise StatusImportError(source, [Problem(reader.line_num, "", str(error))]) from None
+        raise StatusImportError(source, [FileProblem(reader.line_num, "", str(error))]) from None
     ids = {_occurrence_id(values) for _, values in raw}
     duties = {d.id: d for d in duty_states(engine, occurrence_ids=frozenset(ids))}
     rows: list[StatusRow] = []
@@ -122,7 +102,7 @@ def parse_status_csv(text: str, source: str, engine: Engine) -> list[StatusRow]:
             continue
         key = (row.occurrence_id, row.step)
         if key in seen:
-            problems.append(Problem(line, "step", f"the same step as on line {seen[key]}"))
+            problems.append(FileProblem(line, "step", f"the same step as on line {seen[key]}"))
             continue
         seen[key] = line
         rows.append(row)
@@ -139,50 +119,50 @@ def _occurrence_id(values: dict[str, str]) -> str:
 
 
 def _row(line: int, values: dict[str, str], duties: dict[str, Duty],
-         problems: list[Problem],
+         problems: list[FileProblem],
          ) -> StatusRow | None:
     before = len(problems)
     occurrence_id = _occurrence_id(values)
     column = "occurrence" if values.get("occurrence") else "obligation"
     duty = duties.get(occurrence_id)
     if duty is None:
-        problems.append(Problem(line, column, f"no occurrence {occurrence_id[:200]!r} in the "
+        problems.append(FileProblem(line, column, f"no occurrence {occurrence_id[:200]!r} in the "
                                               "store"))
     elif duty.cancelled:
-        problems.append(Problem(line, column, f"{occurrence_id!r} was cancelled"))
+        problems.append(FileProblem(line, column, f"{occurrence_id!r} was cancelled"))
     step = values.get("step", "")
     if duty is not None and step not in {s.step for s in duty.steps}:
-        problems.append(Problem(line, "step", f"no step {step[:80]!r}; steps: "
+        problems.append(FileProblem(line, "step", f"no step {step[:80]!r}; steps: "
                                 + ", ".join(s.step for s in duty.steps)))
     given = values.get("status", "")
     status = StepStatus(given) if given in {s.value for s in StepStatus} else None
     if status is None:
-        problems.append(Problem(line, "status", f"{given[:40]!r} is not one of "
+        problems.append(FileProblem(line, "status", f"{given[:40]!r} is not one of "
                                 + ", ".join(s.value for s in StepStatus)))
     note = values.get("note") or None
     if note is not None and len(note) > 2000:
-        problems.append(Problem(line, "note", "longer than 2000 characters"))
+        problems.append(FileProblem(line, "note", "longer than 2000 characters"))
     if status in REASON_NEEDED and not note:
-        problems.append(Problem(line, "note", f"{given} needs the reason in the note"))
+        problems.append(FileProblem(line, "note", f"{given} needs the reason in the note"))
     url = values.get("evidence_url") or None
     if url is not None:
         try:
             check_url("evidence_url", url)
         except UnsafeUrlError as error:
-            problems.append(Problem(line, "evidence_url", str(error)))
+            problems.append(FileProblem(line, "evidence_url", str(error)))
     decided_on: date | None = None
     if values.get("decided_on"):
         try:
             decided_on = date.fromisoformat(values["decided_on"])
         except ValueError:
-            problems.append(Problem(line, "decided_on",
+            problems.append(FileProblem(line, "decided_on",
                                     f"{values['decided_on'][:40]!r} is not a date (YYYY-MM-DD)"))
     decided_by = values.get("decided_by") or None
     if decided_by is not None and len(decided_by) > 200:
-        problems.append(Problem(line, "decided_by", "longer than 200 characters"))
+        problems.append(FileProblem(line, "decided_by", "longer than 200 characters"))
     section = values.get("section") or None
     if section is not None and len(section) > 40:
-        problems.append(Problem(line, "section", "longer than 40 characters"))
+        problems.append(FileProblem(line, "section", "longer than 40 characters"))
     if len(problems) > before or status is None:
         return None
     return StatusRow(line, occurrence_id, step, status,
@@ -219,7 +199,7 @@ def import_statuses(engine: Engine, rows: list[StatusRow], source: str, *, by: s
                                              by=by, now=now, note=row.note,
                                              evidence=evidence, channel="cli")
                 except StateError as error:
-                    raise StatusImportError(source, [Problem(row.line, "status",
+                    raise StatusImportError(source, [FileProblem(row.line, "status",
                                                              str(error))]) from None
                 changes.append(Change(row.line, row.occurrence_id, row.step, done.old.value,
                                       done.new.value, done.changed))

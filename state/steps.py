@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Required, TypedDict, Unpack
 
 from sqlalchemy import Engine, select
 from sqlmodel import Session
@@ -83,37 +84,33 @@ def _lock_occurrence(session: Session, occurrence_id: str) -> OccurrenceRow:
     return row
 
 
-def set_step_status(
-    engine: Engine,
-    occurrence_id: str,
-    step: str,
-    status: StepStatus,
-    *,
-    by: str,
-    now: datetime,
-    note: str | None = None,
-    evidence: Evidence | None = None,
-    force: bool = False,
-    channel: str = "cli",
-    expected_revision: int | None = None,
-) -> StepChange:
+class StepOptions(TypedDict, total=False):
+    """The keyword arguments of `apply_step_status`, which `set_step_status` passes on."""
+
+    by: Required[str]
+    now: Required[datetime]
+    note: str | None
+    evidence: Evidence | None
+    force: bool
+    channel: str
+    expected_revision: int | None
+
+
+def set_step_status(engine: Engine, occurrence_id: str, step: str, status: StepStatus,
+                    **options: Unpack[StepOptions]) -> StepChange:
     """Record a step's new status (and evidence) in one transaction, audited.
 
     The evidence address is checked here, so that every way in (the CLI, the Prefect
-    flow, any later one) stores only http(s) links without a password.
-
-    `channel` (web, api, cli, flow) goes to the audit log with `by`. With
-    `expected_revision` (the step's revision the writer saw; 0 for never set) a step changed
-    since is refused with `StaleStepError`, which carries the current state.
+    flow, any later one) stores only http(s) links without a password. The options are
+    `apply_step_status`'s.
     """
-    if not by.strip():
+    if not options["by"].strip():
         raise StateError("say who makes the change (--by NAME)")
+    evidence = options.get("evidence")
     if evidence is not None and evidence.url is not None:
         check_url("--evidence", evidence.url)
     with write_session(engine) as session:
-        return apply_step_status(session, occurrence_id, step, status, by=by, now=now,
-                                 note=note, evidence=evidence, force=force, channel=channel,
-                                 expected_revision=expected_revision)
+        return apply_step_status(session, occurrence_id, step, status, **options)
 
 
 def apply_step_status(
@@ -130,7 +127,12 @@ def apply_step_status(
     channel: str = "cli",
     expected_revision: int | None = None,
 ) -> StepChange:
-    """`set_step_status` inside a transaction the caller holds (an import's one)."""
+    """`set_step_status` inside a transaction the caller holds (an import's one).
+
+    `channel` (web, api, cli, flow) goes to the audit log with `by`. With
+    `expected_revision` (the step's revision the writer saw; 0 for never set) a step changed
+    since is refused with `StaleStepError`, which carries the current state.
+    """
     occurrence = _lock_occurrence(session, occurrence_id)
     if occurrence.lifecycle != Lifecycle.ACTIVE.value:
         raise StateError(f"occurrence {occurrence_id!r} was cancelled on "

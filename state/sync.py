@@ -12,15 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, bindparam, delete, insert, select, text, update
+from sqlalchemy import Engine, bindparam, delete, insert, select, update
 
 from calendars.schedule import Occurrence, PlannedStep, PlanWindow
 from obligations.schema import ObligationDefinition
-from state.db import write_session
+from state.db import Serialised, write_session
 from state.models import Lifecycle, OccurrenceRow, StepRow
-
-SYNC_LOCK_KEY = 7_263_001
-"""PostgreSQL advisory lock that serialises syncs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +130,7 @@ def sync_plan(
     """
     table = OccurrenceRow.__table__  # type: ignore[attr-defined]
     steps = StepRow.__table__  # type: ignore[attr-defined]
-    with write_session(engine) as session:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK_KEY})
+    with write_session(engine, Serialised.SYNC) as session:
         existing = {
             row.id: row
             for row in session.execute(

@@ -9,6 +9,7 @@ with the person and the channel `web`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 REASON_NEEDED = (StepStatus.WAIVED, StepStatus.NOT_APPLICABLE)
 FIELDS = ("step", "revision", "status", "note", "url", "decided_by", "decided_on", "section",
           "force")
+StepAction = Callable[[Request, dict[str, str | None], Lang, Duty, DutyStep, Person], Response]
+"""A change of one step by the person signed in, once `DutyPage._changing` allowed it."""
 
 
 def step_parties(duty: Duty, step: DutyStep) -> set[str]:
@@ -127,14 +130,10 @@ class DutyPages:
         async with request.form(max_files=0, max_fields=8) as form:
             values = {name: (str(form[name]) if isinstance(form.get(name), str) else None)
                       for name in ("step", "owner")}
-        return await run_in_threadpool(self.set_owner, request, values)
+        return await run_in_threadpool(self._changing, request, values, self.set_owner)
 
-    def set_owner(self, request: Request, values: dict[str, str | None]) -> Response:
-        lang = self.pages.language(request)
-        found = self._changeable(request, values, lang)
-        if isinstance(found, Response):
-            return found
-        duty, step, person = found
+    def set_owner(self, request: Request, values: dict[str, str | None], lang: Lang,
+                  duty: Duty, step: DutyStep, person: Person) -> Response:
         try:
             set_owner(self.site.engine, duty.id, step.step,
                       (values.get("owner") or "").strip() or None, by=person.label,
@@ -146,13 +145,14 @@ class DutyPages:
             "location": Urls().step(duty.id, step.step, saved=True),
             "cache-control": "no-store"})
 
-    def _changeable(self, request: Request, values: dict[str, str | None],
-                    lang: Lang) -> tuple[Duty, DutyStep, Person] | Response:
-        """The duty and step a form names, if the person signed in may change it.
+    def _changing(self, request: Request, values: dict[str, str | None],
+                  action: StepAction) -> Response:
+        """`action` on the duty and step a form names, if the person signed in may change it.
 
         An unknown step is a 400; a step the person's grants do not cover (or nobody signed
         in) answers the page again with a 403 that says why.
         """
+        lang = self.pages.language(request)
         person = self.pages.signed_in(request)
         duty = self.find(request.path_params["occurrence"], lang)
         step = next((s for s in duty.steps if s.step == values.get("step")), None)
@@ -163,7 +163,7 @@ class DutyPages:
             problem = (gettext("web.duty_not_yours", lang) if person
                        else gettext("web.duty_read_only", lang))
             return self.show(request, status=403, problem=problem, field=step.step)
-        return duty, step, person
+        return action(request, values, lang, duty, step, person)
 
     def find(self, occurrence_id: str, lang: Lang) -> Duty:
         """The duty, read fresh from the store (the form's revisions must be current)."""
@@ -182,7 +182,7 @@ class DutyPages:
         async with request.form(max_files=0, max_fields=20) as form:
             values = {name: (str(form[name]) if isinstance(form.get(name), str) else None)
                       for name in FIELDS}
-        return await run_in_threadpool(self.change, request, values)
+        return await run_in_threadpool(self._changing, request, values, self.change)
 
     def show(self, request: Request, *, status: int = 200, problem: str | None = None,
              field: str | None = None, conflict: dict[str, Any] | None = None,
@@ -199,12 +199,8 @@ class DutyPages:
             f"#step-{wanted}" if any(s.step == wanted for s in duty.steps) else "")
         return self.pages.respond(request, "duty.html", values, status)
 
-    def change(self, request: Request, values: dict[str, str | None]) -> Response:
-        lang = self.pages.language(request)
-        found = self._changeable(request, values, lang)
-        if isinstance(found, Response):
-            return found
-        duty, step, person = found
+    def change(self, request: Request, values: dict[str, str | None], lang: Lang,
+               duty: Duty, step: DutyStep, person: Person) -> Response:
         try:
             change = parse_step_input(values, lang)
         except InputError as problem:

@@ -78,14 +78,29 @@ class Rendered:
     gzipped: bytes | None = None
 
 
+_EMPTY_BODY = {"type": "http.response.body", "body": b""}
+"""The body message of every 304 (servers only read the messages they are sent)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Hot:
-    """Ready-made answers for one authorised address (plain, uncompressed GET)."""
+    """Ready-made answers for one authorised address (plain, uncompressed GET).
+
+    The ASGI messages themselves are built once, so that answering costs two sends.
+    """
 
     etag: bytes
-    body: bytes
-    headers_304: list[tuple[bytes, bytes]]
-    headers_200: list[tuple[bytes, bytes]]
+    start_304: dict[str, Any]
+    start_200: dict[str, Any]
+    body_200: dict[str, Any]
+
+    @classmethod
+    def of(cls, etag: bytes, body: bytes, headers_304: list[tuple[bytes, bytes]],
+           headers_200: list[tuple[bytes, bytes]]) -> Hot:
+        """The answers for one rendered feed and its headers."""
+        return cls(etag, {"type": "http.response.start", "status": 304, "headers": headers_304},
+                   {"type": "http.response.start", "status": 200, "headers": headers_200},
+                   {"type": "http.response.body", "body": body})
 
 
 @dataclass
@@ -183,17 +198,15 @@ class FeedApp:
             for name, value in scope["headers"]:
                 if name == b"if-none-match" and (value == hot.etag or
                                                  _etag_matches(value, hot.etag)):
-                    await send({"type": "http.response.start", "status": 304,
-                                "headers": hot.headers_304})
-                    await send({"type": "http.response.body", "body": b""})
+                    await send(hot.start_304)
+                    await send(_EMPTY_BODY)
                     return
                 if (name == b"accept-encoding" and b"gzip" in value) or \
                         name == b"if-modified-since":
                     break
             else:
-                await send({"type": "http.response.start", "status": 200,
-                            "headers": hot.headers_200})
-                await send({"type": "http.response.body", "body": hot.body})
+                await send(hot.start_200)
+                await send(hot.body_200)
                 return
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
@@ -223,7 +236,7 @@ class FeedApp:
         if_none_match = headers.get(b"if-none-match")
         extra = [(b"content-type", b"text/calendar; charset=utf-8"),
                  (b"content-disposition", f'inline; filename="{spec.id}.ics"'.encode())]
-        snapshot.hot[path] = Hot(rendered.etag, rendered.body, common,
+        snapshot.hot[path] = Hot.of(rendered.etag, rendered.body, common,
                                  [*common, *extra,
                                   (b"content-length", str(len(rendered.body)).encode())])
         body = rendered.body

@@ -25,12 +25,8 @@ SECURITY_HEADERS = (
 )
 
 
-class SecurityHeaders:
-    """nosniff, no-referrer and DENY on every answer; HEAD answers lose their body.
-
-    Starlette's plain responses send their body to HEAD too (only file and streaming
-    responses leave it out); the length header stays that of the GET.
-    """
+class HttpMiddleware:
+    """Passes lifespan and other non-HTTP scopes straight through; `http` sees requests."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -39,6 +35,21 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one HTTP request (through `self.app`)."""
+        raise NotImplementedError
+
+
+class SecurityHeaders(HttpMiddleware):
+    """nosniff, no-referrer and DENY on every answer; HEAD answers lose their body.
+
+    Starlette's plain responses send their body to HEAD too (only file and streaming
+    responses leave it out); the length header stays that of the GET.
+    """
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         head = scope["method"] == "HEAD"
 
         async def send_with_headers(message: Message) -> None:
@@ -52,7 +63,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class ServerErrors:
+class ServerErrors(HttpMiddleware):
     """A bug is logged with its traceback (path masked) and answered by `answer`.
 
     Starlette's own ServerErrorMiddleware re-raises after answering, so the server would
@@ -60,13 +71,10 @@ class ServerErrors:
     """
 
     def __init__(self, app: ASGIApp, answer: Callable[[Request], Response]) -> None:
-        self.app = app
+        super().__init__(app)
         self.answer = answer
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def watch(message: Message) -> None:
@@ -83,7 +91,7 @@ class ServerErrors:
                 await self.answer(Request(scope))(scope, receive, send)
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """A request body over `max_bytes` is refused with a 413 as soon as it is read.
 
     The HTTPException is raised inside the endpoint that reads the body, so the app's
@@ -92,13 +100,10 @@ class BodyLimit:
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = Headers(scope=scope).get("content-length", "")
         too_large = declared.isdigit() and int(declared) > self.max_bytes
         size = 0

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -91,12 +92,12 @@ class Settings(BaseSettings):
     """Registry CSV folder; None = the shipped classification of `registry_year`."""
     registry_year: int = Field(2026, ge=2000, le=2100)
     """Classification year of the registry."""
-    data_dir: Path = Path("var")
+    data_dir: Annotated[Path, AfterValidator(_check_folder)] = Path("var")
     """Where the embedded default keeps its SQLite database and exported feeds."""
-    database_url: str | None = None
+    database_url: Annotated[str, AfterValidator(_check_database_url)] | None = None
     """SQLAlchemy URL of the status store; None = SQLite in `data_dir`. A secret: never shown."""
 
-    public_url: str = "http://127.0.0.1:8080"
+    public_url: Annotated[str, AfterValidator(_check_http_url)] = "http://127.0.0.1:8080"
     """Base of the addresses printed for subscribers and in the feed index."""
     feed_past_days: int = Field(180, ge=0, le=MAX_FEED_DAYS)
     """Feeds show duties due from this many days back ..."""
@@ -184,11 +185,6 @@ class Settings(BaseSettings):
             _check_http_url(value.format(party="m564", occurrence="x"))
         return value
 
-    @field_validator("public_url")
-    @classmethod
-    def _public_url(cls, value: str) -> str:
-        return _check_http_url(value)
-
     @field_validator("oidc_issuer")
     @classmethod
     def _oidc_issuer(cls, value: str | None) -> str | None:
@@ -215,16 +211,6 @@ class Settings(BaseSettings):
                 "setting_oidc_incomplete", "YHDYSPINTA_OIDC_ISSUER, YHDYSPINTA_OIDC_CLIENT_ID "
                 "and YHDYSPINTA_OIDC_CLIENT_SECRET go together: set all three or none")
         return value
-
-    @field_validator("database_url")
-    @classmethod
-    def _database_url(cls, value: str | None) -> str | None:
-        return None if value is None else _check_database_url(value)
-
-    @field_validator("data_dir")
-    @classmethod
-    def _data_dir(cls, value: Path) -> Path:
-        return _check_folder(value)
 
     @field_validator("today")
     @classmethod

@@ -130,3 +130,27 @@ def format_violations(violations: Sequence[AxeViolation]) -> str:
     """One line per failed rule, for an assertion message."""
     return "\n".join(f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['targets'])}"
                      for v in violations) or "no violations"
+
+
+def assert_axe_clean(page: Page) -> None:
+    """The page as it stands passes axe-core's WCAG 2.1 A/AA rules."""
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+
+
+def seed_signed_up(patch: pytest.MonkeyPatch, folder: Path, email: str, name: str,
+                   party: str = "m205", role: str = "coordinator") -> None:
+    """A store in `folder` (no SMTP: links go to the console) with one person granted a role.
+
+    The environment is set through `patch`, so that `tests.servers.serving` serves this store.
+    """
+    import io
+
+    from yhdyspinta.cli import main
+
+    patch.setenv("YHDYSPINTA_DATABASE_URL", f"sqlite:///{folder / 'store.db'}")
+    patch.delenv("YHDYSPINTA_SMTP_URL", raising=False)
+    for argv in (("users", "add", email, "--name", name),
+                 ("users", "grant", email, "--party", party, "--role", role)):
+        out, err = io.StringIO(), io.StringIO()
+        assert main([*argv, "--lang", "en"], out=out, err=err) == 0, err.getvalue()

@@ -7,7 +7,6 @@ pass axe-core's WCAG 2.1 A/AA rules.
 
 from __future__ import annotations
 
-import io
 import re
 import time
 from collections.abc import Iterator
@@ -16,9 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import axe_violations, format_violations
+from tests.browser.conftest import assert_axe_clean as _axe_clean
+from tests.browser.conftest import seed_signed_up
 from tests.servers import serving
-from yhdyspinta.cli import main
 
 TODAY = "2026-11-28"
 REPORT = "hyte-annual-report-municipality.m205.2026"
@@ -29,12 +28,7 @@ MAIJA = "maija.meikalainen@kajaani.fi"
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     folder = tmp_path_factory.mktemp("duty-browser")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("YHDYSPINTA_DATABASE_URL", f"sqlite:///{folder / 'store.db'}")
-        patch.delenv("YHDYSPINTA_SMTP_URL", raising=False)
-        for argv in (("users", "add", MAIJA, "--name", "Maija Meikäläinen"),
-                     ("users", "grant", MAIJA, "--party", "m205", "--role", "coordinator")):
-            out, err = io.StringIO(), io.StringIO()
-            assert main([*argv, "--lang", "en"], out=out, err=err) == 0, err.getvalue()
+        seed_signed_up(patch, folder, MAIJA, "Maija Meikäläinen")
         with serving(folder, TODAY) as url:
             yield url, folder / "serve.log"
 
@@ -48,11 +42,6 @@ def _link_from_console(log: Path) -> str:
             return str(found[-1])
         time.sleep(0.2)
     raise AssertionError("no sign-in link on the console:\n" + log.read_text())
-
-
-def _axe_clean(page: Page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], format_violations(violations)
 
 
 def test_sign_in_by_link_and_record_a_step_with_its_minutes(page: Page, served):

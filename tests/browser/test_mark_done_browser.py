@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from state.db import make_engine
 from state.queries import audit_trail
-from tests.browser.conftest import axe_violations, format_violations
+from tests.browser.conftest import assert_axe_clean as _axe_clean
 from tests.receivers import ReceivedMail, SmtpServer
 from tests.servers import serving
 from yhdyspinta.cli import main
@@ -76,11 +76,6 @@ def setup(tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer) -> Iterato
         ready.cli("contacts", "import", str(contacts))
         ready.cli("remind", "--today", TODAY)
         yield ready
-
-
-def _axe_clean(page: Page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], format_violations(violations)
 
 
 def _links(text: str, step_line: str) -> tuple[str, str]:

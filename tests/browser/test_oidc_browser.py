@@ -8,7 +8,6 @@ page. The pages pass axe-core's WCAG 2.1 A/AA rules and are used with the keyboa
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,10 +16,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import axe_violations, format_violations
+from tests.browser.conftest import assert_axe_clean as _axe_clean
+from tests.browser.conftest import seed_signed_up
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
 from tests.servers import serving
-from yhdyspinta.cli import main
 
 TODAY = "2026-11-28"
 REPORT = "hyte-annual-report-municipality.m205.2026"
@@ -42,12 +41,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             pytest.MonkeyPatch.context() as patch:
         provider.add_user(MAIJA, "Maija Meikäläinen")
         provider.add_user(STRANGER, "Stranger")
-        patch.setenv("YHDYSPINTA_DATABASE_URL", f"sqlite:///{folder / 'store.db'}")
-        patch.delenv("YHDYSPINTA_SMTP_URL", raising=False)
-        for argv in (("users", "add", MAIJA, "--name", "Maija Meikäläinen"),
-                     ("users", "grant", MAIJA, "--party", "m205", "--role", "coordinator")):
-            out, err = io.StringIO(), io.StringIO()
-            assert main([*argv, "--lang", "en"], out=out, err=err) == 0, err.getvalue()
+        seed_signed_up(patch, folder, MAIJA, "Maija Meikäläinen")
         env = {"YHDYSPINTA_OIDC_ISSUER": provider.issuer,
                "YHDYSPINTA_OIDC_CLIENT_ID": CLIENT_ID,
                "YHDYSPINTA_OIDC_CLIENT_SECRET": CLIENT_SECRET,
@@ -63,11 +57,6 @@ def well_behaved(served: Served) -> Iterator[None]:
     served.provider.misbehave = None
     yield
     served.provider.misbehave = None
-
-
-def _axe_clean(page: Page) -> None:
-    violations = axe_violations(page)
-    assert violations == [], format_violations(violations)
 
 
 def _press(page: Page, name: str) -> None:

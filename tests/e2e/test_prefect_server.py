@@ -79,12 +79,17 @@ def prefect_server(tmp_path: Path, postgres_url: str) -> Iterator[dict[str, str]
                 time.sleep(1)
         yield env
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        _stop_group(server)
         log.close()
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process started in its own session, with all it started; kill it if it hangs."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _prefect(env: dict[str, str], *args: str, cwd: Path, timeout: int = 300,
@@ -132,11 +137,7 @@ def test_deploy_from_prefect_yaml_and_run_with_a_process_worker(
                  "--param", "today=\"2026-12-01\"", "--watch", "--watch-timeout", "600",
                  cwd=home, timeout=660)
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
+        _stop_group(worker)
         worker_log.close()
 
     # The deployments' own schedules add SCHEDULED runs (how many depends on the month the

@@ -6,9 +6,10 @@ database per test.
 
 from __future__ import annotations
 
+import io
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,32 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_url: s
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return _fresh_postgres(postgres_url)
+
+
+CliRun = Callable[..., tuple[int, str, str]]
+
+
+def run_cli(*argv: str, lang: str = "en") -> tuple[int, str, str]:
+    """`yhdyspinta ARGV --lang LANG` in this process: exit code, stdout and stderr."""
+    from yhdyspinta.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main([*argv, "--lang", lang], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def cli_output(*argv: str) -> str:
+    """stdout of a CLI command (in English) that must succeed without a word on stderr."""
+    code, out, err = run_cli(*argv)
+    assert (code, err) == (0, ""), out
+    return out
+
+
+@pytest.fixture
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRun:
+    """The CLI on a fresh store (a test module may extend it, e.g. with a first sync)."""
+    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", database_url)
+    return run_cli
 
 
 @pytest.fixture

@@ -12,18 +12,6 @@ from yhdyspinta.cli import main
 OCCURRENCE = "hyte-annual-report-municipality.m205.2026"
 
 
-@pytest.fixture
-def cli(database_url, monkeypatch):
-    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", database_url)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        code = main([*argv, "--lang", "en"], out=out, err=err)
-        return code, out.getvalue(), err.getvalue()
-
-    return run
-
-
 def test_mark_the_annual_report_approved_with_minutes(cli):
     code, out, err = cli("sync", "--today", "2026-11-28", "--obligation",
                          "hyte-annual-report-municipality")

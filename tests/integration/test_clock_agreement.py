@@ -8,7 +8,6 @@ command that read the host's clock instead would show another day or another cou
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 from datetime import date
 from pathlib import Path
@@ -18,20 +17,13 @@ import pytest
 
 from calendars.wording import finnish_date
 from tests.conftest import FIXTURE_DEFINITIONS
-from yhdyspinta.cli import main
+from tests.integration.conftest import cli_output as _cli
 
 DAY = date(2027, 1, 9)
 """A Saturday, days after the 2026 reports were due: open steps are late."""
 ELSEWHEN = "2026-06-15"
 OBLIGATION = "hyte-annual-report-municipality"
 OCCURRENCE = f"{OBLIGATION}.m205.2026"
-
-
-def _cli(*argv: str) -> str:
-    out, err = io.StringIO(), io.StringIO()
-    code = main([*argv, "--lang", "en"], out=out, err=err)
-    assert (code, err.getvalue()) == (0, ""), out.getvalue()
-    return out.getvalue()
 
 
 def _expected_days_late(record: dict[str, object]) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from yhdyspinta.cli import main
+from tests.integration.conftest import run_cli as _cli
 
 ROOT = Path(__file__).parents[2]
 HOSTILE = '=HYPERLINK("http://evil.example","budget")'
@@ -33,12 +33,6 @@ def hostile(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("YHDYSPINTA_DEFINITIONS_DIR", str(folder))
     assert _cli("sync", "--today", "2026-11-28", "--obligation", "municipal-budget")[0] == 0
     return folder
-
-
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main([*argv, "--lang", "en"], out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_status_csv(hostile):

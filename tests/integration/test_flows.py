@@ -39,14 +39,12 @@ def test_nightly_flow_syncs_and_exports_and_a_rerun_changes_nothing(
     engine.dispose()
 
 
-def test_reminder_flow_sends_on_a_working_day_and_a_rerun_sends_nothing(
-    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from flows.send_reminders import send_reminders
+def _budget_store_with_maija(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             delivery: str) -> None:
+    """A SQLite store (the environment's) with the budget synced and Kajaani's coordinator."""
     from obligations.parties import load_registry
     from state.contacts import import_contacts, parse_contacts
     from state.db import ensure_schema
-    from tests.receivers import SmtpServer
     from yhdyspinta.cli import main
 
     url = f"sqlite:///{tmp_path / 'store.db'}"
@@ -56,9 +54,18 @@ def test_reminder_flow_sends_on_a_working_day_and_a_rerun_sends_nothing(
     ensure_schema(engine)
     import_contacts(engine, parse_contacts(
         "party,role,name,email,teams,language,delivery\n"
-        "205,coordinator,Maija Meikäläinen,maija@kajaani.fi,,fi,digest\n",
+        f"205,coordinator,Maija Meikäläinen,maija@kajaani.fi,,fi,{delivery}\n",
         "contacts.csv", load_registry()))
     engine.dispose()
+
+
+def test_reminder_flow_sends_on_a_working_day_and_a_rerun_sends_nothing(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.send_reminders import send_reminders
+    from tests.receivers import SmtpServer
+
+    _budget_store_with_maija(tmp_path, monkeypatch, "digest")
     smtp = SmtpServer()
     smtp.start()
     try:
@@ -91,22 +98,9 @@ def test_reminder_flow_without_an_email_server_says_so_in_its_state(
     prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from flows.send_reminders import send_reminders
-    from obligations.parties import load_registry
-    from state.contacts import import_contacts, parse_contacts
-    from state.db import ensure_schema
-    from yhdyspinta.cli import main
 
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", url)
     monkeypatch.delenv("YHDYSPINTA_SMTP_URL", raising=False)
-    assert main(["sync", "--today", "2026-11-28", "--obligation", "municipal-budget"]) == 0
-    engine = make_engine(url)
-    ensure_schema(engine)
-    import_contacts(engine, parse_contacts(
-        "party,role,name,email,teams,language,delivery\n"
-        "205,coordinator,Maija Meikäläinen,maija@kajaani.fi,,fi,single\n",
-        "contacts.csv", load_registry()))
-    engine.dispose()
+    _budget_store_with_maija(tmp_path, monkeypatch, "single")
     state = send_reminders(today=date(2026, 12, 1), return_state=True)
     assert state.is_completed()
     assert state.name == "Completed with warnings"
@@ -229,19 +223,25 @@ def test_publish_calendars_writes_only_when_the_store_changed(
     assert "[x] " in str(duty["description"])
 
 
-def test_the_main_command_runs_the_nightly_job_through_prefect_with_nothing_started(
-    tmp_path: Path,
-) -> None:
-    """`yhdyspinta nightly` (what `make run` runs) in a fresh process: ephemeral Prefect."""
+def _nightly(data_dir: Path) -> tuple[list[str], dict[str, str]]:
+    """`yhdyspinta nightly` for Kainuu, and an environment of ours with only its data folder."""
     import shutil
-    import subprocess
     import sys
 
     exe = shutil.which("yhdyspinta", path=str(Path(sys.executable).parent)) or "yhdyspinta"
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("PREFECT_", "YHDYSPINTA_"))}
-    env["YHDYSPINTA_DATA_DIR"] = str(tmp_path / "var")
-    run = [exe, "nightly", "--today", "2026-11-28", "--region", "20", "--lang", "en"]
+    env["YHDYSPINTA_DATA_DIR"] = str(data_dir)
+    return [exe, "nightly", "--today", "2026-11-28", "--region", "20", "--lang", "en"], env
+
+
+def test_the_main_command_runs_the_nightly_job_through_prefect_with_nothing_started(
+    tmp_path: Path,
+) -> None:
+    """`yhdyspinta nightly` (what `make run` runs) in a fresh process: ephemeral Prefect."""
+    import subprocess
+
+    run, env = _nightly(tmp_path / "var")
     first = subprocess.run(run, env=env, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
@@ -264,19 +264,14 @@ def test_a_nightly_run_killed_midway_and_run_again_ends_as_one_clean_run(
 ) -> None:
     import random
     import re
-    import shutil
     import signal
     import subprocess
-    import sys
     import time
 
-    exe = shutil.which("yhdyspinta", path=str(Path(sys.executable).parent)) or "yhdyspinta"
-    base = {key: value for key, value in os.environ.items()
-            if not key.startswith(("PREFECT_", "YHDYSPINTA_"))}
-    run = [exe, "nightly", "--today", "2026-11-28", "--region", "20", "--lang", "en"]
+    run = _nightly(tmp_path)[0]
 
     def env(name: str) -> dict[str, str]:
-        return {**base, "YHDYSPINTA_DATA_DIR": str(tmp_path / name)}
+        return _nightly(tmp_path / name)[1]
 
     clean = subprocess.run(run, env=env("clean"), capture_output=True, text=True, timeout=600)
     assert clean.returncode == 0, clean.stderr

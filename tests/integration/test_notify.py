@@ -6,7 +6,6 @@ on digest. Runs on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections import Counter
@@ -22,7 +21,6 @@ from sqlalchemy import text
 from calendars.ics import utc
 from state.db import make_engine
 from tests.receivers import ReceivedMail, SmtpServer, TeamsReceiver
-from yhdyspinta.cli import main
 
 TODAY_SYNC = "2026-11-28"
 OBLIGATIONS = ("hyte-annual-report-municipality", "municipal-budget")
@@ -36,19 +34,13 @@ def teams(tmp_path: Path) -> Iterator[TeamsReceiver]:
 
 
 @pytest.fixture
-def cli(database_url, monkeypatch, smtp, tmp_path):
-    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", database_url)
+def cli(cli, monkeypatch, smtp):
+    """The shared CLI, sending to the test's SMTP server, retrying fast."""
     monkeypatch.setenv("YHDYSPINTA_SMTP_URL", smtp.url("hyte@pohjanmaa.invalid"))
     monkeypatch.setenv("YHDYSPINTA_NOTIFY_RETRY_SECONDS", "0.2")
     monkeypatch.setenv("YHDYSPINTA_NOTIFY_WAIT_SECONDS", "0")
     monkeypatch.setenv("YHDYSPINTA_STATUS_PAGE_URL", "https://hyte.example.fi/{party}")
-
-    def run(*argv: str, lang: str = "en") -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        code = main([*argv, "--lang", lang], out=out, err=err)
-        return code, out.getvalue(), err.getvalue()
-
-    return run
+    return cli
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ same flow in Chromium is tests/browser/test_oidc_browser.py. SQLite and PostgreS
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import re
 from collections.abc import Iterator
@@ -21,20 +20,14 @@ import pytest
 from sqlalchemy import text
 
 from tests.integration.conftest import _fresh_postgres
+from tests.integration.conftest import run_cli as _cli
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
 from web.oidc import verified_email
-from yhdyspinta.cli import main
 
 BASE = "https://hyte.example.fi"
 CALLBACK = f"{BASE}/signin/oidc/callback"
 MAIJA = "maija.meikalainen@kajaani.fi"
 STRANGER = "stranger@kajaani.fi"
-
-
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main([*argv, "--lang", "en"], out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @dataclass

@@ -9,12 +9,12 @@ import re
 
 from state.owners import set_owner, step_owners
 from state.queries import audit_trail
+from tests.integration.conftest import cli_output as _cli
 from tests.integration.test_signin import (  # noqa: F401
     MAIJA,
     PEKKA,
     REPORT,
     Browser,
-    _cli,
     served,
 )
 from yhdyspinta.cli import main

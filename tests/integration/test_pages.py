@@ -19,18 +19,11 @@ from typing import Any
 import httpx
 import pytest
 
-from yhdyspinta.cli import main
+from tests.integration.conftest import cli_output as _cli
 
 TODAY = "2026-11-28"
 REPORT = "hyte-annual-report-municipality.m205.2026"
 STATEMENTS = "municipal-financial-statements.m205.2025"
-
-
-def _cli(*argv: str) -> str:
-    out, err = io.StringIO(), io.StringIO()
-    code = main([*argv, "--lang", "en"], out=out, err=err)
-    assert (code, err.getvalue()) == (0, ""), out.getvalue()
-    return out.getvalue()
 
 
 def _store(database_url: str, folder: Path) -> str:

@@ -7,7 +7,6 @@ The real app in process over httpx (cookies kept as a browser keeps them), the r
 from __future__ import annotations
 
 import asyncio
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,9 +17,9 @@ import httpx
 import pytest
 
 from tests.integration.conftest import _fresh_postgres
+from tests.integration.conftest import cli_output as _cli
 from tests.receivers import SmtpServer
 from yhdyspinta import clock
-from yhdyspinta.cli import main
 
 TODAY = "2026-11-28"
 REPORT = "hyte-annual-report-municipality.m205.2026"
@@ -28,13 +27,6 @@ OULU = "hyte-annual-report-municipality.m564.2026"
 BASE = "https://hyte.example.fi"
 MAIJA = "maija.meikalainen@kajaani.fi"
 PEKKA = "pekka@kajaani.fi"
-
-
-def _cli(*argv: str) -> str:
-    out, err = io.StringIO(), io.StringIO()
-    code = main([*argv, "--lang", "en"], out=out, err=err)
-    assert (code, err.getvalue()) == (0, ""), out.getvalue()
-    return out.getvalue()
 
 
 @dataclass

@@ -4,7 +4,6 @@ nothing, audited with the channel `cli`."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ import pytest
 from state.db import make_engine
 from state.models import AuditRow
 from state.queries import audit_trail
-from yhdyspinta.cli import main
 
 REPORT = "hyte-annual-report-municipality.m205.2026"
 HEADER = ("occurrence,obligation,party,period,step,status,evidence_url,decided_by,"
@@ -20,18 +18,12 @@ HEADER = ("occurrence,obligation,party,period,step,status,evidence_url,decided_b
 
 
 @pytest.fixture
-def cli(database_url, monkeypatch):
-    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", database_url)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        code = main([*argv, "--lang", "en"], out=out, err=err)
-        return code, out.getvalue(), err.getvalue()
-
-    code, _, err = run("sync", "--today", "2026-11-28", "--obligation",
+def cli(cli):
+    """The shared CLI, with the annual report synced."""
+    code, _, err = cli("sync", "--today", "2026-11-28", "--obligation",
                        "hyte-annual-report-municipality")
     assert (code, err) == (0, "")
-    return run
+    return cli
 
 
 def _audit(database_url: str) -> list[AuditRow]:

@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 from datetime import UTC, datetime
 
 import httpx
 import pytest
 
-from yhdyspinta.cli import main
-
 OCCURRENCE = "hyte-annual-report-municipality.m205.2026"
 SECRET = "s3cret-pw"
 
 
 @pytest.fixture
-def cli(database_url, monkeypatch):
-    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", database_url)
-
-    def run(*argv: str, lang: str = "en") -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        code = main([*argv, "--lang", lang], out=out, err=err)
-        return code, out.getvalue(), err.getvalue()
-
-    assert run("sync", "--today", "2026-11-28", "--obligation",
+def cli(cli):
+    """The shared CLI, with the annual report synced."""
+    assert cli("sync", "--today", "2026-11-28", "--obligation",
                "hyte-annual-report-municipality")[0] == 0
-    return run
+    return cli
 
 
 @pytest.mark.parametrize(("url", "reason"), [

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from state.contacts import ContactImportError, parse_contacts
+from state.contacts import parse_contacts
+from state.errors import ContactImportError
 
 HEADER = "party,role,name,email,teams,language,delivery\n"
 GOOD = "564,coordinator,Anna,anna@ouka.fi,,fi,digest\n"

@@ -430,23 +430,31 @@ MARKS = st.lists(st.builds(ClockMark, day=DAYS, label=st.sampled_from(["a", "b",
                            state=st.sampled_from(list(MarkState))), max_size=40)
 
 
-@settings(max_examples=60, deadline=None)
-@given(MARKS)
-def test_angles_follow_the_days_and_marks_do_not_touch(marks):
+def _drawn_apart_on_their_days(marks: list[ClockMark]) -> dict[date, float]:
+    """Draw the marks; each stands at its day's angle and none touches another.
+
+    Returns each day's drawn angle (0 to 360, the year's start at 0).
+    """
     root = _parse(_render(marks))
     spots = _spots(root)
     assert len(spots) == len(marks)
     centre = _centre(root)
-    angles = []
+    angles = {}
     for day, x, y, _ in spots:
         angle = _drawn_angle(centre, x, y)
         assert _circular_gap(angle, angle_of(day)) < 0.05
-        angles.append(angle if angle < 359.9 else angle - 360.0)
-    by_day = dict(zip((s[0] for s in spots), angles, strict=False))
-    ordered = sorted(by_day)
-    assert all(by_day[a] < by_day[b] for a, b in itertools.pairwise(ordered))
+        angles[day] = angle if angle < 359.9 else angle - 360.0
     for (_, x1, y1, s1), (_, x2, y2, s2) in itertools.combinations(spots, 2):
         assert math.hypot(x1 - x2, y1 - y2) >= (s1 + s2) * MARK_EXTENT - 0.05
+    return angles
+
+
+@settings(max_examples=60, deadline=None)
+@given(MARKS)
+def test_angles_follow_the_days_and_marks_do_not_touch(marks):
+    by_day = _drawn_apart_on_their_days(marks)
+    ordered = sorted(by_day)
+    assert all(by_day[a] < by_day[b] for a, b in itertools.pairwise(ordered))
 
 
 CROWDED = st.lists(st.builds(ClockMark,
@@ -459,14 +467,7 @@ CROWDED = st.lists(st.builds(ClockMark,
 @settings(max_examples=25, deadline=None)
 @given(CROWDED)
 def test_crowded_weeks_shrink_marks_but_never_overlap(marks):
-    root = _parse(_render(marks))
-    spots = _spots(root)
-    assert len(spots) == len(marks)
-    centre = _centre(root)
-    for day, x, y, _ in spots:
-        assert _circular_gap(_drawn_angle(centre, x, y), angle_of(day)) < 0.05
-    for (_, x1, y1, s1), (_, x2, y2, s2) in itertools.combinations(spots, 2):
-        assert math.hypot(x1 - x2, y1 - y2) >= (s1 + s2) * MARK_EXTENT - 0.05
+    _drawn_apart_on_their_days(marks)
 
 
 def test_a_crowded_day_does_not_shrink_the_rest_of_the_year():

@@ -16,6 +16,7 @@ from yhdyspinta.cli.common import (
     Context,
     UserError,
     add_today,
+    command,
     local_time,
     print_table,
     subcommands,
@@ -24,12 +25,9 @@ from yhdyspinta.cli.common import (
 
 def register(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
     """Declare `calendars export`."""
-    calendars = commands.add_parser("calendars", help=gettext("cli.help.calendars", lang),
-                                    parents=[common],
-                                    description=gettext("cli.help.calendars", lang))
-    export = subcommands(calendars, "calendars_command").add_parser(
-        "export", help=gettext("cli.help.calendars_export", lang), parents=[common],
-        description=gettext("cli.help.calendars_export", lang))
+    calendars = command(commands, "calendars", N_("cli.help.calendars"), common, lang)
+    export = command(subcommands(calendars, "calendars_command"), "export",
+                     N_("cli.help.calendars_export"), common, lang)
     export.add_argument("outdir", type=Path, metavar="OUTDIR")
     add_today(export, lang)
     export.add_argument("--region", metavar="CODE", help=gettext("cli.help.region", lang))

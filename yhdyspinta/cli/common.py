@@ -7,14 +7,15 @@ module) so that the command modules need not import it back.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from obligations.catalogue import gettext
+from obligations.catalogue import N_, gettext
 from obligations.lang import LANGS, Lang
 from yhdyspinta import clock
 
@@ -106,6 +107,15 @@ def subcommands(parser: argparse.ArgumentParser, dest: str, metavar: str = "ACTI
     return parser.add_subparsers(dest=dest, required=True, metavar=metavar, parser_class=Parser)
 
 
+def command(commands: Any, name: str, key: str, common: argparse.ArgumentParser,
+            lang: Lang) -> argparse.ArgumentParser:
+    """A command (or group) under `commands`, with `key`'s words as its help and description."""
+    words = gettext(key, lang)
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=words, parents=[common],
+                                                          description=words)
+    return parser
+
+
 def iso_date(lang: Lang) -> Callable[[str], date]:
     """An ISO date (`--from`, `--decided-on`)."""
     def parse(value: str) -> date:
@@ -135,58 +145,48 @@ def today_date(lang: Lang) -> Callable[[str], date]:
     return parse
 
 
-def seconds(lang: Lang) -> Callable[[str], float]:
-    """A number of seconds from 0 to an hour (--poll; 0 = look on every request)."""
+Number = TypeVar("Number", int, float)
 
-    def parse(value: str) -> float:
+
+def _number(lang: Lang, key: str, convert: Callable[[str], Number], low: float,
+            high: float) -> Callable[[str], Number]:
+    """A number from `low` to `high` (NaN is neither); otherwise `key`'s words, naming it."""
+    def parse(value: str) -> Number:
         try:
-            number = float(value)
+            number = convert(value)
         except ValueError:
-            number = -1.0
-        if not 0 <= number <= 3600:
-            raise argparse.ArgumentTypeError(gettext("cli.error.bad_seconds", lang, value=value))
+            number = None
+        if number is None or not low <= number <= high:
+            raise argparse.ArgumentTypeError(gettext(key, lang, value=value))
         return number
 
     return parse
+
+
+def seconds(lang: Lang) -> Callable[[str], float]:
+    """A number of seconds from 0 to an hour (--poll; 0 = look on every request)."""
+    return _number(lang, N_("cli.error.bad_seconds"), float, 0, 3600)
 
 
 def positive(lang: Lang) -> Callable[[str], int]:
     """A whole number from 1 (`--workers`, `--limit`, `--days`)."""
-    def parse(value: str) -> int:
-        try:
-            number = int(value)
-        except ValueError:
-            number = 0
-        if number < 1:
-            raise argparse.ArgumentTypeError(gettext("cli.error.not_positive", lang, value=value))
-        return number
-
-    return parse
+    return _number(lang, N_("cli.error.not_positive"), int, 1, math.inf)
 
 
 def port(lang: Lang) -> Callable[[str], int]:
-    """A TCP port, 1–65535."""
-    def parse(value: str) -> int:
-        if not value.isdigit() or not 1 <= int(value) <= 65535:
-            raise argparse.ArgumentTypeError(gettext("cli.error.bad_port", lang, value=value))
-        return int(value)
-
-    return parse
+    """A TCP port, 1–65535 (digits only: no sign, space or underscore)."""
+    return _number(lang, N_("cli.error.bad_port"), _digits, 1, 65535)
 
 
 def non_negative(lang: Lang) -> Callable[[str], float]:
     """A finite number from 0 (`--wait`)."""
-    def parse(value: str) -> float:
-        try:
-            number = float(value)
-        except ValueError:
-            number = -1.0
-        if not number >= 0 or number == float("inf"):
-            raise argparse.ArgumentTypeError(gettext("cli.error.not_non_negative", lang,
-                                                     value=value))
-        return number
+    return _number(lang, N_("cli.error.not_non_negative"), float, 0, sys.float_info.max)
 
-    return parse
+
+def _digits(value: str) -> int:
+    if not value.isdigit():
+        raise ValueError(value)
+    return int(value)
 
 
 def add_common(parser: argparse.ArgumentParser, lang: Lang, default: Any) -> None:

@@ -6,19 +6,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from obligations.catalogue import gettext, ngettext
+from obligations.catalogue import N_, gettext, ngettext
 from obligations.lang import Lang
-from yhdyspinta.cli.common import EXIT_OK, Context, UserError, subcommands
+from yhdyspinta.cli.common import EXIT_OK, Context, UserError, command, subcommands
 
 
 def register(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
     """Declare `deployments generate`."""
-    deployments = commands.add_parser("deployments", help=gettext("cli.help.deployments", lang),
-                                      parents=[common],
-                                      description=gettext("cli.help.deployments", lang))
-    generate = subcommands(deployments, "deployments_command").add_parser(
-        "generate", help=gettext("cli.help.deployments_generate", lang), parents=[common],
-        description=gettext("cli.help.deployments_generate", lang))
+    deployments = command(commands, "deployments", N_("cli.help.deployments"), common, lang)
+    generate = command(subcommands(deployments, "deployments_command"), "generate",
+                       N_("cli.help.deployments_generate"), common, lang)
     generate.add_argument("--output", type=Path, default=Path("prefect.yaml"), metavar="FILE",
                           help=gettext("cli.help.deployments_output", lang))
     generate.add_argument("--check", action="store_true",

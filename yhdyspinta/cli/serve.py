@@ -52,7 +52,7 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
     import socket
 
     from granian import Granian
-    from granian.constants import Interfaces
+    from granian.constants import HTTPModes, Interfaces
 
     from web.server import create
     from yhdyspinta.cli.plan import sync_store
@@ -69,9 +69,11 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
                                     if args.today else ctx.settings,
                                     args.host, args.port, args.poll)
     print(gettext("cli.serve.listening", ctx.lang, url=url), file=ctx.out, flush=True)
-    # No access log: it would write request paths, and with them the feed tokens.
+    # No access log: it would write request paths, and with them the feed tokens. HTTP/1.1
+    # only: calendar clients and browsers speak nothing else over plain http (HTTP/2 needs
+    # TLS, which a proxy in front ends), so no connection waits on protocol detection.
     Granian("web.server:create", address=args.host, port=args.port,
-            interface=Interfaces.ASGI, websockets=False, log_access=False,
-            log_level="warning").serve(  # type: ignore[arg-type]
+            interface=Interfaces.ASGI, http=HTTPModes.http1, websockets=False,
+            log_access=False, log_level="warning").serve(  # type: ignore[arg-type]
         target_loader=partial(create, settings), wrap_loader=False)
     return EXIT_OK

@@ -69,10 +69,7 @@ def cmd_users_grant(args: argparse.Namespace, ctx: Context) -> int:
     check_role(args.party, args.role)
     check_party(ctx.registry(), args.party)
     done = grant(ctx.engine(), args.email, args.party, args.role, by=_by())
-    key = N_("cli.users.granted") if done else N_("cli.users.had")
-    print(gettext(key, ctx.lang, email=args.email.strip().lower(), party=args.party,
-                  role=args.role), file=ctx.out)
-    return EXIT_OK
+    return _said(ctx, args, N_("cli.users.granted") if done else N_("cli.users.had"))
 
 
 def cmd_users_revoke(args: argparse.Namespace, ctx: Context) -> int:
@@ -80,7 +77,11 @@ def cmd_users_revoke(args: argparse.Namespace, ctx: Context) -> int:
     from app.people import revoke
 
     done = revoke(ctx.engine(), args.email, args.party, args.role, by=_by())
-    key = N_("cli.users.revoked") if done else N_("cli.users.not_had")
+    return _said(ctx, args, N_("cli.users.revoked") if done else N_("cli.users.not_had"))
+
+
+def _said(ctx: Context, args: argparse.Namespace, key: str) -> int:
+    """Say what a grant or revoke did (or found already so), naming email, party and role."""
     print(gettext(key, ctx.lang, email=args.email.strip().lower(), party=args.party,
                   role=args.role), file=ctx.out)
     return EXIT_OK

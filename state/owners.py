@@ -9,6 +9,7 @@ address.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,9 +20,18 @@ from sqlmodel import Session
 from obligations.catalogue import N_
 from obligations.parties import PartyRef
 from state.db import write_session
-from state.errors import StateError, UnknownOccurrenceError, UnknownStepError
-from state.models import AuditRow, OccurrenceRow, PersonRow, StepOwnerRow, StepRow
+from state.errors import StaleStepError, StateError, UnknownOccurrenceError, UnknownStepError
+from state.models import (
+    AuditRow,
+    OccurrenceRow,
+    PersonRow,
+    StepOwnerRow,
+    StepRow,
+    StepStatus,
+    StepStatusRow,
+)
 from state.people import Person, list_people, normal_email
+from state.steps import Evidence, apply_step_status, check_url, lock_occurrence
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,38 +86,108 @@ def set_owner(engine: Engine, occurrence_id: str, step: str, email: str | None, 
     """
     people = list_people(engine)
     with write_session(engine) as session:
-        occurrence, planned = _step(session, occurrence_id, step)
-        current = session.get(StepOwnerRow, (occurrence_id, step))
-        old = session.get(PersonRow, current.person_id) if current is not None else None
-        if email is None or not email.strip():
-            if current is None:
-                return None
-            session.delete(current)
-            session.add(AuditRow(at=now, actor=by, occurrence_id=occurrence_id, step=step,
-                                 action="owner", old_value=old.email if old else None,
-                                 new_value=None, channel=channel))
-            return None
-        wanted = normal_email(email)
-        person = next((p for p in granted_for(people, _step_parties(occurrence, planned.party),
-                                                  occurrence.region, planned.role)
-                       if p.email == wanted), None)
-        if person is None:
-            raise StateError(f"{wanted!r} is not granted for step {step!r} of "
-                             f"{occurrence_id!r}; an owner must be one of its people",
-                             N_("cli.error.owner_not_granted"), email=wanted, step=step)
-        if current is not None and current.person_id == person.id:
-            return Owner(person.email, person.name)
+        return apply_owner(session, people, occurrence_id, step, email, by=by, now=now,
+                           channel=channel)
+
+
+def apply_owner(session: Session, people: list[Person], occurrence_id: str, step: str,
+                email: str | None, *, by: str, now: datetime, channel: str) -> Owner | None:
+    """`set_owner` inside a transaction the caller holds (the API's one change of a step)."""
+    occurrence, planned = _step(session, occurrence_id, step)
+    current = session.get(StepOwnerRow, (occurrence_id, step))
+    old = session.get(PersonRow, current.person_id) if current is not None else None
+    if email is None or not email.strip():
         if current is None:
-            session.add(StepOwnerRow(occurrence_id=occurrence_id, step=step,
-                                     person_id=person.id, set_at=now, set_by=by))
-        else:
-            current.person_id = person.id
-            current.set_at = now
-            current.set_by = by
+            return None
+        session.delete(current)
         session.add(AuditRow(at=now, actor=by, occurrence_id=occurrence_id, step=step,
                              action="owner", old_value=old.email if old else None,
-                             new_value=person.email, channel=channel))
+                             new_value=None, channel=channel))
+        return None
+    wanted = normal_email(email)
+    person = next((p for p in granted_for(people, _step_parties(occurrence, planned.party),
+                                          occurrence.region, planned.role)
+                   if p.email == wanted), None)
+    if person is None:
+        raise StateError(f"{wanted!r} is not granted for step {step!r} of "
+                         f"{occurrence_id!r}; an owner must be one of its people",
+                         N_("cli.error.owner_not_granted"), email=wanted, step=step)
+    if current is not None and current.person_id == person.id:
         return Owner(person.email, person.name)
+    if current is None:
+        session.add(StepOwnerRow(occurrence_id=occurrence_id, step=step,
+                                 person_id=person.id, set_at=now, set_by=by))
+    else:
+        current.person_id = person.id
+        current.set_at = now
+        current.set_by = by
+    session.add(AuditRow(at=now, actor=by, occurrence_id=occurrence_id, step=step,
+                         action="owner", old_value=old.email if old else None,
+                         new_value=person.email, channel=channel))
+    return Owner(person.email, person.name)
+
+
+def owner_tag(email: str | None) -> str:
+    """A short fingerprint of a step's owner for its ETag ("" for none).
+
+    The tag changes when the owner does, without putting the address into a header.
+    """
+    return hashlib.sha256(email.encode()).hexdigest()[:12] if email else ""
+
+
+@dataclass(frozen=True, slots=True)
+class StepUpdate:
+    """One change of a step through the API: its status (None: kept) and its owner.
+
+    `owner` is set only when `change_owner` is true (None then clears it); both parts are
+    written in one transaction, so a refused owner leaves the status unwritten too.
+    """
+
+    status: StepStatus | None = None
+    note: str | None = None
+    evidence: Evidence | None = None
+    force: bool = False
+    change_owner: bool = False
+    owner: str | None = None
+
+
+def update_step(engine: Engine, occurrence_id: str, step: str, update: StepUpdate, *,
+                by: str, now: datetime, channel: str, expected_revision: int | None = None,
+                expected_owner: str | None = None) -> None:
+    """Status and owner of a step in one transaction, audited, with their preconditions.
+
+    `expected_revision` is the step's revision the writer saw and `expected_owner` the
+    `owner_tag` of the owner it saw (None: not checked); either moved on raises
+    `StaleStepError`, and nothing is written.
+    """
+    if not by.strip():
+        raise StateError("say who makes the change (--by NAME)")
+    if update.evidence is not None and update.evidence.url is not None:
+        check_url("--evidence", update.evidence.url)
+    people = list_people(engine) if update.change_owner else []
+    with write_session(engine) as session:
+        lock_occurrence(session, occurrence_id)
+        _step(session, occurrence_id, step)
+        current = session.get(StepOwnerRow, (occurrence_id, step))
+        owner = session.get(PersonRow, current.person_id) if current is not None else None
+        status = session.get(StepStatusRow, (occurrence_id, step))
+        if (expected_owner is not None
+                and expected_owner != owner_tag(owner.email if owner else None)) or (
+                expected_revision is not None
+                and expected_revision != (status.revision if status else 0)):
+            raise StaleStepError(occurrence_id, step, status.revision if status else 0,
+                                 StepStatus(status.status) if status
+                                 else StepStatus.NOT_STARTED,
+                                 status.note if status else None,
+                                 status.changed_by if status else "",
+                                 status.changed_at if status else None)
+        if update.status is not None:
+            apply_step_status(session, occurrence_id, step, update.status, by=by, now=now,
+                              note=update.note, evidence=update.evidence, force=update.force,
+                              channel=channel)
+        if update.change_owner:
+            apply_owner(session, people, occurrence_id, step, update.owner, by=by, now=now,
+                        channel=channel)
 
 
 def step_owners(engine: Engine, occurrence_ids: Iterable[str] | None = None,

@@ -73,7 +73,7 @@ def check_url(field: str, url: str) -> None:
         raise UnsafeUrlError(field, problem)
 
 
-def _lock_occurrence(session: Session, occurrence_id: str) -> OccurrenceRow:
+def lock_occurrence(session: Session, occurrence_id: str) -> OccurrenceRow:
     statement = select(OccurrenceRow).where(OccurrenceRow.id == occurrence_id)  # type: ignore[arg-type]
     if session.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update()
@@ -131,7 +131,7 @@ def apply_step_status(
     expected_revision: int | None = None,
 ) -> StepChange:
     """`set_step_status` inside a transaction the caller holds (an import's one)."""
-    occurrence = _lock_occurrence(session, occurrence_id)
+    occurrence = lock_occurrence(session, occurrence_id)
     if occurrence.lifecycle != Lifecycle.ACTIVE.value:
         raise StateError(f"occurrence {occurrence_id!r} was cancelled on "
                          f"{occurrence.cancelled_on}; it no longer takes changes")

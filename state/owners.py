@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Engine, select
 from sqlmodel import Session
@@ -23,6 +23,7 @@ from state.db import write_session
 from state.errors import StaleStepError, StateError, UnknownOccurrenceError, UnknownStepError
 from state.models import (
     AuditRow,
+    EvidenceRow,
     OccurrenceRow,
     PersonRow,
     StepOwnerRow,
@@ -54,15 +55,6 @@ def granted_for(people: Iterable[Person], parties: set[str], region: str | None,
     """The people whose grants cover a step of these parties and role: who may own it."""
     return [p for p in people
             if any(p.may_change(party, step_role, region) for party in parties)]
-
-
-def owner_candidates(engine: Engine, occurrence_id: str, step: str) -> list[Person]:
-    """Who may own the step, by name."""
-    with Session(engine) as session:
-        occurrence, planned = _step(session, occurrence_id, step)
-    return sorted(granted_for(list_people(engine), _step_parties(occurrence, planned.party),
-                              occurrence.region, planned.role),
-                  key=lambda p: (p.name.lower(), p.email))
 
 
 def _step(session: Session, occurrence_id: str, step: str) -> tuple[OccurrenceRow, StepRow]:
@@ -167,10 +159,10 @@ def update_step(engine: Engine, occurrence_id: str, step: str, update: StepUpdat
     people = list_people(engine) if update.change_owner else []
     with write_session(engine) as session:
         lock_occurrence(session, occurrence_id)
-        _step(session, occurrence_id, step)
-        current = session.get(StepOwnerRow, (occurrence_id, step))
-        owner = session.get(PersonRow, current.person_id) if current is not None else None
         status = session.get(StepStatusRow, (occurrence_id, step))
+        owned = session.get(StepOwnerRow, (occurrence_id, step)) \
+            if expected_owner is not None else None
+        owner = session.get(PersonRow, owned.person_id) if owned is not None else None
         if (expected_owner is not None
                 and expected_owner != owner_tag(owner.email if owner else None)) or (
                 expected_revision is not None
@@ -188,6 +180,56 @@ def update_step(engine: Engine, occurrence_id: str, step: str, update: StepUpdat
         if update.change_owner:
             apply_owner(session, people, occurrence_id, step, update.owner, by=by, now=now,
                         channel=channel)
+
+
+@dataclass(frozen=True, slots=True)
+class StepEvidence:
+    """A decision or document recorded for a step (who recorded it is left out)."""
+
+    url: str | None
+    decided_by: str | None
+    decided_on: date | None
+    section: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    """One step as the write API answers it: status, owner, who may own it, evidence.
+
+    Read in one session, without planning the duty again, so that a write and its answer
+    stay cheap (bench/write_bench.py).
+    """
+
+    occurrence_id: str
+    step: str
+    status: StepStatus
+    note: str | None
+    revision: int
+    owner: Owner | None
+    candidates: list[Person]
+    evidence: list[StepEvidence]
+
+
+def step_view(engine: Engine, occurrence_id: str, step: str) -> StepView:
+    """The step's state, owner, candidates (by name) and evidence; unknown ones raise."""
+    people = list_people(engine)
+    with Session(engine) as session:
+        occurrence, planned = _step(session, occurrence_id, step)
+        status = session.get(StepStatusRow, (occurrence_id, step))
+        owned = session.get(StepOwnerRow, (occurrence_id, step))
+        owner = session.get(PersonRow, owned.person_id) if owned is not None else None
+        evidence = [StepEvidence(e.url, e.decided_by, e.decided_on, e.section)
+                    for e in session.execute(select(EvidenceRow).where(
+                        EvidenceRow.occurrence_id == occurrence_id,  # type: ignore[arg-type]
+                        EvidenceRow.step == step).order_by(  # type: ignore[arg-type]
+                        EvidenceRow.id)).scalars()]  # type: ignore[arg-type]
+    candidates = sorted(granted_for(people, _step_parties(occurrence, planned.party),
+                                    occurrence.region, planned.role),
+                        key=lambda p: (p.name.lower(), p.email))
+    return StepView(occurrence_id, step,
+                    StepStatus(status.status) if status else StepStatus.NOT_STARTED,
+                    status.note if status else None, status.revision if status else 0,
+                    Owner(owner.email, owner.name) if owner else None, candidates, evidence)
 
 
 def step_owners(engine: Engine, occurrence_ids: Iterable[str] | None = None,

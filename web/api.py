@@ -22,11 +22,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from calendars.duty import Duty, DutyStep
+from calendars.duty import Duty
 from obligations.lang import LANGS, Lang, step_status_label
 from obligations.parties import PartyRef
 from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
+from state.owners import StepView
 from state.people import Person
 from state.queries import evidence_and_audit
 from state.urls import is_http_url
@@ -360,36 +361,33 @@ class Api:
 
     def step(self, request: Request, body: bytes) -> Response:
         """A step's state (GET), or its change (PATCH) with If-Match against its ETag."""
-        from state.owners import owner_candidates, owner_tag, step_owners
-        from web.duty import may_change
+        from state.owners import owner_tag
 
         person = self._bearer(request)
         self._known(_query(request), set())
-        duty, step = self._step_of(request)
-        if not may_change(person, duty, step):
+        view = self._step_view(request)
+        # The people who may own the step are exactly those whose grants cover it.
+        if all(candidate.id != person.id for candidate in view.candidates):
             raise HttpError(403, "your grants do not cover this step", "step")
         if request.method == "PATCH":
-            self._patch(request, body, person, duty, step)
-            duty, step = self._step_of(request)
-        evidence_rows, _ = evidence_and_audit(self.site.engine, frozenset({duty.id}))
-        owner = step_owners(self.site.engine, [duty.id]).get((duty.id, step.step))
+            self._patch(request, body, person, view.occurrence_id, view.step)
+            view = self._step_view(request)
         out = StepStateOut(
-            occurrence_id=duty.id, step=step.step, status=step.status.value,
-            note=step.note, revision=step.revision, may_change=True,
-            owner=OwnerOut(email=owner.email, name=owner.name) if owner else None,
-            owner_candidates=[OwnerOut(email=p.email, name=p.name) for p in
-                              owner_candidates(self.site.engine, duty.id, step.step)],
-            evidence=[EvidenceOut(step=e.step, url=e.url if is_http_url(e.url) else None,
+            occurrence_id=view.occurrence_id, step=view.step, status=view.status.value,
+            note=view.note, revision=view.revision, may_change=True,
+            owner=OwnerOut(email=view.owner.email, name=view.owner.name) if view.owner
+            else None,
+            owner_candidates=[OwnerOut(email=p.email, name=p.name) for p in view.candidates],
+            evidence=[EvidenceOut(step=view.step, url=e.url if is_http_url(e.url) else None,
                                   decided_by=e.decided_by, decided_on=e.decided_on,
-                                  section=e.section)
-                      for e in evidence_rows.get(duty.id, []) if e.step == step.step])
-        tag = owner_tag(owner.email if owner else None)
+                                  section=e.section) for e in view.evidence])
+        tag = owner_tag(view.owner.email if view.owner else None)
         return Response(out.model_dump_json(), media_type="application/json",
-                        headers={"etag": f'"rev-{step.revision}' + (f'-{tag}"' if tag else '"'),
+                        headers={"etag": f'"rev-{view.revision}' + (f'-{tag}"' if tag else '"'),
                                  "cache-control": "no-store"})
 
-    def _patch(self, request: Request, body: bytes, person: Person, duty: Duty,
-               step: DutyStep) -> None:
+    def _patch(self, request: Request, body: bytes, person: Person, occurrence_id: str,
+               step: str) -> None:
         """The body checked whole, then status and owner written in one transaction."""
         from state.errors import StaleStepError, StateError, TransitionError
         from state.owners import StepUpdate, update_step
@@ -430,7 +428,7 @@ class Api:
                                 change_owner=update.change_owner, owner=update.owner)
         revision, owner = self._if_match(request)
         try:
-            update_step(self.site.engine, duty.id, step.step, update, by=person.label,
+            update_step(self.site.engine, occurrence_id, step, update, by=person.label,
                         now=self.site.now(), channel="api", expected_revision=revision,
                         expected_owner=owner)
         except StaleStepError:
@@ -453,20 +451,22 @@ class Api:
                                  "(Authorization: Bearer TOKEN)", "Authorization")
         return person
 
-    def _step_of(self, request: Request) -> tuple[Duty, DutyStep]:
-        from state.queries import duty_states
+    def _step_view(self, request: Request) -> StepView:
+        from state.errors import UnknownOccurrenceError, UnknownStepError
+        from state.owners import step_view
 
         occurrence_id: str = request.path_params["occurrence_id"]
         step_id: str = request.path_params["step"]
-        found = duty_states(self.site.engine, occurrence_ids=frozenset({occurrence_id}),
-                            non_working_days=self.site.non_working_days) \
-            if 0 < len(occurrence_id) <= 200 else []
-        if not found:
-            raise HttpError(404, f"no occurrence {occurrence_id[:200]}", "occurrence_id")
-        step = next((s for s in found[0].steps if s.step == step_id), None)
-        if step is None:
-            raise HttpError(404, f"no step {step_id[:80]} in {occurrence_id[:200]}", "step")
-        return found[0], step
+        try:
+            if not 0 < len(occurrence_id) <= 200:
+                raise UnknownOccurrenceError(occurrence_id[:200])
+            return step_view(self.site.engine, occurrence_id, step_id)
+        except UnknownOccurrenceError:
+            raise HttpError(404, f"no occurrence {occurrence_id[:200]}",
+                            "occurrence_id") from None
+        except UnknownStepError:
+            raise HttpError(404, f"no step {step_id[:80]} in {occurrence_id[:200]}",
+                            "step") from None
 
     @staticmethod
     def _if_match(request: Request) -> tuple[int | None, str | None]:

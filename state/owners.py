@@ -61,13 +61,13 @@ def _step(session: Session, occurrence_id: str, step: str) -> tuple[OccurrenceRo
     occurrence = session.get(OccurrenceRow, occurrence_id)
     if occurrence is None:
         raise UnknownOccurrenceError(occurrence_id)
-    steps = list(session.execute(select(StepRow).where(
-        StepRow.occurrence_id == occurrence_id)).scalars())  # type: ignore[arg-type]
-    found = next((s for s in steps if s.step == step), None)
-    if found is None:
+    planned = session.get(StepRow, (occurrence_id, step))
+    if planned is None:
+        steps = session.execute(select(StepRow).where(
+            StepRow.occurrence_id == occurrence_id)).scalars()  # type: ignore[arg-type]
         raise UnknownStepError(occurrence_id, step,
                                [s.step for s in sorted(steps, key=lambda r: r.position)])
-    return occurrence, found
+    return occurrence, planned
 
 
 def set_owner(engine: Engine, occurrence_id: str, step: str, email: str | None, *,

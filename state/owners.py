@@ -210,9 +210,14 @@ class StepView:
     evidence: list[StepEvidence]
 
 
-def step_view(engine: Engine, occurrence_id: str, step: str) -> StepView:
-    """The step's state, owner, candidates (by name) and evidence; unknown ones raise."""
-    people = list_people(engine)
+def step_view(engine: Engine, occurrence_id: str, step: str,
+              candidates: list[Person] | None = None) -> StepView:
+    """The step's state, owner, candidates (by name) and evidence; unknown ones raise.
+
+    `candidates` from a view read moments before (a write does not change them) saves
+    reading everyone's grants again.
+    """
+    people = list_people(engine) if candidates is None else []
     with Session(engine) as session:
         occurrence, planned = _step(session, occurrence_id, step)
         status = session.get(StepStatusRow, (occurrence_id, step))
@@ -223,9 +228,10 @@ def step_view(engine: Engine, occurrence_id: str, step: str) -> StepView:
                         EvidenceRow.occurrence_id == occurrence_id,  # type: ignore[arg-type]
                         EvidenceRow.step == step).order_by(  # type: ignore[arg-type]
                         EvidenceRow.id)).scalars()]  # type: ignore[arg-type]
-    candidates = sorted(granted_for(people, _step_parties(occurrence, planned.party),
-                                    occurrence.region, planned.role),
-                        key=lambda p: (p.name.lower(), p.email))
+    if candidates is None:
+        candidates = sorted(granted_for(people, _step_parties(occurrence, planned.party),
+                                        occurrence.region, planned.role),
+                            key=lambda p: (p.name.lower(), p.email))
     return StepView(occurrence_id, step,
                     StepStatus(status.status) if status else StepStatus.NOT_STARTED,
                     status.note if status else None, status.revision if status else 0,

@@ -376,7 +376,7 @@ class Api:
             raise HttpError(403, "your grants do not cover this step", "step")
         if request.method == "PATCH":
             self._patch(request, body, person, view.occurrence_id, view.step)
-            view = self._step_view(request)
+            view = self._step_view(request, view.candidates)
         out = StepStateOut(
             occurrence_id=view.occurrence_id, step=view.step, status=view.status.value,
             note=view.note, revision=view.revision, may_change=True,
@@ -456,7 +456,8 @@ class Api:
                                  "(Authorization: Bearer TOKEN)", "Authorization")
         return person
 
-    def _step_view(self, request: Request) -> StepView:
+    def _step_view(self, request: Request,
+                   candidates: list[Person] | None = None) -> StepView:
         from state.errors import UnknownOccurrenceError, UnknownStepError
         from state.owners import step_view
 
@@ -465,7 +466,7 @@ class Api:
         try:
             if not 0 < len(occurrence_id) <= 200:
                 raise UnknownOccurrenceError(occurrence_id[:200])
-            return step_view(self.site.engine, occurrence_id, step_id)
+            return step_view(self.site.engine, occurrence_id, step_id, candidates)
         except UnknownOccurrenceError:
             raise HttpError(404, f"no occurrence {occurrence_id[:200]}",
                             "occurrence_id") from None

@@ -11,7 +11,9 @@ from datetime import date
 
 from sqlalchemy import Engine
 
+from state.errors import StateError
 from state.models import AuditRow, StepStatus
+from state.owners import Owner
 from state.status_import import Change
 from state.steps import Evidence, StepChange
 from yhdyspinta import clock
@@ -71,3 +73,17 @@ def audit(engine: Engine, occurrence: str | None = None) -> list[AuditRow]:
     if occurrence and not occurrence_exists(engine, occurrence):
         raise UnknownOccurrenceError(occurrence)
     return audit_trail(engine, occurrence)
+
+
+def set_owner(engine: Engine, occurrence: str, step: str, email: str | None, *, by: str,
+              channel: str) -> Owner | None:
+    """Make a person the step's owner (None: no owner), among those granted; audited.
+
+    The rule (an owner is one of the people whose grants cover the step) is the store's,
+    the same for the duty page, the API and the CLI.
+    """
+    from state.owners import set_owner as choose
+
+    if not by.strip():
+        raise StateError("say who makes the change (--by NAME)")
+    return choose(engine, occurrence, step, email, by=by, now=clock.now(), channel=channel)

@@ -4,7 +4,9 @@ Measured in the same run, on a store synced for all of Finland:
 
 1. In process (the ASGI app called directly): the county page warm (duty states kept since
    the store last changed), the same page cold (the store just changed: query and render),
-   and as baseline the plainest answer of the same app, `/healthz`.
+   and as baseline the plainest answer of the same app, `/healthz`; and a duty page (read
+   from the store on every request, since its forms carry the step's revision) against
+   the municipality page's warm render (target: at most 2×).
 2. Over HTTP against `yhdyspinta serve` (Granian) on 127.0.0.1, one keep-alive connection:
    the county page against `/healthz` on the same server.
 
@@ -29,6 +31,8 @@ from typing import Any
 
 TODAY = "2026-11-28"
 COUNTY = "/county/19?lang=fi"
+MUNICIPALITY = "/municipality/564?lang=fi"
+DUTY = "/duty/hyte-annual-report-municipality.m564.2026?lang=fi"
 BIN = Path(sys.executable).parent
 
 
@@ -84,11 +88,18 @@ def in_process(folder: Path) -> None:
         get(COUNTY)
 
     cold_ms = _median_ms(cold, 15)
+    get(MUNICIPALITY)
+    municipality = _median_ms(lambda: get(MUNICIPALITY), 50)
+    duty = _median_ms(lambda: get(DUTY), 50)
     loop.close()
     print(f"in process, county page of North Ostrobothnia ({len(page) // 1024} KiB):")
     print(f"  /healthz (baseline)          {healthz:8.2f} ms")
     print(f"  county page, warm            {warm:8.2f} ms   ratio {warm / healthz:6.1f}×")
     print(f"  county page, store changed   {cold_ms:8.2f} ms   ratio {cold_ms / healthz:6.1f}×")
+    print("in process, a duty page against its municipality's page (warm):")
+    print(f"  municipality page Oulu       {municipality:8.2f} ms   (baseline)")
+    print(f"  duty page                    {duty:8.2f} ms   ratio {duty / municipality:6.2f}×"
+          "   (target <= 2)")
 
 
 def over_http(folder: Path) -> None:

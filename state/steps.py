@@ -74,7 +74,7 @@ def check_url(field: str, url: str) -> None:
         raise UnsafeUrlError(field, problem)
 
 
-def _lock_occurrence(session: Session, occurrence_id: str) -> OccurrenceRow:
+def lock_occurrence(session: Session, occurrence_id: str) -> OccurrenceRow:
     statement = select(OccurrenceRow).where(OccurrenceRow.id == occurrence_id)  # type: ignore[arg-type]
     if session.get_bind().dialect.name == "postgresql":
         statement = statement.with_for_update()
@@ -133,7 +133,7 @@ def apply_step_status(
     `expected_revision` (the step's revision the writer saw; 0 for never set) a step changed
     since is refused with `StaleStepError`, which carries the current state.
     """
-    occurrence = _lock_occurrence(session, occurrence_id)
+    occurrence = lock_occurrence(session, occurrence_id)
     if occurrence.lifecycle != Lifecycle.ACTIVE.value:
         raise StateError(f"occurrence {occurrence_id!r} was cancelled on "
                          f"{occurrence.cancelled_on}; it no longer takes changes")

@@ -1,8 +1,10 @@
 """The JSON API: occurrences and their status, described by an OpenAPI 3.1 document.
 
 Public and read-only (no contacts, no audit actors, no feed tokens), except one step's
-GET and PATCH, which take a personal access token (`Authorization: Bearer`), answer the
-step's revision as its ETag and refuse a PATCH whose If-Match is stale (412). The response models
+GET and PATCH, which take a personal access token (`Authorization: Bearer`) whose grants
+cover the step (the step's owner is personal data, so reading it needs the same grants as
+writing it), answer the step's revision and owner as its ETag and refuse a PATCH whose
+If-Match is stale (412). The response models
 below are what is sent and what the OpenAPI document describes, so the two cannot drift.
 """
 
@@ -20,11 +22,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from calendars.duty import Duty, DutyStep
+from calendars.duty import Duty
 from obligations.lang import LANGS, Lang, step_status_label
 from obligations.parties import PartyRef
 from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
+from state.owners import StepView
 from state.people import Person
 from state.queries import evidence_and_audit
 from state.urls import is_http_url
@@ -164,14 +167,29 @@ class EvidenceIn(BaseModel):
 
 
 class StepPatch(BaseModel):
-    """A step's new status; waived and not applicable need a note (the reason)."""
+    """A step's new status and/or owner; waived and not applicable need a note (the reason).
+
+    A member left out is kept; `"owner": null` clears the owner. Both in one body are
+    written together or not at all.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    status: StatusName
+    status: StatusName | None = Field(None, description="Left out: the status is kept.")
     note: str | None = Field(None, max_length=2000)
     evidence: EvidenceIn | None = None
     force: bool = Field(False, description="Done before its predecessors; needs a note.")
+    owner: str | None = Field(None, max_length=254, examples=["maija@kajaani.fi"],
+                              description="The owner's email address, one of "
+                                          "`owner_candidates`; null: no owner; left out: "
+                                          "kept.")
+
+
+class OwnerOut(Model):
+    """A person who owns, or may own, a step (personal data: only to those granted)."""
+
+    email: str
+    name: str
 
 
 class StepStateOut(Model):
@@ -182,7 +200,12 @@ class StepStateOut(Model):
     status: StatusName
     note: str | None
     revision: int = Field(ge=0, description="Bumped on every change; the ETag carries it.")
-    may_change: bool = Field(description="True if the token's grants cover this step.")
+    may_change: bool = Field(description="True if the token's grants cover this step "
+                                         "(always, since a step is answered only then).")
+    owner: OwnerOut | None = Field(description="Who answers for the step; reminders go to "
+                                                "them first.")
+    owner_candidates: list[OwnerOut] = Field(description="The people granted for the step, "
+                                                         "among whom its owner is chosen.")
     evidence: list[EvidenceOut]
 
 
@@ -266,17 +289,20 @@ def _step_operations(ref: Any, answer: Any, bad: dict[str, Any]) -> dict[str, An
          "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
         {"name": "step", "in": "path", "required": True,
          "schema": {"type": "string", "minLength": 1, "maxLength": 80}}]
-    etag = {"ETag": {"description": "The step's revision.", "schema": {"type": "string"}}}
+    etag = {"ETag": {"description": "The step's revision and owner.",
+                     "schema": {"type": "string"}}}
     step = {**answer("The step.", ref("StepStateOut")), "headers": etag}
     denied = {"401": answer("No valid personal access token.", ref("ErrorOut")),
               "403": answer("The token's grants do not cover this step.", ref("ErrorOut")),
               "404": answer("No such occurrence or step.", ref("ErrorOut"))}
     security: list[dict[str, list[str]]] = [{"personalAccessToken": []}]
     return {
-        "get": {"operationId": "getStep", "summary": "A step's status, note and evidence",
+        "get": {"operationId": "getStep",
+                "summary": "A step's status, note, owner and evidence",
                 "security": security, "parameters": parameters,
                 "responses": {"200": step, "400": bad, **denied}},
-        "patch": {"operationId": "patchStep", "summary": "Record a step's status and evidence",
+        "patch": {"operationId": "patchStep",
+                  "summary": "Record a step's status and evidence, or choose its owner",
                   "security": security,
                   "parameters": [*parameters, {
                       "name": "If-Match", "in": "header", "required": False,
@@ -340,25 +366,57 @@ class Api:
 
     def step(self, request: Request, body: bytes) -> Response:
         """A step's state (GET), or its change (PATCH) with If-Match against its ETag."""
-        from state.errors import StaleStepError, StateError, TransitionError
-        from state.steps import set_step_status
-        from web.duty import InputError, may_change, parse_step_input
+        from state.owners import owner_tag
 
         person = self._bearer(request)
         self._known(_query(request), set())
-        duty, step = self._step_of(request)
+        view = self._step_view(request)
+        # The people who may own the step are exactly those whose grants cover it.
+        if all(candidate.id != person.id for candidate in view.candidates):
+            raise HttpError(403, "your grants do not cover this step", "step")
         if request.method == "PATCH":
-            if not may_change(person, duty, step):
-                raise HttpError(403, "your grants do not cover this step", "step")
-            media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if media != "application/json":
-                raise HttpError(415, "the body must be JSON (application/json)", "body")
-            try:
-                patch = StepPatch.model_validate_json(body)
-            except ValidationError as error:
-                first = error.errors()[0]
-                where = ".".join(str(part) for part in first["loc"]) or "body"
-                raise HttpError(400, f"{where}: {first['msg']}"[:300], where) from None
+            self._patch(request, body, person, view.occurrence_id, view.step)
+            view = self._step_view(request, view.candidates)
+        out = StepStateOut(
+            occurrence_id=view.occurrence_id, step=view.step, status=view.status.value,
+            note=view.note, revision=view.revision, may_change=True,
+            owner=OwnerOut(email=view.owner.email, name=view.owner.name) if view.owner
+            else None,
+            owner_candidates=[OwnerOut(email=p.email, name=p.name) for p in view.candidates],
+            evidence=[EvidenceOut(step=view.step, url=e.url if is_http_url(e.url) else None,
+                                  decided_by=e.decided_by, decided_on=e.decided_on,
+                                  section=e.section) for e in view.evidence])
+        tag = owner_tag(view.owner.email if view.owner else None)
+        return Response(out.model_dump_json(), media_type="application/json",
+                        headers={"etag": f'"rev-{view.revision}' + (f'-{tag}"' if tag else '"'),
+                                 "cache-control": "no-store"})
+
+    def _patch(self, request: Request, body: bytes, person: Person, occurrence_id: str,
+               step: str) -> None:
+        """The body checked whole, then status and owner written in one transaction."""
+        from state.errors import StaleStepError, StateError, TransitionError
+        from state.owners import StepUpdate, update_step
+        from web.duty import InputError, parse_step_input
+
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media != "application/json":
+            raise HttpError(415, "the body must be JSON (application/json)", "body")
+        try:
+            patch = StepPatch.model_validate_json(body)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "body"
+            raise HttpError(400, f"{where}: {first['msg']}"[:300], where) from None
+        update = StepUpdate(change_owner="owner" in patch.model_fields_set,
+                            owner=(patch.owner or "").strip() or None)
+        if patch.status is None:
+            extra = next((name for name in ("note", "evidence", "force")
+                          if name in patch.model_fields_set), None)
+            if extra is not None:
+                raise HttpError(400, f"{extra} needs a status", extra)
+            if not update.change_owner:
+                raise HttpError(400, "give a status, an owner or both", "body")
+        else:
             evidence = patch.evidence or EvidenceIn()
             try:
                 change = parse_step_input({
@@ -370,30 +428,22 @@ class Api:
                 where = f"evidence.{problem.field}" if problem.field in (
                     "url", "decided_on") else problem.field
                 raise HttpError(400, problem.message, where) from None
-            expected = self._if_match(request)
-            try:
-                set_step_status(self.site.engine, duty.id, step.step, change.status,
-                                by=person.label, now=self.site.now(), note=change.note,
-                                evidence=change.evidence, force=change.force, channel="api",
-                                expected_revision=expected)
-            except StaleStepError:
-                raise HttpError(412, "the step changed since that ETag; GET it again",
-                                "If-Match") from None
-            except TransitionError as error:
-                raise HttpError(409, str(error), "status") from None
-            except StateError as error:
-                raise HttpError(400, str(error), "body") from None
-            duty, step = self._step_of(request)
-        evidence_rows, _ = evidence_and_audit(self.site.engine, frozenset({duty.id}))
-        out = StepStateOut(
-            occurrence_id=duty.id, step=step.step, status=step.status.value,
-            note=step.note, revision=step.revision, may_change=may_change(person, duty, step),
-            evidence=[EvidenceOut(step=e.step, url=e.url if is_http_url(e.url) else None,
-                                  decided_by=e.decided_by, decided_on=e.decided_on,
-                                  section=e.section)
-                      for e in evidence_rows.get(duty.id, []) if e.step == step.step])
-        return Response(out.model_dump_json(), media_type="application/json",
-                        headers={"etag": f'"rev-{step.revision}"', "cache-control": "no-store"})
+            update = StepUpdate(status=change.status, note=change.note,
+                                evidence=change.evidence, force=change.force,
+                                change_owner=update.change_owner, owner=update.owner)
+        revision, owner = self._if_match(request)
+        try:
+            update_step(self.site.engine, occurrence_id, step, update, by=person.label,
+                        now=self.site.now(), channel="api", expected_revision=revision,
+                        expected_owner=owner)
+        except StaleStepError:
+            raise HttpError(412, "the step changed since that ETag; GET it again",
+                            "If-Match") from None
+        except TransitionError as error:
+            raise HttpError(409, str(error), "status") from None
+        except StateError as error:
+            where = "owner" if error.key == "cli.error.owner_not_granted" else "body"
+            raise HttpError(400, str(error), where) from None
 
     def _bearer(self, request: Request) -> Person:
         from state.people import person_for_token
@@ -406,30 +456,34 @@ class Api:
                                  "(Authorization: Bearer TOKEN)", "Authorization")
         return person
 
-    def _step_of(self, request: Request) -> tuple[Duty, DutyStep]:
-        from state.queries import duty_states
+    def _step_view(self, request: Request,
+                   candidates: list[Person] | None = None) -> StepView:
+        from state.errors import UnknownOccurrenceError, UnknownStepError
+        from state.owners import step_view
 
         occurrence_id: str = request.path_params["occurrence_id"]
         step_id: str = request.path_params["step"]
-        found = duty_states(self.site.engine, occurrence_ids=frozenset({occurrence_id}),
-                            non_working_days=self.site.non_working_days) \
-            if 0 < len(occurrence_id) <= 200 else []
-        if not found:
-            raise HttpError(404, f"no occurrence {occurrence_id[:200]}", "occurrence_id")
-        step = next((s for s in found[0].steps if s.step == step_id), None)
-        if step is None:
-            raise HttpError(404, f"no step {step_id[:80]} in {occurrence_id[:200]}", "step")
-        return found[0], step
+        try:
+            if not 0 < len(occurrence_id) <= 200:
+                raise UnknownOccurrenceError(occurrence_id[:200])
+            return step_view(self.site.engine, occurrence_id, step_id, candidates)
+        except UnknownOccurrenceError:
+            raise HttpError(404, f"no occurrence {occurrence_id[:200]}",
+                            "occurrence_id") from None
+        except UnknownStepError:
+            raise HttpError(404, f"no step {step_id[:80]} in {occurrence_id[:200]}",
+                            "step") from None
 
     @staticmethod
-    def _if_match(request: Request) -> int | None:
+    def _if_match(request: Request) -> tuple[int | None, str | None]:
+        """The revision and owner tag an If-Match names (None, None: no precondition)."""
         given = request.headers.get("if-match")
         if given is None or given.strip() == "*":
-            return None
-        match = re.fullmatch(r'\s*(?:W/)?"rev-(\d{1,9})"\s*', given)
+            return None, None
+        match = re.fullmatch(r'\s*(?:W/)?"rev-(\d{1,9})(?:-([0-9a-f]{12}))?"\s*', given)
         if match is None:
             raise HttpError(412, "If-Match must be an ETag of this step", "If-Match")
-        return int(match.group(1))
+        return int(match.group(1)), match.group(2) or ""
 
     @staticmethod
     def error(request: Request, error: HTTPException) -> Response:

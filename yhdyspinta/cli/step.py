@@ -1,4 +1,4 @@
-"""`yhdyspinta step set` and `yhdyspinta audit`: recording a step, and the audit trail."""
+"""`yhdyspinta step set|owner` and `yhdyspinta audit`: a step's status and owner, the trail."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from yhdyspinta.cli.common import EXIT_OK, Context, iso_date, local_time, print_
 
 
 def register(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
-    """Declare `step set` and `audit`."""
+    """Declare `step set`, `step owner` and `audit`."""
     step = commands.add_parser("step", help=gettext("cli.help.step", lang), parents=[common],
                                description=gettext("cli.help.step", lang))
-    step_set = subcommands(step, "step_command").add_parser(
+    actions = subcommands(step, "step_command")
+    step_set = actions.add_parser(
         "set", help=gettext("cli.help.step_set", lang), parents=[common],
         description=gettext("cli.help.step_set", lang))
     step_set.add_argument("occurrence", metavar="OCCURRENCE")
@@ -30,6 +31,19 @@ def register(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None
     step_set.add_argument("--force", action="store_true", help=gettext("cli.help.force", lang))
     step_set.add_argument("--by", required=True, metavar="NAME", help=gettext("cli.help.by", lang))
     step_set.set_defaults(handler=cmd_step_set)
+
+    owner = actions.add_parser("owner", help=gettext("cli.help.step_owner", lang),
+                               parents=[common],
+                               description=gettext("cli.help.step_owner", lang))
+    owner.add_argument("occurrence", metavar="OCCURRENCE")
+    owner.add_argument("step", metavar="STEP")
+    chosen = owner.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("email", nargs="?", metavar="EMAIL",
+                        help=gettext("cli.help.owner_email", lang))
+    chosen.add_argument("--clear", action="store_true",
+                        help=gettext("cli.help.owner_clear", lang))
+    owner.add_argument("--by", required=True, metavar="NAME", help=gettext("cli.help.by", lang))
+    owner.set_defaults(handler=cmd_step_owner)
 
     audit = commands.add_parser("audit", help=gettext("cli.help.audit", lang), parents=[common],
                                 description=gettext("cli.help.audit", lang))
@@ -51,6 +65,21 @@ def cmd_step_set(args: argparse.Namespace, ctx: Context) -> int:
     print(gettext(key, ctx.lang, occurrence=change.occurrence_id, step=change.step,
             old=step_status_label(change.old.value, ctx.lang),
             new=step_status_label(change.new.value, ctx.lang)), file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_step_owner(args: argparse.Namespace, ctx: Context) -> int:
+    """Choose (or clear) a step's owner among the people granted for it, audited."""
+    from app.steps import set_owner
+
+    owner = set_owner(ctx.engine(), args.occurrence, args.step,
+                      None if args.clear else args.email, by=args.by, channel="cli")
+    if owner is None:
+        print(gettext("cli.step.owner_cleared", ctx.lang, occurrence=args.occurrence,
+                      step=args.step), file=ctx.out)
+    else:
+        print(gettext("cli.step.owner_set", ctx.lang, occurrence=args.occurrence,
+                      step=args.step, name=owner.name, email=owner.email), file=ctx.out)
     return EXIT_OK
 
 

@@ -11,7 +11,8 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from state.models import AuditRow, StepStatus
+from state.audit import AuditEntry
+from state.models import StepStatus
 from state.status_import import Change
 from state.steps import Evidence, StepChange
 from yhdyspinta import clock
@@ -63,10 +64,11 @@ def step_status(engine: Engine, occurrence: str, step: str) -> StepStatus:
     raise UnknownStepError(occurrence, step, [s.step for s in duties[0].steps])
 
 
-def audit(engine: Engine, occurrence: str | None = None) -> list[AuditRow]:
+def audit(engine: Engine, occurrence: str | None = None) -> list[AuditEntry]:
     """The audit trail (of one occurrence), oldest first."""
+    from state.audit import audit_trail
     from state.errors import UnknownOccurrenceError
-    from state.queries import audit_trail, occurrence_exists
+    from state.queries import occurrence_exists
 
     if occurrence and not occurrence_exists(engine, occurrence):
         raise UnknownOccurrenceError(occurrence)

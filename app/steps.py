@@ -33,16 +33,30 @@ def record_step(engine: Engine, occurrence: str, step: str, status: str | StepSt
 
 
 def import_statuses(engine: Engine, text: str, source: str, *, by: str,
-                    dry_run: bool = False) -> list[Change]:
+                    dry_run: bool = False, channel: str = "cli",
+                    scope: frozenset[str] | None = None) -> list[Change]:
     """A whole CSV file of step statuses, checked first and then applied all or nothing.
 
     `--dry-run` runs the same and rolls back, so it says exactly what a real run would.
+    `scope` (a county administrator's parties; None: every party) refuses, as a problem
+    of its line, a row of a duty of another county.
     """
+    from state.status_import import Problem, StatusImportError, parse_status_csv
     from state.status_import import import_statuses as apply
-    from state.status_import import parse_status_csv
 
     rows = parse_status_csv(text, source, engine)
-    return apply(engine, rows, source, by=by, now=clock.now(), dry_run=dry_run)
+    if scope is not None:
+        from state.queries import duty_states
+
+        regions = {d.id: d.region for d in duty_states(
+            engine, occurrence_ids=frozenset(r.occurrence_id for r in rows))}
+        outside = [Problem(r.line, "occurrence", f"{r.occurrence_id} is not a duty of a "
+                           "county you administer") for r in rows
+                   if f"r{regions.get(r.occurrence_id, '')}" not in scope]
+        if outside:
+            raise StatusImportError(source, outside)
+    return apply(engine, rows, source, by=by, now=clock.now(), dry_run=dry_run,
+                 channel=channel)
 
 
 def is_closed(status: str) -> bool:

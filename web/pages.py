@@ -25,6 +25,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from app.people import is_administrator
 from calendars.duty import Duty
 from calendars.feeds import FeedSpec, is_public
 from calendars.ics import utc
@@ -426,6 +427,7 @@ class Pages:
         return self.env.get_template(page.template).render(
             lang=lang, switch=switch, state_word=lambda state: gettext(_STATES[state], lang),
             viewer=viewer, path=path, person=request.scope.get("yp.person"),
+            administrator=is_administrator(request.scope.get("yp.person"), self.site.registry),
             csrf=lambda: csrf_token(request), **page.values)
 
     def error(self, request: Request, error: HTTPException) -> Response:

@@ -34,6 +34,12 @@ BAD_CSV = ("occurrence,step,status,note\n"
            f"{OULU},no-such-step,done,\n")
 
 
+def _grants(served, email: str) -> frozenset[tuple[str, str]]:  # noqa: F811
+    person = person_by_email(served.site.engine, email)
+    assert person is not None
+    return person.grants
+
+
 def _setup_once(served) -> None:  # noqa: F811
     if person_by_email(served.site.engine, ADMIN) is None:
         _cli("users", "add", ADMIN, "--name", "Anna Alue")
@@ -68,7 +74,7 @@ def test_only_administrators_open_the_pages_and_the_header_links_them(served):  
     assert 'href="/admin"' not in reader.get("/?lang=en").text
     assert reader.post("/admin", {"action": "grant", "email": READER, "party": "m564",
                                   "role": "coordinator"}).status_code == 403
-    assert ("m564", "coordinator") not in person_by_email(served.site.engine, READER).grants
+    assert ("m564", "coordinator") not in _grants(served, READER)
     admin = _admin(served)
     assert 'href="/admin"' in admin.get("/?lang=en").text
     page = admin.get("/admin?lang=en")
@@ -85,7 +91,7 @@ def test_a_county_administrator_grants_in_their_county_only(served):  # noqa: F8
     granted = admin.post("/admin", {"action": "grant", "email": NEWCOMER, "party": "m564",
                                     "role": "coordinator"})
     assert granted.status_code == 303
-    assert ("m564", "coordinator") in person_by_email(served.site.engine, NEWCOMER).grants
+    assert ("m564", "coordinator") in _grants(served, NEWCOMER)
     other = admin.post("/admin", {"action": "grant", "email": NEWCOMER, "party": "m205",
                                   "role": "coordinator"})
     assert other.status_code == 403
@@ -98,11 +104,11 @@ def test_a_county_administrator_grants_in_their_county_only(served):  # noqa: F8
     assert bad.status_code == 400
     assert 'id="f-party" name="party"' in bad.text
     assert 'aria-invalid="true"' in bad.text
-    assert person_by_email(served.site.engine, NEWCOMER).grants == {("m564", "coordinator")}
+    assert _grants(served, NEWCOMER) == {("m564", "coordinator")}
     revoked = admin.post("/admin", {"action": "revoke", "email": NEWCOMER, "party": "m564",
                                     "role": "coordinator"})
     assert revoked.status_code == 303
-    assert person_by_email(served.site.engine, NEWCOMER).grants == frozenset()
+    assert _grants(served, NEWCOMER) == frozenset()
     entries = [e for e in audit_trail(served.site.engine) if NEWCOMER in (e.new_value or "")]
     assert [(e.action, e.channel) for e in entries] == [
         ("person_added", "web"), ("granted", "web"), ("revoked", "web")]
@@ -114,7 +120,7 @@ def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(served):  
     refused = admin.post("/admin", {"action": "grant", "email": READER, "party": "m564",
                                     "role": "board"}, csrf=False)
     assert refused.status_code == 403
-    assert ("m564", "board") not in person_by_email(served.site.engine, READER).grants
+    assert ("m564", "board") not in _grants(served, READER)
     assert _upload(admin, GOOD_CSV, csrf=False).status_code == 403
 
 

@@ -13,6 +13,7 @@ feed addresses, and never logged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from hmac import compare_digest
@@ -104,6 +105,25 @@ class FormError(Exception):
         self.message = message
 
 
+Change = Callable[[Request, "Admin", str, dict[str, str], Lang], "Response | None"]
+"""A section's change from its form: None (then back to the page) or a page to show."""
+PageOf = Callable[[Request, "Admin", dict[str, str], "FormError | None", int], Response]
+"""A section's page with the values of its forms, their problem and the status."""
+
+
+def _bad_action(lang: Lang, actions: str) -> FormError:
+    return FormError("action", gettext("web.bad_parameter", lang, name="action",
+                                       problem=actions))
+
+
+def _id(values: dict[str, str], lang: Lang) -> int:
+    """The `id` field of a form: a row's number."""
+    given = values.get("id", "")
+    if not given.isdigit() or len(given) > 12:
+        raise FormError("id", gettext("web.bad_parameter", lang, name="id", problem="1, 2, …"))
+    return int(given)
+
+
 async def _form(request: Request) -> dict[str, str]:
     """A urlencoded form's text fields (the middleware has checked its CSRF token)."""
     async with request.form(max_files=0, max_fields=20) as form:
@@ -130,13 +150,17 @@ class AdminPages:
         return Admin(person, administered(person, self.site.registry))
 
     def _page(self, request: Request, admin: Admin, section: str, template: str,
-              values: dict[str, Any], status: int = 200) -> Response:
+              values: dict[str, Any], problem: FormError | None = None,
+              status: int = 200) -> Response:
+        """An administration page: its navigation, and the saved note or the form's problem."""
         lang = self.pages.language(request)
         nav = [(key, href, gettext(label, lang), key == section)
                for key, href, label in SECTIONS]
         return self.pages.respond(request, template, {
-            "nav": nav, "national": admin.scope is None, "saved": None, "problem": None,
-            "bad_field": None, **values}, status)
+            "nav": nav, "national": admin.scope is None,
+            "saved": request.query_params.get("saved") if problem is None else None,
+            "problem": problem.message if problem else None,
+            "bad_field": problem.field if problem else None, **values}, status)
 
     def _refused(self, error: Exception, lang: Lang) -> FormError | HttpError:
         """An error of the application layer or the store as the answer to a form."""
@@ -145,32 +169,43 @@ class AdminPages:
         key = error.key if isinstance(error, AppError | StateError) else None
         return FormError(_FIELDS.get(key or "", "form"), _message(error, lang))
 
+    async def _run(self, request: Request, change: Change, page: PageOf,
+                   back: str) -> Response:
+        """One section's GET (its page) or POST (a change, then back to the page).
+
+        Bad input is the page again with the problem (400), a change the administrator
+        may not make a 403; the store writes each change in one transaction, so a refused
+        one leaves nothing behind.
+        """
+        values = await _form(request) if request.method == "POST" else None
+
+        def run() -> Response:
+            admin = self._admin(request)
+            lang = self.pages.language(request)
+            if values is None:
+                return page(request, admin, {}, None, 200)
+            action = values.get("action", "")
+            try:
+                answer = change(request, admin, action, values, lang)
+            except FormError as problem:
+                return page(request, admin, values, problem, 400)
+            except (AppError, StateError) as error:
+                refused = self._refused(error, lang)
+                if isinstance(refused, HttpError):
+                    raise refused from None
+                return page(request, admin, values, refused, 400)
+            return answer or _see_other(f"{back}?{urlencode({'saved': action})}")
+
+        return await run_in_threadpool(run)
+
     # --- people and grants ----------------------------------------------------------
 
     async def people(self, request: Request) -> Response:
         """GET: people and grants with the forms; POST: add a person, grant or revoke."""
-        values = await _form(request) if request.method == "POST" else None
-        return await run_in_threadpool(self._people, request, values)
+        return await self._run(request, self._change_people, self._people_page, "/admin")
 
-    def _people(self, request: Request, values: dict[str, str] | None) -> Response:
-        admin = self._admin(request)
-        lang = self.pages.language(request)
-        if values is None:
-            return self._people_page(request, admin, {})
-        action = values.get("action", "")
-        try:
-            self._change_people(admin, action, values, lang)
-        except FormError as problem:
-            return self._people_page(request, admin, values, problem, 400)
-        except (AppError, StateError) as error:
-            refused = self._refused(error, lang)
-            if isinstance(refused, HttpError):
-                raise refused from None
-            return self._people_page(request, admin, values, refused, 400)
-        return _see_other(f"/admin?{urlencode({'saved': action})}")
-
-    def _change_people(self, admin: Admin, action: str, values: dict[str, str],
-                       lang: Lang) -> None:
+    def _change_people(self, request: Request, admin: Admin, action: str,
+                       values: dict[str, str], lang: Lang) -> None:
         """One change of people or grants, after the same checks as the CLI's."""
         registry = self.site.registry
         email = values.get("email", "").strip()
@@ -187,11 +222,10 @@ class AdminPages:
             change = give if action == "grant" else take
             change(self.site.engine, email, party, role, by=by, channel="web")
         else:
-            raise FormError("action", gettext("web.bad_parameter", lang, name="action",
-                                            problem="add, grant, revoke"))
+            raise _bad_action(lang, "add, grant, revoke")
 
     def _people_page(self, request: Request, admin: Admin, values: dict[str, str],
-                     problem: FormError | None = None, status: int = 200) -> Response:
+                     problem: FormError | None, status: int) -> Response:
         people = []
         for person in listed_people(self.site.engine):
             grants = sorted(g for g in person.grants if admin.sees(g[0]))
@@ -200,132 +234,85 @@ class AdminPages:
                                "national": person.is_admin, "grants": grants})
         roles = [r for r in GRANT_ROLES if admin.scope is None or r != "national_admin"]
         return self._page(request, admin, "people", "admin_people.html", {
-            "people": people, "roles": roles, "values": values,
-            "saved": request.query_params.get("saved") if problem is None else None,
-            "problem": problem.message if problem else None,
-            "bad_field": problem.field if problem else None}, status)
+            "people": people, "roles": roles, "values": values}, problem, status)
 
     # --- contacts -------------------------------------------------------------------
 
     async def contacts(self, request: Request) -> Response:
         """GET: the contacts of the administrator's parties; POST: add or remove one."""
-        values = await _form(request) if request.method == "POST" else None
-        return await run_in_threadpool(self._contacts, request, values)
+        return await self._run(request, self._change_contacts, self._contacts_page,
+                               "/admin/contacts")
 
-    def _contacts(self, request: Request, values: dict[str, str] | None) -> Response:
-        admin = self._admin(request)
-        lang = self.pages.language(request)
-        if values is None:
-            return self._contacts_page(request, admin, {})
-        try:
-            action = values.get("action", "")
-            if action == "remove":
-                self._remove_contact(admin, values.get("id", ""), lang)
-            elif action == "add":
-                self._add_contact(admin, values, lang)
-            else:
-                raise FormError("action", gettext("web.bad_parameter", lang, name="action",
-                                                problem="add, remove"))
-        except FormError as problem:
-            return self._contacts_page(request, admin, values, problem, 400)
-        return _see_other(f"/admin/contacts?{urlencode({'saved': action})}")
-
-    def _add_contact(self, admin: Admin, values: dict[str, str], lang: Lang) -> None:
-        party = values.get("party", "").strip()
-        try:
+    def _change_contacts(self, request: Request, admin: Admin, action: str,
+                         values: dict[str, str], lang: Lang) -> None:
+        if action == "remove":
+            contact_id = _id(values, lang)
+            contact = next((c for c in listed_contacts(self.site.engine)
+                            if c.id == contact_id), None)
+            if contact is None:
+                raise FormError("id", gettext("web.admin.no_contact", lang, id=contact_id))
+            if not admin.sees(contact.party):
+                raise HttpError(403, gettext("web.admin.not_yours", lang, party=contact.party))
+            remove(self.site.engine, contact_id)
+        elif action == "add":
+            party = values.get("party", "").strip()
             check_party(self.site.registry, party)
-        except (AppError, StateError) as error:
-            raise FormError("party", _message(error, lang)) from None
-        if not admin.sees(party):
-            raise HttpError(403, gettext("web.admin.not_yours", lang, party=party))
-        row = dict(values, party=party[1:])  # the CSV's column: a bare code
-        try:
-            add_one(self.site.engine, self.site.registry, row)
-        except ContactImportError as error:
-            first = error.problems[0]
-            raise FormError(first.column, gettext("web.admin.problem", lang,
-                                                field=first.column,
-                                                problem=first.message)) from None
-
-    def _remove_contact(self, admin: Admin, given: str, lang: Lang) -> None:
-        if not given.isdigit():
-            raise FormError("id", gettext("web.bad_parameter", lang, name="id", problem="1, 2, …"))
-        contact = next((c for c in listed_contacts(self.site.engine) if c.id == int(given)),
-                       None)
-        if contact is None:
-            raise FormError("id", gettext("web.admin.no_contact", lang, id=given))
-        if not admin.sees(contact.party):
-            raise HttpError(403, gettext("web.admin.not_yours", lang, party=contact.party))
-        remove(self.site.engine, int(given))
+            if not admin.sees(party):
+                raise HttpError(403, gettext("web.admin.not_yours", lang, party=party))
+            try:  # the CSV's party column is a bare code
+                add_one(self.site.engine, self.site.registry, dict(values, party=party[1:]))
+            except ContactImportError as error:
+                first = error.problems[0]
+                raise FormError(first.column, gettext("web.admin.problem", lang,
+                                                      field=first.column,
+                                                      problem=first.message)) from None
+        else:
+            raise _bad_action(lang, "add, remove")
 
     def _contacts_page(self, request: Request, admin: Admin, values: dict[str, str],
-                       problem: FormError | None = None, status: int = 200) -> Response:
+                       problem: FormError | None, status: int) -> Response:
         contacts = [{"id": c.id, "party": c.party, "role": c.role, "name": c.name,
                      "email": shown_email(c.email), "teams": bool(c.teams),
                      "language": c.language, "delivery": c.delivery}
                     for c in listed_contacts(self.site.engine) if admin.sees(c.party)]
         return self._page(request, admin, "contacts", "admin_contacts.html", {
-            "contacts": contacts, "values": values,
-            "saved": request.query_params.get("saved") if problem is None else None,
-            "problem": problem.message if problem else None,
-            "bad_field": problem.field if problem else None}, status)
+            "contacts": contacts, "values": values}, problem, status)
 
     # --- subscribers ----------------------------------------------------------------
 
     async def subscribers(self, request: Request) -> Response:
         """GET: subscribers; POST: add one (its private addresses shown once) or revoke."""
-        values = await _form(request) if request.method == "POST" else None
-        return await run_in_threadpool(self._subscribers, request, values)
+        return await self._run(request, self._change_subscribers, self._subscribers_page,
+                               "/admin/subscribers")
 
-    def _subscribers(self, request: Request, values: dict[str, str] | None) -> Response:
-        admin = self._admin(request)
-        lang = self.pages.language(request)
-        if values is None:
-            return self._subscribers_page(request, admin, {})
-        action = values.get("action", "")
-        try:
-            if action == "add":
-                return self._add_subscriber(request, admin, values)
-            if action == "revoke":
-                self._revoke_subscriber(admin, values.get("id", ""), lang)
-                return _see_other("/admin/subscribers?saved=revoke")
-            raise FormError("action", gettext("web.bad_parameter", lang, name="action",
-                                            problem="add, revoke"))
-        except FormError as problem:
-            return self._subscribers_page(request, admin, values, problem, 400)
-        except (AppError, StateError) as error:
-            refused = self._refused(error, lang)
-            if isinstance(refused, HttpError):
-                raise refused from None
-            return self._subscribers_page(request, admin, values, refused, 400)
-
-    def _add_subscriber(self, request: Request, admin: Admin,
-                        values: dict[str, str]) -> Response:
-        lang = self.pages.language(request)
+    def _change_subscribers(self, request: Request, admin: Admin, action: str,
+                            values: dict[str, str], lang: Lang) -> Response | None:
+        if action == "revoke":
+            subscriber_id = _id(values, lang)
+            row = next((r for r in listed_subscribers(self.site.engine)
+                        if r.id == subscriber_id), None)
+            parties = feed_parties(self.site.registry, self.site.definitions,
+                                   row.feeds.split() if row else [])
+            revoke_subscriber(self.site.engine, subscriber_id,
+                              allowed=row is None or within(admin.scope, parties))
+            return None
+        if action != "add":
+            raise _bad_action(lang, "add, revoke")
         name = " ".join(values.get("name", "").split())
         if not name or len(name) > 200:
             raise FormError("name", gettext("web.bad_parameter", lang, name="name",
-                                          problem="1–200"))
+                                            problem="1–200"))
         feeds = values.get("feeds", "").replace(",", " ").split()
-        every = values.get("all") in ("1", "on")
         added = add_subscriber(self.site.engine, self.site.registry, self.site.definitions,
-                               name, feeds, every_feed=every, scope=admin.scope)
+                               name, feeds, every_feed=values.get("all") in ("1", "on"),
+                               scope=admin.scope)
         urls = self.site.urls
         shown = [(feed, urls.feed(feed, lang, token=added.token)) for feed in added.feeds[:50]]
-        return self._subscribers_page(request, admin, {}, added_name=name,
+        return self._subscribers_page(request, admin, {}, None, 200, added_name=name,
                                       added=[(f, u, urls.webcal(u)) for f, u in shown])
 
-    def _revoke_subscriber(self, admin: Admin, given: str, lang: Lang) -> None:
-        if not given.isdigit():
-            raise FormError("id", gettext("web.bad_parameter", lang, name="id", problem="1, 2, …"))
-        row = next((r for r in listed_subscribers(self.site.engine) if r.id == int(given)), None)
-        parties = feed_parties(self.site.registry, self.site.definitions,
-                               row.feeds.split() if row else [])
-        revoke_subscriber(self.site.engine, int(given),
-                          allowed=row is None or within(admin.scope, parties))
-
     def _subscribers_page(self, request: Request, admin: Admin, values: dict[str, str],
-                          problem: FormError | None = None, status: int = 200, *,
+                          problem: FormError | None, status: int, *,
                           added_name: str | None = None,
                           added: list[tuple[str, str, str]] | None = None) -> Response:
         rows = listed_subscribers(self.site.engine)
@@ -337,10 +324,8 @@ class AdminPages:
                  for r in rows
                  if within(admin.scope, {f: parties.get(f) for f in r.feeds.split()})]
         return self._page(request, admin, "subscribers", "admin_subscribers.html", {
-            "subscribers": shown, "values": values, "added": added, "added_name": added_name,
-            "saved": request.query_params.get("saved") if problem is None else None,
-            "problem": problem.message if problem else None,
-            "bad_field": problem.field if problem else None}, status)
+            "subscribers": shown, "values": values, "added": added,
+            "added_name": added_name}, problem, status)
 
     # --- audit log ------------------------------------------------------------------
 
@@ -446,37 +431,32 @@ class AdminPages:
                 text = given if isinstance(given, str) else None
                 source = named[-120:] if isinstance(named, str) and named else "upload.csv"
         if text is None or not text.strip():
-            return await run_in_threadpool(
-                self._import_refused, request, gettext("web.admin.import_no_file", lang))
+            return await run_in_threadpool(self._import, request, None, source, False,
+                                           gettext("web.admin.import_no_file", lang))
         return await run_in_threadpool(self._import, request, text, source, confirm)
 
-    def _import_refused(self, request: Request, message: str) -> Response:
-        admin = self._admin(request)
-        return self._page(request, admin, "import", "admin_import.html", {
-            "problem": message, "bad_field": "file", "problems": [], "preview": None,
-            "applied": None}, 400)
-
-    def _import(self, request: Request, text: str | None, source: str,
-                confirm: bool) -> Response:
+    def _import(self, request: Request, text: str | None, source: str, confirm: bool,
+                refused: str | None = None) -> Response:
+        """The upload form; with a file, its dry run or (confirmed) the import itself."""
         admin = self._admin(request)
         lang = self.pages.language(request)
         values: dict[str, Any] = {"problems": [], "preview": None, "applied": None,
                                   "csv": text or "", "source": source}
-        if text is None:
-            return self._page(request, admin, "import", "admin_import.html", values)
+        if refused is not None or text is None:
+            problem = FormError("file", refused) if refused is not None else None
+            return self._page(request, admin, "import", "admin_import.html", values, problem,
+                              400 if problem else 200)
         try:
             changes = import_statuses(self.site.engine, text, source, by=admin.person.label,
                                       dry_run=not confirm, channel="web", scope=admin.scope)
         except StatusImportError as error:
             values["problems"] = [f"{error.source}:{p}" for p in error.problems]
-            values["problem"] = ngettext("cli.error.problems", "cli.error.problems.n",
-                                         len(error.problems), lang, count=len(error.problems))
-            values["bad_field"] = "file"
-            return self._page(request, admin, "import", "admin_import.html", values, 400)
+            return self._page(request, admin, "import", "admin_import.html", values, FormError(
+                "file", ngettext("cli.error.problems", "cli.error.problems.n",
+                                 len(error.problems), lang, count=len(error.problems))), 400)
         except StateError as error:
-            values["problem"] = str(error)
-            values["bad_field"] = "file"
-            return self._page(request, admin, "import", "admin_import.html", values, 400)
+            return self._page(request, admin, "import", "admin_import.html", values,
+                              FormError("file", _message(error, lang)), 400)
         rows = [{"line": c.line, "occurrence": c.occurrence_id, "step": c.step,
                  "old": step_status_label(c.old, lang), "new": step_status_label(c.new, lang),
                  "changed": c.changed} for c in changes]

@@ -8,7 +8,6 @@ keyboard only. Every page passes axe-core's WCAG 2.1 A/AA rules.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,8 +16,8 @@ from playwright.sync_api import Page, expect
 
 from obligations.catalogue import gettext
 from tests.browser.test_duty_browser import TODAY, _axe_clean, _link_from_console
+from tests.integration.test_signin import _cli
 from tests.servers import serving
-from yhdyspinta.cli import main
 
 ADMIN = "anna.alue@pohde.fi"
 OULU = "hyte-annual-report-municipality.m564.2026"
@@ -30,10 +29,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("YHDYSPINTA_DATABASE_URL", f"sqlite:///{folder / 'store.db'}")
         patch.delenv("YHDYSPINTA_SMTP_URL", raising=False)
-        for argv in (("users", "add", ADMIN, "--name", "Anna Alue"),
-                     ("users", "grant", ADMIN, "--party", "r19", "--role", "county_admin")):
-            out, err = io.StringIO(), io.StringIO()
-            assert main([*argv, "--lang", "en"], out=out, err=err) == 0, err.getvalue()
+        _cli("users", "add", ADMIN, "--name", "Anna Alue")
+        _cli("users", "grant", ADMIN, "--party", "r19", "--role", "county_admin")
         with serving(folder, TODAY) as url:
             yield url, folder / "serve.log", folder
 

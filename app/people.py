@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from app.errors import AppError
 from obligations.catalogue import N_
+from obligations.errors import UnknownPartyError
 from obligations.parties import PartyRef, Registry
 from state.people import Person
 from yhdyspinta import clock
@@ -18,7 +19,6 @@ from yhdyspinta import clock
 
 def check_party(registry: Registry, party: str) -> None:
     """A party code of the right form (`m564`, `r19`) that the registry knows."""
-    from obligations.errors import UnknownPartyError
     from state.people import check_grant
 
     check_grant(party, "reader")  # the code's form, with its one-line error
@@ -86,8 +86,11 @@ def administered(person: Person, registry: Registry) -> frozenset[str] | None:
         if role == "county_admin" and party.startswith("r"):
             code = PartyRef.parse(party).code
             parties.add(party)
-            parties.update(PartyRef.of_municipality(m.code).key
-                           for m in registry.members(code))
+            try:
+                members = registry.members(code)
+            except UnknownPartyError:  # a grant of a county the registry no longer has
+                continue
+            parties.update(PartyRef.of_municipality(m.code).key for m in members)
     return frozenset(parties)
 
 

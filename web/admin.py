@@ -58,6 +58,7 @@ from web.middleware import is_upload
 
 if TYPE_CHECKING:
     from web.pages import Pages
+    from web.site import SiteData
 
 
 def csrf_token(request: Request) -> str:
@@ -135,7 +136,11 @@ class AdminPages:
 
     def __init__(self, pages: Pages) -> None:
         self.pages = pages
-        self.site = pages.site
+
+    @property
+    def site(self) -> SiteData:
+        """The pages' warm data (read when a request comes, not when routes are built)."""
+        return self.pages.site
 
     # --- who ------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 A county administrator of North Ostrobothnia (r19) signs in by the console's link, adds a
 person and grants them Oulu's coordinator role, uploads a status file, sees the dry run,
 confirms it and finds the change in the audit log filtered by party, the last step by
-keyboard only. Every page passes axe-core's WCAG 2.1 A/AA rules.
+keyboard only. Every administration page passes axe-core's WCAG 2.1 A/AA rules.
 """
 
 from __future__ import annotations
@@ -96,3 +96,8 @@ def test_a_county_administrator_adds_grants_imports_and_finds_it_in_the_audit_lo
     expect(row).to_contain_text("web")
     expect(row).to_contain_text("Anna Alue")
     _axe_clean(page)
+    for section in ("web.admin.contacts", "web.admin.subscribers"):
+        page.get_by_role("link", name=_(section)).click()
+        expect(page.get_by_role("link", name=_(section))).to_have_attribute(
+            "aria-current", "page")
+        _axe_clean(page)

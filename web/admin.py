@@ -48,7 +48,7 @@ from app.subscribers import revoke as revoke_subscriber
 from calendars.ics import utc
 from obligations.catalogue import N_, gettext, ngettext
 from obligations.lang import STEP_STATUS_KEYS, Lang, step_status_label
-from state.audit import AuditFilter, audit_page
+from state.audit import AuditEntry, AuditFilter, audit_page
 from state.contacts import ContactImportError
 from state.errors import StateError
 from state.people import GRANT_ROLES, Person
@@ -396,7 +396,7 @@ class AdminPages:
                            occurrence=given["occurrence"] or None,
                            start=days["from"], end=days["to"])
 
-    def _audit_view(self, entry: Any, lang: Lang) -> dict[str, Any]:
+    def _audit_view(self, entry: AuditEntry, lang: Lang) -> dict[str, Any]:
         from web.pages import HELSINKI
 
         def value(text: str | None) -> str:

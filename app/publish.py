@@ -53,7 +53,8 @@ def build_renderer(
     non_working_days = finnish_non_working_days(start.year - 1, end.year + 1)
     view = feed_view(engine, start=start, end=end, today=today,
                      keep_cancelled_days=settings.keep_cancelled_days,
-                     non_working_days=non_working_days)
+                     non_working_days=non_working_days,
+                     tracked_from=configuration.tracked_from)
     renderer = FeedRenderer(
         definitions={d.id: d for d in definitions},
         registry=registry,

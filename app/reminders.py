@@ -106,7 +106,8 @@ def plan_reminders(
     if not non_working_days.is_working_day(today):
         return RemindPlan(today, False, (), (), ())
     view = feed_view(engine, start=today - LOOK_BACK, end=today + LOOK_AHEAD, today=today,
-                     keep_cancelled_days=0, non_working_days=non_working_days)
+                     keep_cancelled_days=0, non_working_days=non_working_days,
+                     tracked_from=configuration.tracked_from)
     view = [o for o in view if not o.cancelled
             and (obligations is None or o.obligation in obligations)]
     by_id = {d.id: d for d in definitions}

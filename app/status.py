@@ -24,10 +24,11 @@ from obligations.schema import ObligationDefinition
 from yhdyspinta.csvsafe import formula_safe_writer
 
 if TYPE_CHECKING:
-    from calendars.duty import Duty
+    from calendars.duty import Duty, TrackedFrom
 
 STATUS_COLUMNS = ("id", "name", "party_name", "due_effective", "legal_limit", "days_late",
-                  "days_past_limit", "steps_done", "steps_total", "next_step")
+                  "days_past_limit", "steps_done", "steps_total", "next_step", "tracked",
+                  "tracked_from")
 """The columns of `status --format csv` and of the nightly `status.csv`."""
 
 
@@ -51,6 +52,8 @@ def _duty_record(duty: Duty, today: date, names: dict[str, str],
         "steps_done": sum(s.status.closed for s in duty.steps),
         "steps_total": len(duty.steps),
         "next_step": next_step.step if next_step else None,
+        "tracked": duty.tracked,
+        "tracked_from": duty.tracked_from.isoformat() if duty.tracked_from else None,
         "steps": [
             {"step": s.step, "role": s.role, "status": s.status.value,
              "due_effective": s.due_effective.isoformat(),
@@ -64,16 +67,20 @@ def duty_records(engine: Engine, parties: Parties,
                  definitions: Sequence[ObligationDefinition], lang: Lang, today: date, *,
                  start: date | None = None, end: date | None = None, region: str | None = None,
                  municipality: str | None = None, obligations: frozenset[str] | None = None,
-                 overdue_only: bool = False) -> list[dict[str, Any]]:
+                 overdue_only: bool = False,
+                 tracked_from: TrackedFrom | None = None) -> list[dict[str, Any]]:
     """Where every duty stands, overdue ones first (most days late first), then by date.
 
     Without `start`: a year back, and anything older that is still overdue (an old miss
     must not drop out of sight just because it is old). Without `end`: a year ahead.
+    `tracked_from` is the configuration's (`Configuration.tracked_from`): a duty before
+    its party's day is never late.
     """
     from state.queries import duty_states
 
     duties = duty_states(engine, start=start, end=end or today + timedelta(days=365),
-                         region=region, municipality=municipality, obligations=obligations)
+                         region=region, municipality=municipality, obligations=obligations,
+                         tracked_from=tracked_from)
     if start is None:
         since = today - timedelta(days=365)
         duties = [d for d in duties if d.due >= since or d.days_late(today) > 0]
@@ -89,14 +96,25 @@ def write_status_csv(records: Sequence[dict[str, Any]], stream: IO[str]) -> None
     writer = formula_safe_writer(stream, STATUS_COLUMNS, extrasaction="ignore",
                                  lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: "" if r[k] is None else r[k] for k in STATUS_COLUMNS} for r in records)
+    writer.writerows({k: _cell(r[k]) for k in STATUS_COLUMNS} for r in records)
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: empty for None, `true`/`false` for a flag (as in the JSON)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def write_status_report(engine: Engine, parties: Parties,
                         definitions: Sequence[ObligationDefinition], lang: Lang, today: date,
-                        region: str | None, path: Path) -> None:
+                        region: str | None, path: Path,
+                        tracked_from: TrackedFrom | None = None) -> None:
     """The status table of every duty (of one county) as CSV, replaced atomically."""
-    records = duty_records(engine, parties, definitions, lang, today, region=region)
+    records = duty_records(engine, parties, definitions, lang, today, region=region,
+                           tracked_from=tracked_from)
     temporary = path.with_name(f".{path.name}.tmp")
     with temporary.open("w", encoding="utf-8", newline="") as stream:
         write_status_csv(records, stream)
@@ -124,7 +142,8 @@ def county_status(engine: Engine, inputs: Inputs, obligation: str, region: str, 
     definition = inputs.definition(obligation)
     view = [o for o in feed_view(engine, start=window.start, end=window.end, today=today,
                                  keep_cancelled_days=0, region=region,
-                                 obligations=frozenset({obligation}))
+                                 obligations=frozenset({obligation}),
+                                 tracked_from=inputs.configuration.tracked_from)
             if not o.cancelled]
     renderer = FeedRenderer(definitions={d.id: d for d in inputs.definitions},
                             registry=inputs.registry,
@@ -138,8 +157,9 @@ def county_status(engine: Engine, inputs: Inputs, obligation: str, region: str, 
             name = definition.step(step.step).names.get(lang)
             rows.append({"period": occurrence.period, "party": party, "step": name,
                          "status": step.status.value, "due": step.due.isoformat(),
-                         "effective": step.due_effective.isoformat()})
-            if not step.closed and step.due_effective < today:
+                         "effective": step.due_effective.isoformat(),
+                         "tracked": "true" if occurrence.tracked else "false"})
+            if occurrence.tracked and not step.closed and step.due_effective < today:
                 late = (today - step.due_effective).days
                 overdue.append(f"| {party} | {occurrence.period} | {name} | "
                                f"{finnish_date(step.due_effective)} | {late} |")

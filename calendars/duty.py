@@ -8,7 +8,7 @@ object, only values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -134,11 +134,23 @@ class Duty:
     cancelled_on: date | None = None
     legal_limit: date | None = None
     """The last day the law allows; None (a caller's own value) counts as the target."""
+    tracked_from: date | None = None
+    """The owing party's "tracked from" day from the configuration (`TrackedFrom`); None:
+    tracked throughout."""
 
     @property
     def limit(self) -> date:
         """The legal limit, or the effective target where none is known."""
         return self.legal_limit or self.due_effective
+
+    @property
+    def tracked(self) -> bool:
+        """False for a duty whose effective target is before its party's "tracked from" day.
+
+        The one rule of onboarding mid-term (issue 14): such a duty is never late, past its
+        limit, reminded or escalated; its steps still show the status recorded for them.
+        """
+        return self.tracked_from is None or self.due_effective >= self.tracked_from
 
     @property
     def complete(self) -> bool:
@@ -151,7 +163,9 @@ class Duty:
         return self.municipality is None and not self.participants
 
     def overdue_steps(self, today: date) -> tuple[DutyStep, ...]:
-        """Steps still open after their effective deadline."""
+        """Steps still open after their effective deadline (none if the duty is not tracked)."""
+        if not self.tracked:
+            return ()
         return tuple(s for s in self.steps
                      if not s.status.closed and not s.optional and s.due_effective < today)
 
@@ -161,7 +175,12 @@ class Duty:
         return (today - min(s.due_effective for s in late)).days if late else 0
 
     def past_limit_steps(self, today: date) -> tuple[DutyStep, ...]:
-        """Steps still open after their legal limit: the law, not only the target, is missed."""
+        """Steps still open after their legal limit: the law, not only the target, is missed.
+
+        None if the duty is not tracked.
+        """
+        if not self.tracked:
+            return ()
         return tuple(s for s in self.steps
                      if not s.status.closed and not s.optional and s.limit < today)
 
@@ -191,6 +210,12 @@ class Duty:
             if step.step == step_id:
                 return step
         raise KeyError(step_id)
+
+
+TrackedFrom = Callable[[PartyRef, str | None], date | None]
+"""(owing party, county code) → that party's "tracked from" day, or None
+(`obligations.config.Configuration.tracked_from`); the store's read fills `Duty.tracked_from`
+with it."""
 
 
 def owing_party(owed_by: str, municipality: str | None, region: str | None,

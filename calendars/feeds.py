@@ -470,6 +470,7 @@ class FeedRenderer:
         closed = closed_on(occurrence.steps)
         if closed is not None:
             lines.append(gettext("feed.closed_on", lang, date=finnish_date(closed)))
+        lines.extend(self._not_tracked(occurrence, lang))
         lines.append("")
         lines.append(gettext("feed.steps", lang) + ":")
         for step in occurrence.steps:
@@ -493,12 +494,20 @@ class FeedRenderer:
                                           *(s.changed_at for s in occurrence.steps
                                             if s.changed_at))),
             cancelled=occurrence.cancelled,
-            alarms=() if closed else self.alarms(occurrence.due_effective,
-                                                 definition.reminders),
+            alarms=() if closed or not occurrence.tracked else self.alarms(
+                occurrence.due_effective, definition.reminders),
             language=lang,
             tentative=definition.status is Status.CANDIDATE,
             alarm_text=f"{definition.names.get(lang)} {occurrence.period}",
         )
+
+    @staticmethod
+    def _not_tracked(occurrence: Duty, lang: Lang) -> list[str]:
+        """The line saying a duty is not tracked (`Duty.tracked`), or none."""
+        if occurrence.tracked or occurrence.tracked_from is None:
+            return []
+        return [gettext("feed.not_tracked", lang,
+                        date=finnish_date(occurrence.tracked_from))]
 
     def alarms(self, effective: date, offsets: Sequence[int]) -> tuple[datetime, ...]:
         """When the alarms of a deadline ring: 09:00 Helsinki on the reminders' days.
@@ -536,6 +545,7 @@ class FeedRenderer:
                  f"{finnish_date(occurrence.due_effective)}"]
         if closed is not None:
             lines.append(gettext("feed.closed_on", lang, date=finnish_date(closed)))
+        lines.extend(self._not_tracked(occurrence, lang))
         offsets = planned.reminders if planned.reminders is not None else definition.reminders
         stamps = [occurrence.changed_at] + ([step.changed_at] if step.changed_at else [])
         return EventData(
@@ -549,7 +559,7 @@ class FeedRenderer:
             sequence=occurrence.revision + step.revision,
             stamp=max(utc(s) for s in stamps),
             cancelled=occurrence.cancelled,
-            alarms=() if step.status in CLOSED else
+            alarms=() if step.status in CLOSED or not occurrence.tracked else
             self.alarms(step.due_effective, offsets),
             language=lang,
             tentative=definition.status is Status.CANDIDATE,
@@ -571,7 +581,8 @@ class FeedRenderer:
             status = "CANCELLED"
         role = role_label(Role(step.role), PartyKind(step.party), lang)
         lines = [gettext("feed.role", lang) + f": {role}",
-                 *self.date_lines(step, lang, self.step_source(occurrence, step))]
+                 *self.date_lines(step, lang, self.step_source(occurrence, step)),
+                 *self._not_tracked(occurrence, lang)]
         stamps = [occurrence.changed_at] + ([step.changed_at] if step.changed_at else [])
         return TodoData(
             uid=f"{occurrence.id}.{step.step}@{UID_DOMAIN}",

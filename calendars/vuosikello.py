@@ -37,6 +37,8 @@ class MarkState(StrEnum):
     """A step is past its target, but no step is past its legal limit."""
     OVERDUE = "overdue"
     """A step is past its legal limit (the last day the law allows)."""
+    NOT_TRACKED = "not_tracked"
+    """Due before its party's "tracked from" day (`Duty.tracked`): never late."""
     CANCELLED = "cancelled"
 
 
@@ -85,8 +87,17 @@ STATE_KEYS: dict[MarkState, str] = {
     MarkState.OPEN: N_("clock.state.open"),
     MarkState.LATE: N_("clock.state.late"),
     MarkState.OVERDUE: N_("clock.state.overdue"),
+    MarkState.NOT_TRACKED: N_("clock.state.not_tracked"),
     MarkState.CANCELLED: N_("clock.state.cancelled"),
 }
+
+
+def _count_not_tracked(n: int, lang: Lang) -> str:
+    """The count of duties not tracked, "2 not tracked" (issue 14)."""
+    return ngettext("clock.counted.not_tracked", "clock.counted.not_tracked.n", n, lang,
+                    count=n)
+
+
 _STATE_COUNTED: dict[MarkState, Callable[[int, Lang], str]] = {
     # Plural forms: "1 försenad", "2 försenade".
     MarkState.COMPLETE: lambda n, lang: ngettext(
@@ -97,11 +108,12 @@ _STATE_COUNTED: dict[MarkState, Callable[[int, Lang], str]] = {
         "clock.counted.late", "clock.counted.late.n", n, lang, count=n),
     MarkState.OVERDUE: lambda n, lang: ngettext(
         "clock.counted.overdue", "clock.counted.overdue.n", n, lang, count=n),
+    MarkState.NOT_TRACKED: _count_not_tracked,
     MarkState.CANCELLED: lambda n, lang: ngettext(
         "clock.counted.cancelled", "clock.counted.cancelled.n", n, lang, count=n),
 }
 STATE_ORDER = (MarkState.OVERDUE, MarkState.LATE, MarkState.OPEN, MarkState.COMPLETE,
-               MarkState.CANCELLED)
+               MarkState.NOT_TRACKED, MarkState.CANCELLED)
 """Most urgent first, in the legend and in the description."""
 LEGEND_KEYS: tuple[str, ...] = (N_("clock.legend.series"), N_("clock.legend.state"))
 
@@ -195,6 +207,9 @@ def _shape(state: MarkState, colour: str) -> str:
         return (f'<path d="M0 -10L10 0L0 10L-10 0Z" fill="{colour}"/>'
                 '<path d="M0 -5.2V1.4" stroke="#ffffff" stroke-width="2.4" '
                 'stroke-linecap="round"/><circle cy="4.6" r="1.4" fill="#ffffff"/>')
+    if state is MarkState.NOT_TRACKED:
+        return (f'<circle r="7.6" fill="#ffffff" stroke="{colour}" stroke-width="2.8" '
+                'stroke-dasharray="3 2.97"/>')
     return (f'<circle r="7.6" fill="#ffffff" stroke="{colour}" stroke-width="2.8"/>'
             f'<path d="M-3.6 -3.6L3.6 3.6M3.6 -3.6L-3.6 3.6" stroke="{colour}" '
             'stroke-width="2.4" stroke-linecap="round"/>')

@@ -273,10 +273,14 @@ class Composer:
                              [s for s in sections if s.items], lang)
 
     def _contact_steps(self, contact: Contact) -> list[tuple[Duty, DutyStep]]:
-        """Open steps of the contact's party that are theirs (a coordinator sees them all)."""
+        """Open steps of the contact's party that are theirs (a coordinator sees them all).
+
+        A duty that is not tracked (`Duty.tracked`) has no line in a digest.
+        """
         found = []
         for occurrence in self.renderer.occurrences:
-            if occurrence.cancelled or occurrence.obligation not in self.renderer.definitions:
+            if occurrence.cancelled or not occurrence.tracked or \
+                    occurrence.obligation not in self.renderer.definitions:
                 continue
             for step in occurrence.steps:
                 if step.closed or contact.party not in owner_parties(occurrence, step):

@@ -10,8 +10,9 @@ Rules (and why):
 - One notice per step and recipient a day at most: when several of a step's dates have
   passed unsent (the service was down), only the latest is sent, and only if it is at most
   `catch_up_days` old. An old reminder is noise once a newer one exists.
-- A closed step (done, waived, not applicable) gets nothing. An optional step gets
-  reminders but is never escalated.
+- A closed step (done, waived, not applicable) gets nothing, nor does any step of a duty
+  that is not tracked (due before its party's "tracked from" day, `Duty.tracked`). An
+  optional step gets reminders but is never escalated.
 - Escalation level N tells the first N links of the chain (each level adds people).
 - Escalation beyond the party's own people (every link but `owner`/`step`: top
   management, the county) waits for the legal limit: those levels count their offsets
@@ -167,7 +168,7 @@ def step_trigger(
     Escalations beyond the party's own people in `chain` wait for the step's legal limit,
     unless `before_legal_limit` (the county's configuration) says otherwise.
     """
-    if step.closed or occurrence.cancelled:
+    if step.closed or occurrence.cancelled or not occurrence.tracked:
         return None
     planned = definition.step(step.step) if _has_step(definition, step.step) else None
     offsets = (planned.reminders if planned and planned.reminders is not None

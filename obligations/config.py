@@ -6,13 +6,16 @@ One optional YAML file per organiser. Only dates the law does not set (source ot
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
-from obligations.parties import Parties, Registry
+from obligations.parties import Parties, PartyRef, Registry
 from obligations.schema import (
     LANGS,
     Arrangement,
@@ -25,6 +28,27 @@ from obligations.schema import (
     RegionCode,
     Role,
 )
+
+
+def _calendar_day(value: object) -> date:
+    """A day as YAML reads `2026-01-01` (or the same text quoted); nothing else.
+
+    Pydantic alone would take a number as seconds since 1970 and a time of midnight as a
+    day, which no one writing a configuration means.
+    """
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as error:
+            raise PydanticCustomError("day_format", "{value} is not a day: {reason}",
+                                      {"value": value.strip(), "reason": str(error)}) from None
+    raise PydanticCustomError("day_format", "write the day as YYYY-MM-DD, e.g. 2026-01-01")
+
+
+CalendarDay = Annotated[date, BeforeValidator(_calendar_day)]
+"""A day of the configuration (`tracked_from`), written YYYY-MM-DD."""
 
 
 class SubRegion(Model):
@@ -54,6 +78,9 @@ class MunicipalitySettings(Model):
     """A municipality's own local dates, overriding its county's."""
 
     practice_dates: dict[KebabId, PracticeDates] = Field(default_factory=dict)
+    tracked_from: CalendarDay | None = None
+    """Duties the municipality owes that are due before this day are not tracked; None:
+    its county's `tracked_from`."""
 
 
 class EscalationLink(Model):
@@ -89,6 +116,10 @@ class RegionConfigFile(Model):
     """Escalate beyond the party's own people (top management, the county) from the
     target on. By default those levels wait for the legal limit (issue 13): a duty late
     only against a practice target is not yet a breach of the law."""
+    tracked_from: CalendarDay | None = None
+    """Onboarding mid-term (issue 14): duties due before this day are not tracked (no
+    late state, no reminder, no escalation). For the county's own duties, its
+    negotiations, and its municipalities that set no date of their own."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +163,20 @@ class Configuration:
         """True if the county escalates beyond the party's own people before the limit."""
         config = self.regions.get(region_code or "")
         return config is not None and config.escalate_before_legal_limit
+
+    def tracked_from(self, party: PartyRef, region_code: str | None) -> date | None:
+        """The "tracked from" day of the party owing a duty (None: tracked throughout).
+
+        A municipality's own date, else its county's; a county, a pair or a sub-regional
+        negotiation takes the county's date, since the county convenes it.
+        """
+        config = self.regions.get(region_code or "")
+        if config is None:
+            return None
+        own = config.municipalities.get(party.code) if party.is_municipality else None
+        if own is not None and own.tracked_from is not None:
+            return own.tracked_from
+        return config.tracked_from
 
     def practice_dates(
         self, obligation_id: str, region_code: str, municipality_code: str | None

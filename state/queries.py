@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, select
 from sqlmodel import Session, col
 
-from calendars.duty import Duty, DutyStep, ShiftReason, owing_party
+from calendars.duty import Duty, DutyStep, ShiftReason, TrackedFrom, owing_party
 from calendars.workdays import NonWorkingDays, finnish_non_working_days
 from obligations.lang import StepStatus
 from state.models import Lifecycle, OccurrenceRow, StepRow, StepStatusRow
@@ -38,14 +38,27 @@ def duty_states(
     occurrence_ids: frozenset[str] | None = None,
     include_cancelled: bool = False,
     non_working_days: NonWorkingDays | None = None,
+    tracked_from: TrackedFrom | None = None,
 ) -> list[Duty]:
     """Duties with their steps' states, filtered; in statutory-date and id order.
 
     `non_working_days` explain the shifts (`Duty.shift`); the default spans 2020–2045.
+    `tracked_from` (the configuration's `Configuration.tracked_from`) gives each duty its
+    party's "tracked from" day; without it every duty is tracked. The store never reads
+    the configuration itself.
     """
     days = non_working_days if non_working_days is not None else _default_non_working_days()
     with Session(engine) as session:
-        statement = select(OccurrenceRow)
+        # Plain column tuples, not ORM objects: building thousands of model instances
+        # costs more than the query itself.
+        occurrence_columns: tuple[Any, ...] = (
+            OccurrenceRow.id, OccurrenceRow.obligation, OccurrenceRow.owed_by,
+            OccurrenceRow.municipality, OccurrenceRow.region, OccurrenceRow.participants,
+            OccurrenceRow.group_id, OccurrenceRow.period, OccurrenceRow.term,
+            OccurrenceRow.term_year, OccurrenceRow.due, OccurrenceRow.due_effective,
+            OccurrenceRow.due_source, OccurrenceRow.legal_limit, OccurrenceRow.revision,
+            OccurrenceRow.lifecycle, OccurrenceRow.cancelled_on, OccurrenceRow.changed_at)
+        statement = select(*occurrence_columns)
         if not include_cancelled:
             statement = statement.where(OccurrenceRow.lifecycle == Lifecycle.ACTIVE.value)  # type: ignore[arg-type]
         if start is not None:
@@ -61,12 +74,10 @@ def duty_states(
         if occurrence_ids is not None:
             statement = statement.where(OccurrenceRow.id.in_(occurrence_ids))  # type: ignore[attr-defined]
         occurrences = [
-            row for row in session.execute(statement).scalars()
+            row for row in session.execute(statement)
             if municipality is None or municipality in row.participants.split()
         ]
         wanted = {row.id for row in occurrences}
-        # Plain column tuples, not ORM objects: building thousands of model instances
-        # costs more than the query itself.
         steps: dict[str, list[Row[Any]]] = defaultdict(list)
         statuses: dict[tuple[str, str], Row[Any]] = {}
         step_columns: tuple[Any, ...] = (
@@ -117,16 +128,17 @@ def duty_states(
                 legal_limit=step.legal_limit,
             ))
         participants = tuple(row.participants.split())
+        party = owing_party(row.owed_by, row.municipality, row.region, participants,
+                            row.group_id)
         result.append(Duty(
-            id=row.id, obligation=row.obligation, owed_by=row.owed_by,
-            party=owing_party(row.owed_by, row.municipality, row.region, participants,
-                              row.group_id),
+            id=row.id, obligation=row.obligation, owed_by=row.owed_by, party=party,
             municipality=row.municipality, region=row.region, participants=participants,
             period=row.period, term=row.term, term_year=row.term_year, due=row.due,
             due_effective=row.due_effective, revision=row.revision, changed_at=row.changed_at,
             cancelled=row.lifecycle == Lifecycle.CANCELLED.value, steps=tuple(states),
             due_source=row.due_source, group=row.group_id, legal_limit=row.legal_limit,
             shift=shift(row.due, row.due_effective),
+            tracked_from=tracked_from(party, row.region) if tracked_from else None,
             cancelled_on=row.cancelled_on))
     return result
 
@@ -140,7 +152,7 @@ def occurrence_exists(engine: Engine, occurrence_id: str) -> bool:
 def feed_view(
     engine: Engine, *, start: date, end: date, today: date, keep_cancelled_days: int,
     region: str | None = None, obligations: frozenset[str] | None = None,
-    non_working_days: NonWorkingDays | None = None,
+    non_working_days: NonWorkingDays | None = None, tracked_from: TrackedFrom | None = None,
 ) -> list[Duty]:
     """What the calendars show: active duties due in [start, end], and cancelled ones.
 
@@ -149,6 +161,7 @@ def feed_view(
     since = today - timedelta(days=keep_cancelled_days)
     return [duty for duty in duty_states(engine, start=start, end=end, include_cancelled=True,
                                          region=region, obligations=obligations,
-                                         non_working_days=non_working_days)
+                                         non_working_days=non_working_days,
+                                         tracked_from=tracked_from)
             if not duty.cancelled or (duty.cancelled_on is not None and
                                       duty.cancelled_on >= since)]

@@ -34,7 +34,7 @@ from web.views import cell_of, moved_because, party_of, step_name
 from yhdyspinta import __version__
 
 PREFIX = "/api/v1"
-STATES = ("complete", "open", "late", "overdue", "cancelled")
+STATES = ("complete", "open", "late", "overdue", "not_tracked", "cancelled")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -102,14 +102,19 @@ class OccurrenceOut(Model):
                                           "(a filing's as moved by 150/1930 §5), else the "
                                           "period's last day. On or after the target.")
     shift_reason: str | None
-    state: Literal["complete", "open", "late", "overdue", "cancelled"] = Field(
+    state: Literal["complete", "open", "late", "overdue", "not_tracked", "cancelled"] = Field(
         description="late: a step is past its target but none past its legal limit; "
-                    "overdue: a step is past its legal limit.")
+                    "overdue: a step is past its legal limit; not_tracked: due before its "
+                    "party's tracked_from day, so never late.")
     days_late: int = Field(ge=0, description="Days since the earliest missed target.")
     days_past_limit: int = Field(ge=0, description="Days since the earliest missed legal "
                                                    "limit.")
     steps_done: int = Field(ge=0)
     steps_total: int = Field(ge=0)
+    tracked: bool = Field(description="False when the target is before the party's "
+                                      "tracked_from day (the county's configuration).")
+    tracked_from: date | None = Field(description="The owing party's tracked_from day, "
+                                                  "if its county sets one.")
     steps: list[StepOut]
 
 
@@ -559,7 +564,8 @@ class Api:
             due=row.due, due_effective=row.due_effective, legal_limit=row.limit,
             shift_reason=reason or None, state=cell.state.value, days_late=cell.days_late,
             days_past_limit=cell.days_past_limit,
-            steps_done=cell.steps_done, steps_total=cell.steps_total, steps=steps)
+            steps_done=cell.steps_done, steps_total=cell.steps_total,
+            tracked=duty.tracked, tracked_from=duty.tracked_from, steps=steps)
 
     @staticmethod
     def _known(query: Query, allowed: set[str]) -> None:

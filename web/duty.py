@@ -171,7 +171,8 @@ class DutyPages:
         if len(occurrence_id) > 200:
             raise HttpError(404, gettext("web.not_found", lang))
         found = duty_states(self.site.engine, occurrence_ids=frozenset({occurrence_id}),
-                            non_working_days=self.site.non_working_days)
+                            non_working_days=self.site.non_working_days,
+                            tracked_from=self.site.configuration.tracked_from)
         if not found:
             raise HttpError(404, gettext("web.not_found", lang))
         return found[0]

@@ -3,7 +3,8 @@
 A step is the person's when they own it, or when it has no owner and their grants cover it
 (`may_change`); a step owned by someone else is not theirs. Three lists:
 
-- late: their open steps past the effective deadline;
+- late: their open steps past the effective deadline (never of a duty not tracked,
+  `Duty.tracked`);
 - due this month: their open steps due from today to the end of the month;
 - waiting on someone else: open steps of others that come before one of their open steps
   in the same duty's checklist (they cannot finish until those are done).
@@ -68,6 +69,8 @@ def needs_of(person: Person, duties: Iterable[Duty],
                 before.append(need)
                 continue
             if step.due_effective < today and not step.optional:
+                if not duty.tracked:
+                    continue  # due before tracking began: nobody is late for it
                 late.append(need)
             elif today <= step.due_effective <= month_end:
                 this_month.append(need)

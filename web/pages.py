@@ -76,6 +76,7 @@ _AUDIT_ACTIONS = {"status": N_("web.audit.status"), "status_forced": N_("web.aud
                   "evidence": N_("web.audit.evidence"), "owner": N_("web.audit.owner")}
 _STATES = {MarkState.COMPLETE: N_("web.state.complete"), MarkState.OPEN: N_("web.state.open"),
            MarkState.LATE: N_("web.state.late"), MarkState.OVERDUE: N_("web.state.overdue"),
+           MarkState.NOT_TRACKED: N_("web.state.not_tracked"),
            MarkState.CANCELLED: N_("web.state.cancelled")}
 
 HERE = Path(__file__).parent
@@ -319,7 +320,9 @@ class Pages:
                             f"{row.period} – {party_of(need.duty, self.site.parties, lang)}",
                     "step": step_name(definition, need.step.step, lang),
                     "due": need.step.due_effective,
-                    "days_late": max((today - need.step.due_effective).days, 0),
+                    "days_late": max((today - need.step.due_effective).days, 0)
+                    if need.duty.tracked else 0,
+                    "tracked": need.duty.tracked,
                     "owner": need.owner.name if need.owner else None,
                     "role": role_label(Role(need.step.role), PartyKind(need.step.party), lang),
                 })

@@ -77,7 +77,8 @@ class SiteData:
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     """Signs the CSRF cookie."""
     configuration: Configuration = EMPTY_CONFIGURATION
-    """The counties' configuration: the names of their sub-regional groups."""
+    """The counties' configuration: the names of their sub-regional groups, the days
+    duties are tracked from."""
     non_working_days: NonWorkingDays = field(init=False)
     parties: Parties = field(init=False)
     urls: Urls = field(init=False)
@@ -113,7 +114,8 @@ class SiteData:
             cached = loaded.get(region)
         if cached is None:
             cached = duty_states(self.engine, region=region,
-                                 non_working_days=self.non_working_days)
+                                 non_working_days=self.non_working_days,
+                                 tracked_from=self.configuration.tracked_from)
             with self._lock:
                 loaded[region] = cached
         return cached

@@ -1,8 +1,9 @@
 """What the pages show, computed from the store's duty states: pure, so it is tested alone.
 
-A duty (occurrence) is in one of five states for a reader: complete, open, late (a step
+A duty (occurrence) is in one of six states for a reader: complete, open, late (a step
 is past its target, none past its legal limit), overdue (a step is past the last day the
-law allows) or cancelled. The county matrix, the pair page, the vuosikello, the CSV and
+law allows), not tracked (due before its party's "tracked from" day, `Duty.tracked`) or
+cancelled. The county matrix, the pair page, the vuosikello, the CSV and
 the JSON API all take it from `duty_state`, so they never disagree.
 """
 
@@ -26,6 +27,8 @@ def duty_state(duty: Duty, today: date) -> MarkState:
         return MarkState.CANCELLED
     if duty.complete:
         return MarkState.COMPLETE
+    if not duty.tracked:
+        return MarkState.NOT_TRACKED
     if duty.days_past_limit(today) > 0:
         return MarkState.OVERDUE
     if duty.days_late(today) > 0:

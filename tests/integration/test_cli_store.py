@@ -58,7 +58,7 @@ def test_overdue_first_with_days_late(cli):
     lines = out.splitlines()
     assert code == 0
     assert lines[0] == ("id,name,party_name,due_effective,legal_limit,days_late,"
-                        "days_past_limit,steps_done,steps_total,next_step")
+                        "days_past_limit,steps_done,steps_total,next_step,tracked,tracked_from")
     # The 2024 statements (board by 31.3.2025) are still overdue: older than a year, they
     # stay in view, most late first; then the 2025 ones (board by 31.3.2026). The law sets
     # those dates, so the target is the legal limit and days late are days past it.
@@ -66,6 +66,7 @@ def test_overdue_first_with_days_late(cli):
     assert [row[5] for row in rows] == ["607"] * 8 + ["242"] * 8
     assert [row[6] for row in rows] == [row[5] for row in rows]
     assert [row[4] for row in rows] == ["2025-06-30"] * 8 + ["2026-06-30"] * 8
+    assert {(row[10], row[11]) for row in rows} == {("true", "")}  # Kainuu sets no day
 
 
 @pytest.mark.parametrize(

@@ -72,9 +72,9 @@ def cmd_nightly(args: argparse.Namespace, ctx: Context) -> int:
     print(gettext("cli.nightly.done", ctx.lang, database=backend_name(settings), **synced),
           file=ctx.out)
     report = outdir / "status.csv"
-    parties = ctx.configuration(definitions, registry).parties(registry)
-    write_status_report(ctx.engine(), parties, definitions, ctx.lang, today, args.region,
-                        report)
+    configuration = ctx.configuration(definitions, registry)
+    write_status_report(ctx.engine(), configuration.parties(registry), definitions, ctx.lang,
+                        today, args.region, report, tracked_from=configuration.tracked_from)
     print(gettext("cli.nightly.feeds", ctx.lang, path=outdir / "feeds" / "index.html",
             feeds=feeds["feeds"]), file=ctx.out)
     print(gettext("cli.nightly.report", ctx.lang, path=report), file=ctx.out)

@@ -62,12 +62,14 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
 
     today = ctx.today(args.today)
     registry, definitions = checked_filters(ctx, args)
-    parties = ctx.configuration(definitions, registry).parties(registry)
-    records = duty_records(ctx.engine(), parties, definitions, ctx.lang, today,
+    configuration = ctx.configuration(definitions, registry)
+    records = duty_records(ctx.engine(), configuration.parties(registry), definitions,
+                           ctx.lang, today,
                            start=args.start, end=args.end, region=args.region,
                            municipality=args.municipality,
                            obligations=frozenset(args.obligation) if args.obligation else None,
-                           overdue_only=args.overdue)
+                           overdue_only=args.overdue,
+                           tracked_from=configuration.tracked_from)
     if args.format == "json":
         json.dump(records, ctx.out, ensure_ascii=False, indent=2)
         ctx.out.write("\n")
@@ -79,7 +81,8 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         N_("cli.col.id"), N_("cli.col.obligation"), N_("cli.col.party"), N_("cli.col.effective"),
         N_("cli.col.days_late"), N_("cli.col.progress"), N_("cli.col.next_step")))
     rows = [(r["id"], r["name"], r["party_name"], r["due_effective"],
-             str(r["days_late"]) if r["days_late"] else "",
+             str(r["days_late"]) if r["days_late"] else
+             "" if r["tracked"] else gettext("cli.not_tracked", ctx.lang),
              f"{r['steps_done']}/{r['steps_total']}", r["next_step"] or "✓")
             for r in records]
     print_table(headers, rows, ctx.out)

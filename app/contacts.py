@@ -35,3 +35,27 @@ def listed(engine: Engine) -> list[ContactRow]:
     from state.contacts import list_contacts
 
     return list_contacts(engine)
+
+
+def add_one(engine: Engine, registry: Registry, values: dict[str, str]) -> ImportReport:
+    """One contact from a form, checked by the same rules as a CSV row (`parse`).
+
+    The values become a one-row file of the import's columns, so there is one set of
+    rules; a problem raises ContactImportError naming the column. Adding the same party,
+    role and name again updates that contact, as an import does.
+    """
+    from state.contacts import COLUMNS
+
+    def cell(value: str) -> str:
+        flat = " ".join(value.split())  # a form field is one line
+        return '"' + flat.replace('"', '""') + '"'
+
+    text = ",".join(COLUMNS) + "\n" + ",".join(cell(values.get(c, "")) for c in COLUMNS) + "\n"
+    return import_rows(engine, parse(text, "form", registry))
+
+
+def remove(engine: Engine, contact_id: int) -> ContactRow | None:
+    """Remove a contact (None: there was none with that id)."""
+    from state.contacts import remove_contact
+
+    return remove_contact(engine, contact_id)

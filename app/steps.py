@@ -11,8 +11,9 @@ from datetime import date
 
 from sqlalchemy import Engine
 
+from state.audit import AuditEntry
 from state.errors import StateError
-from state.models import AuditRow, StepStatus
+from state.models import StepStatus
 from state.owners import Owner
 from state.status_import import Change
 from state.steps import Evidence, StepChange
@@ -34,16 +35,31 @@ def record_step(engine: Engine, occurrence: str, step: str, status: str | StepSt
 
 
 def import_statuses(engine: Engine, text: str, source: str, *, by: str,
-                    dry_run: bool = False) -> list[Change]:
+                    dry_run: bool = False, channel: str = "cli",
+                    scope: frozenset[str] | None = None) -> list[Change]:
     """A whole CSV file of step statuses, checked first and then applied all or nothing.
 
     `--dry-run` runs the same and rolls back, so it says exactly what a real run would.
+    `scope` (a county administrator's parties; None: every party) refuses, as a problem
+    of its line, a row of a duty of another county.
     """
+    from state.errors import FileProblem, StatusImportError
     from state.status_import import import_statuses as apply
     from state.status_import import parse_status_csv
 
     rows = parse_status_csv(text, source, engine)
-    return apply(engine, rows, source, by=by, now=clock.now(), dry_run=dry_run)
+    if scope is not None:
+        from state.queries import duty_states
+
+        regions = {d.id: d.region for d in duty_states(
+            engine, occurrence_ids=frozenset(r.occurrence_id for r in rows))}
+        outside = [FileProblem(r.line, "occurrence", f"{r.occurrence_id} is not a duty of a "
+                           "county you administer") for r in rows
+                   if f"r{regions.get(r.occurrence_id, '')}" not in scope]
+        if outside:
+            raise StatusImportError(source, outside)
+    return apply(engine, rows, source, by=by, now=clock.now(), dry_run=dry_run,
+                 channel=channel)
 
 
 def is_closed(status: str) -> bool:
@@ -65,10 +81,11 @@ def step_status(engine: Engine, occurrence: str, step: str) -> StepStatus:
     raise UnknownStepError(occurrence, step, [s.step for s in duties[0].steps])
 
 
-def audit(engine: Engine, occurrence: str | None = None) -> list[AuditRow]:
+def audit(engine: Engine, occurrence: str | None = None) -> list[AuditEntry]:
     """The audit trail (of one occurrence), oldest first."""
+    from state.audit import audit_trail
     from state.errors import UnknownOccurrenceError
-    from state.queries import audit_trail, occurrence_exists
+    from state.queries import occurrence_exists
 
     if occurrence and not occurrence_exists(engine, occurrence):
         raise UnknownOccurrenceError(occurrence)

@@ -87,7 +87,7 @@ async def _measure(app: Any, token: str) -> dict[str, float]:
 
 
 def _audit(engine: Any) -> list[object]:
-    from state.queries import audit_trail
+    from state.audit import audit_trail
 
     return list(audit_trail(engine, REPORT))
 

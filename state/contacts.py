@@ -207,3 +207,15 @@ def list_contacts(engine: Engine) -> list[ContactRow]:
         return list(session.execute(
             select(ContactRow).order_by(ContactRow.party, ContactRow.role, ContactRow.name)
         ).scalars())
+
+
+def remove_contact(engine: Engine, contact_id: int) -> ContactRow | None:
+    """Delete one contact; the removed row (detached), or None if there was none."""
+    with write_session(engine) as session:
+        row = session.get(ContactRow, contact_id)
+        if row is None:
+            return None
+        session.delete(row)
+        session.flush()
+        session.expunge(row)
+        return row

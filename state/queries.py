@@ -1,4 +1,6 @@
-"""Reading the store: every duty as the one read model (`calendars.duty.Duty`), evidence, audit.
+"""Reading the store: every duty as the one read model (`calendars.duty.Duty`).
+
+The audit log and the evidence are read in `state/audit.py`.
 
 No ORM object of a duty leaves this module: rows become `Duty` and `DutyStep` here.
 """
@@ -16,7 +18,7 @@ from sqlmodel import Session, col
 from calendars.duty import Duty, DutyStep, ShiftReason, TrackedFrom, owing_party
 from calendars.workdays import NonWorkingDays, finnish_non_working_days
 from obligations.lang import StepStatus
-from state.models import AuditRow, EvidenceRow, Lifecycle, OccurrenceRow, StepRow, StepStatusRow
+from state.models import Lifecycle, OccurrenceRow, StepRow, StepStatusRow
 
 
 @cache
@@ -141,24 +143,6 @@ def duty_states(
     return result
 
 
-def audit_trail(engine: Engine, occurrence_id: str | None = None) -> list[AuditRow]:
-    """Audit entries, oldest first; all of them or one occurrence's."""
-    with Session(engine) as session:
-        statement = select(AuditRow).order_by(AuditRow.id)  # type: ignore[arg-type]
-        if occurrence_id is not None:
-            statement = statement.where(AuditRow.occurrence_id == occurrence_id)  # type: ignore[arg-type]
-        return list(session.execute(statement).scalars())
-
-
-def evidence_for(engine: Engine, occurrence_id: str) -> list[EvidenceRow]:
-    """Evidence recorded for one occurrence, oldest first."""
-    with Session(engine) as session:
-        statement = select(EvidenceRow).where(
-            EvidenceRow.occurrence_id == occurrence_id  # type: ignore[arg-type]
-        ).order_by(EvidenceRow.id)  # type: ignore[arg-type]
-        return list(session.execute(statement).scalars())
-
-
 def occurrence_exists(engine: Engine, occurrence_id: str) -> bool:
     """True if the store has the occurrence (active or cancelled)."""
     with Session(engine) as session:
@@ -181,23 +165,3 @@ def feed_view(
                                          tracked_from=tracked_from)
             if not duty.cancelled or (duty.cancelled_on is not None and
                                       duty.cancelled_on >= since)]
-
-
-def evidence_and_audit(engine: Engine, occurrence_ids: frozenset[str]) -> tuple[
-        dict[str, list[EvidenceRow]], dict[str, list[AuditRow]]]:
-    """Evidence and audit entries of many occurrences at once, oldest first (for a page)."""
-    evidence: dict[str, list[EvidenceRow]] = defaultdict(list)
-    audit: dict[str, list[AuditRow]] = defaultdict(list)
-    wanted = sorted(occurrence_ids)
-    with Session(engine) as session:
-        for n in range(0, len(wanted), 900):
-            chunk = wanted[n:n + 900]
-            for row in session.execute(select(EvidenceRow).where(
-                    col(EvidenceRow.occurrence_id).in_(chunk)).order_by(
-                    col(EvidenceRow.id))).scalars():
-                evidence[row.occurrence_id].append(row)
-            for entry in session.execute(select(AuditRow).where(
-                    col(AuditRow.occurrence_id).in_(chunk)).order_by(
-                    col(AuditRow.id))).scalars():
-                audit[entry.occurrence_id].append(entry)
-    return dict(evidence), dict(audit)

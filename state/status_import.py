@@ -8,7 +8,7 @@ not_applicable). The whole file is checked first; every problem is reported as
 `file:line: column: problem`. Then every row goes through `apply_step_status` (the
 predecessor rule included, rows in file order) in one transaction, audited with the
 channel `cli`; a dry run does the same and rolls back, so it reports exactly what a real
-run would do.
+run would do. The upload form of the administration pages passes the channel `web`.
 """
 
 from __future__ import annotations
@@ -184,8 +184,11 @@ class _DryRunError(Exception):
 
 
 def import_statuses(engine: Engine, rows: list[StatusRow], source: str, *, by: str,
-                    now: datetime, dry_run: bool) -> list[Change]:
-    """Apply every row in one transaction (a dry run rolls it back): all or nothing."""
+                    now: datetime, dry_run: bool, channel: str = "cli") -> list[Change]:
+    """Apply every row in one transaction (a dry run rolls it back): all or nothing.
+
+    Audited with `channel` (`cli`; `web` from the administrators' upload form).
+    """
     if not by.strip():
         raise StateError("say who makes the change (--by NAME)")
     changes: list[Change] = []
@@ -197,7 +200,7 @@ def import_statuses(engine: Engine, rows: list[StatusRow], source: str, *, by: s
                 try:
                     done = apply_step_status(session, row.occurrence_id, row.step, row.status,
                                              by=by, now=now, note=row.note,
-                                             evidence=evidence, channel="cli")
+                                             evidence=evidence, channel=channel)
                 except StateError as error:
                     raise StatusImportError(source, [FileProblem(row.line, "status",
                                                              str(error))]) from None

@@ -27,9 +27,9 @@ from obligations.lang import LANGS, Lang, step_status_label
 from obligations.parties import PartyRef
 from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
+from state.audit import evidence_and_audit
 from state.owners import StepView
 from state.people import Person
-from state.queries import evidence_and_audit
 from state.urls import is_http_url
 from web.errors import HttpError, allowed_methods
 from web.site import SiteData

@@ -22,11 +22,12 @@ from calendars.duty import Duty, DutyStep
 from calendars.urls import Urls
 from obligations.catalogue import gettext
 from obligations.lang import Lang, step_status_label
+from state.audit import evidence_and_audit
 from state.errors import StaleStepError, StateError, TransitionError, UnsafeUrlError
 from state.models import StepStatus
 from state.owners import granted_for, set_owner, step_owners
 from state.people import Person, list_people
-from state.queries import duty_states, evidence_and_audit
+from state.queries import duty_states
 from state.steps import Evidence, set_step_status
 from web.errors import HttpError
 

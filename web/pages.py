@@ -25,6 +25,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from app.people import is_administrator
 from calendars.duty import Duty
 from calendars.feeds import FeedSpec, is_public
 from calendars.ics import utc
@@ -37,11 +38,10 @@ from obligations.lang import LANGS, STEP_STATUS_KEYS, Lang, step_status_label
 from obligations.parties import Municipality, PartyRef, Region
 from obligations.schema import PartyKind, Role
 from obligations.vocabulary import role_label
+from state.audit import AuditEntry, EvidenceEntry, evidence_and_audit
 from state.contacts import list_contacts
-from state.models import AuditRow, EvidenceRow
 from state.owners import step_owners
 from state.people import Person
-from state.queries import evidence_and_audit
 from state.urls import is_http_url
 from web.errors import HttpError, allowed_methods
 from web.needs import Need, needs_of
@@ -430,6 +430,7 @@ class Pages:
         return self.env.get_template(page.template).render(
             lang=lang, switch=switch, state_word=lambda state: gettext(_STATES[state], lang),
             viewer=viewer, path=path, person=request.scope.get("yp.person"),
+            administrator=is_administrator(request.scope.get("yp.person"), self.site.registry),
             csrf=lambda: csrf_token(request), **page.values)
 
     def error(self, request: Request, error: HTTPException) -> Response:
@@ -575,8 +576,8 @@ class Pages:
                           "webcal": Urls.webcal(url) if url else None})
         return feeds
 
-    def _duty_view(self, duty: Duty, lang: Lang, evidence: list[EvidenceRow],
-                   audit: list[AuditRow]) -> dict[str, Any]:
+    def _duty_view(self, duty: Duty, lang: Lang, evidence: list[EvidenceEntry],
+                   audit: list[AuditEntry]) -> dict[str, Any]:
         """One duty as the municipality page shows it, every word in the reader's language."""
         row = duty
         definition = self.site.definitions_by_id.get(row.obligation)

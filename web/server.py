@@ -28,6 +28,7 @@ from app.publish import build_renderer
 from app.store import open_engine
 from calendars.feeds import FeedRenderer, FeedSpec
 from obligations.catalogue import gettext
+from web.admin import MAX_UPLOAD, AdminPages
 from web.api import PREFIX, Api
 from web.duty import DutyPages
 from web.errors import HttpError
@@ -48,7 +49,7 @@ MAX_BODY = 16 * 1024
 
 
 def routes(pages: Pages, api: Api, signin: SignIn, duty: DutyPages,
-           oidc: OidcSignIn | None = None) -> list[BaseRoute]:
+           oidc: OidcSignIn | None = None, admin: AdminPages | None = None) -> list[BaseRoute]:
     """Every address of the pages and the API, in one place.
 
     `GET` routes answer `HEAD` too; any other method is a 405 naming the allowed ones.
@@ -60,7 +61,16 @@ def routes(pages: Pages, api: Api, signin: SignIn, duty: DutyPages,
         Route("/signin/oidc", oidc.start, methods=get, name="signin_oidc"),
         Route("/signin/oidc/callback", oidc.callback, methods=get, name="signin_oidc_callback"),
     ]
-    return [*provider,
+    admin = admin or AdminPages(pages)
+    either = ["GET", "POST"]
+    administration = [
+        Route("/admin", admin.people, methods=either, name="admin"),
+        Route("/admin/contacts", admin.contacts, methods=either, name="admin_contacts"),
+        Route("/admin/subscribers", admin.subscribers, methods=either, name="admin_subscribers"),
+        Route("/admin/audit", admin.audit, methods=get, name="admin_audit"),
+        Route("/admin/import", admin.status_import, methods=either, name="admin_import"),
+    ]
+    return [*provider, *administration,
         Route("/", pages.endpoint(pages.home), methods=get, name="home"),
         Route("/find", pages.endpoint(pages.find), methods=get, name="find"),
         Route("/county/{code}.csv", pages.endpoint(pages.county_csv), methods=get,
@@ -121,7 +131,8 @@ def middleware(pages: Pages, api: Api) -> list[Middleware]:
     return [
         Middleware(SecurityHeaders),
         Middleware(ServerErrors, answer=server_error),
-        Middleware(BodyLimit, max_bytes=MAX_BODY),
+        Middleware(BodyLimit, max_bytes=MAX_BODY,
+                   larger={"/admin/import": MAX_UPLOAD + MAX_BODY}),
         Middleware(CsrfCheck, secret=pages.site.secret_key, secure=pages.secure,
                    refuse=refuse),
     ]

@@ -19,8 +19,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from state.audit import audit_trail
 from state.db import make_engine
-from state.queries import audit_trail
 from tests.browser.conftest import assert_axe_clean as _axe_clean
 from tests.receivers import ReceivedMail, SmtpServer
 from tests.servers import serving

@@ -12,8 +12,8 @@ import io
 
 import pytest
 
+from state.audit import audit_trail
 from state.owners import step_owners
-from state.queries import audit_trail
 from tests.integration.conftest import cli_output as _cli
 from tests.integration.test_signin import (  # noqa: F401
     MAIJA,

@@ -159,7 +159,7 @@ def test_a_council_decision_is_asked_for_and_recorded_with_its_evidence(
     from prefect.client.schemas.filters import FlowRunFilterStateName as StateName
 
     from flows.record_decision import record_decision
-    from state.queries import audit_trail, evidence_for
+    from state.audit import audit_trail, evidence_for
     from yhdyspinta.cli import main
 
     url = f"sqlite:///{tmp_path / 'store.db'}"

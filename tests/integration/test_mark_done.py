@@ -8,9 +8,8 @@ import base64
 import re
 from datetime import date, timedelta
 
+from state.audit import AuditEntry, audit_trail
 from state.marklinks import make_link
-from state.models import AuditRow
-from state.queries import audit_trail
 from tests.integration.test_signin import MAIJA, REPORT, TODAY, Browser, served  # noqa: F401
 
 DAY = date.fromisoformat(TODAY)
@@ -22,7 +21,7 @@ def _link(app, step: str, email: str = MAIJA, revision: int = 0, today: date = D
     return f"/mark-done?t={token}&lang=en"
 
 
-def _audit(app, step: str) -> list[AuditRow]:
+def _audit(app, step: str) -> list[AuditEntry]:
     return [a for a in audit_trail(app.site.engine, REPORT) if a.step == step]
 
 

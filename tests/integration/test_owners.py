@@ -7,8 +7,8 @@ from __future__ import annotations
 import io
 import re
 
+from state.audit import audit_trail
 from state.owners import set_owner, step_owners
-from state.queries import audit_trail
 from tests.integration.conftest import cli_output as _cli
 from tests.integration.test_signin import (  # noqa: F401
     MAIJA,

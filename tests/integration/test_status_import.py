@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from state.audit import AuditEntry, audit_trail
 from state.db import make_engine
-from state.models import AuditRow
-from state.queries import audit_trail
 
 REPORT = "hyte-annual-report-municipality.m205.2026"
 HEADER = ("occurrence,obligation,party,period,step,status,evidence_url,decided_by,"
@@ -26,7 +25,7 @@ def cli(cli):
     return cli
 
 
-def _audit(database_url: str) -> list[AuditRow]:
+def _audit(database_url: str) -> list[AuditEntry]:
     engine = make_engine(database_url)
     try:
         return [a for a in audit_trail(engine) if a.occurrence_id]

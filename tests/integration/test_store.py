@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine, text
 
 from calendars.schedule import PlanFilter, PlanWindow, plan
+from state.audit import audit_trail, evidence_for
 from state.contacts import import_contacts, list_contacts, parse_contacts
 from state.db import current_revision, ensure_schema, head_revision, upgrade
 from state.errors import (
@@ -23,7 +24,7 @@ from state.errors import (
     UnknownStepError,
 )
 from state.models import StepStatus
-from state.queries import audit_trail, duty_states, evidence_for
+from state.queries import duty_states
 from state.steps import Evidence, set_step_status
 from state.sync import definition_fingerprints, sync_plan
 

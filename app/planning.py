@@ -106,6 +106,19 @@ def recorded_approvals(engine: Engine, definitions: Sequence[ObligationDefinitio
     return read(engine, anchor_steps(definitions, obligations))
 
 
+def unknown_approvals(engine: Engine, definitions: Sequence[ObligationDefinition],
+                      registry: Registry, configuration: Configuration,
+                      region: str) -> tuple[Unanchored, ...]:
+    """A county's rolling duties whose last approval is known to neither store nor config.
+
+    The pages list them: having no date, they are no duty yet.
+    """
+    if not anchor_steps(definitions):
+        return ()
+    return unanchored(definitions, registry, recorded_approvals(engine, definitions).latest,
+                      configuration, PlanFilter(region=region))
+
+
 def plan_window(inputs: Inputs, window: PlanWindow, today: date, *,
                 obligations: frozenset[str] | None = None, region: str | None = None,
                 municipality: str | None = None,

@@ -294,6 +294,12 @@ class Pages:
                                         else PartyKind.REGION, lang))
                          for c in contacts] if contacts is not None else None,
             "feeds": self._feeds(municipality, region, lang, viewer),
+            "unknown_approvals": [
+                {"name": self.site.definitions_by_id[u.obligation].names.get(lang),
+                 "party": self.site.parties.display_name(PartyRef.parse(u.party), lang),
+                 "years": self.site.definitions_by_id[u.obligation].every_years}
+                for u in self.site.unanchored(region.code)
+                if u.municipality in (municipality.code, None)],
             "vuosikello_years": years,
             "vuosikello_year": today.year if today.year in years else years[0],
             "pair_feed": f"pair-{municipality.code}" if region.is_county

@@ -17,8 +17,10 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
+from app.planning import unknown_approvals
 from calendars.duty import Duty
 from calendars.feeds import FeedSpec, feed_catalogue
+from calendars.schedule import Unanchored
 from calendars.urls import Urls
 from calendars.workdays import NonWorkingDays, finnish_non_working_days
 from obligations.config import EMPTY_CONFIGURATION, Configuration
@@ -85,7 +87,7 @@ class SiteData:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _fingerprint: tuple[Any, ...] | None = field(default=None, repr=False)
     _checked: float = field(default=0.0, repr=False)
-    _duties: dict[str, list[Duty]] = field(default_factory=dict, repr=False)
+    _duties: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.catalogue:
@@ -96,11 +98,11 @@ class SiteData:
         self.definitions_by_id = {d.id: d for d in self.definitions}
         self.feeds_by_id = {spec.id: spec for spec in self.catalogue}
 
-    def duties(self, region: str) -> list[Duty]:
-        """Every active duty of a county (or Helsinki), as of the store's last change.
+    def _loaded(self) -> dict[tuple[str, str], Any]:
+        """What has been read since the store's last change, keyed by (what, county).
 
-        The loaded states live in a dict that belongs to one fingerprint: a load that began
-        before a change lands in the old dict and never in the new one.
+        The dict belongs to one fingerprint: a load that began before a change lands in
+        the old dict and never in the new one.
         """
         with self._lock:
             now = time.monotonic()
@@ -110,14 +112,32 @@ class SiteData:
                     self._duties = {}
                     self._fingerprint = fingerprint
                 self._checked = now
-            loaded = self._duties
-            cached = loaded.get(region)
+            return self._duties
+
+    def duties(self, region: str) -> list[Duty]:
+        """Every active duty of a county (or Helsinki), as of the store's last change."""
+        loaded = self._loaded()
+        cached: list[Duty] | None = loaded.get(("duties", region))
         if cached is None:
             cached = duty_states(self.engine, region=region,
                                  non_working_days=self.non_working_days,
                                  tracked_from=self.configuration.tracked_from)
             with self._lock:
-                loaded[region] = cached
+                loaded[("duties", region)] = cached
+        return cached
+
+    def unanchored(self, region: str) -> tuple[Unanchored, ...]:
+        """The county's rolling duties whose last approval is unknown (no date, no duty yet).
+
+        An approval recorded in the store changes its fingerprint, so this follows it.
+        """
+        loaded = self._loaded()
+        cached: tuple[Unanchored, ...] | None = loaded.get(("unanchored", region))
+        if cached is None:
+            cached = unknown_approvals(self.engine, self.definitions, self.registry,
+                                       self.configuration, region)
+            with self._lock:
+                loaded[("unanchored", region)] = cached
         return cached
 
     def person(self, session_id: str | None) -> Person | None:

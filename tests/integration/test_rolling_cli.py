@@ -99,3 +99,37 @@ def test_unknown_last_approval_in_json_csv_and_table(cli, database_url):
     cli("sync")
     _, out, _ = cli("status", "--municipality", "425", "--format", "json")
     assert json.loads(out) == []
+
+
+@pytest.mark.parametrize(("lang", "heading", "every"), [
+    ("fi", "Viimeisin hyväksyminen ei tiedossa", "tarkistetaan vähintään 4 vuoden välein"),
+    ("sv", "Senaste godkännandet okänt", "ses över minst vart 4:e år"),
+    ("en", "Last approval unknown", "reviewed at least every 4 years")])
+def test_the_municipality_page_lists_what_has_no_known_approval(cli, lang, heading, every):
+    """Liminka's plan has no date, so no duty: its page says so; Oulu's has one, so not."""
+    import asyncio
+
+    import httpx
+
+    from web.server import create
+
+    cli("sync")
+    app = create()
+
+    async def page(code: str) -> str:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://testserver") as client:
+            response = await client.get(f"/municipality/{code}?lang={lang}")
+            assert response.status_code == 200
+            return response.text
+
+    try:
+        liminka, oulu = asyncio.run(page("425")), asyncio.run(page("564"))
+    finally:
+        app.pages.site.engine.dispose()
+    section = liminka[liminka.index('id="unknown-approval-heading"'):]
+    section = section[:section.index("</section>")]
+    assert heading in section
+    assert every in section
+    assert ("Limingo" if lang == "sv" else "Liminka") in section
+    assert "unknown-approval-heading" not in oulu, "Oulu's and the county's are configured"

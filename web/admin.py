@@ -48,6 +48,9 @@ from app.subscribers import revoke as revoke_subscriber
 from calendars.ics import utc
 from obligations.catalogue import N_, gettext, ngettext
 from obligations.lang import STEP_STATUS_KEYS, Lang, step_status_label
+from obligations.parties import PartyRef
+from obligations.schema import PartyKind, Role
+from obligations.vocabulary import role_label
 from state.audit import AuditEntry, AuditFilter, audit_page
 from state.errors import ContactImportError, StateError, StatusImportError
 from state.people import GRANT_ROLES, Person
@@ -70,6 +73,34 @@ PAGE_SIZE = 50
 MAX_UPLOAD = 1024 * 1024
 """The largest status file the upload form takes (the body limit of `/admin/import`)."""
 CHANNELS = ("web", "api", "cli", "flow", "email")
+CHANNEL_WORDS = {"web": N_("web.admin.channel.web"), "api": N_("web.admin.channel.api"),
+                 "cli": N_("web.admin.channel.cli"), "flow": N_("web.admin.channel.flow"),
+                 "email": N_("web.admin.channel.email")}
+"""A channel's name for people; the code stays the form's value."""
+ADMIN_ROLE_WORDS = {"county_admin": N_("web.admin.role.county_admin"),
+                    "national_admin": N_("web.admin.role.national_admin"),
+                    "reader": N_("web.admin.role.reader")}
+"""The grant roles that are no step role; the others are named by `role_label`."""
+
+
+def grant_role_label(role: str, party: str, lang: Lang) -> str:
+    """A grant's role in words, worded for the party's kind (an unknown code as it is).
+
+    A board is "kunnanhallitus" for a municipality and "aluehallitus" for a county.
+    """
+    if role in ADMIN_ROLE_WORDS:
+        return gettext(ADMIN_ROLE_WORDS[role], lang)
+    try:
+        kind = PartyKind.REGION if party and not PartyRef.parse(party).is_municipality \
+            else PartyKind.MUNICIPALITY
+        return role_label(Role(role), kind, lang)
+    except (KeyError, ValueError):
+        return role
+
+
+def channel_label(channel: str, lang: Lang) -> str:
+    """A channel of the audit log in words (an unknown code as it is)."""
+    return gettext(CHANNEL_WORDS[channel], lang) if channel in CHANNEL_WORDS else channel
 SECTIONS = (("people", "/admin", N_("web.admin.people")),
             ("contacts", "/admin/contacts", N_("web.admin.contacts")),
             ("subscribers", "/admin/subscribers", N_("web.admin.subscribers")),
@@ -163,7 +194,9 @@ class AdminPages:
             "nav": nav, "national": admin.scope is None,
             "saved": request.query_params.get("saved") if problem is None else None,
             "problem": problem.message if problem else None,
-            "bad_field": problem.field if problem else None, **values}, status)
+            "bad_field": problem.field if problem else None,
+            "role_name": lambda role, party="": grant_role_label(role, party, lang),
+            "channel_name": lambda channel: channel_label(channel, lang), **values}, status)
 
     def _refused(self, error: Exception, lang: Lang) -> FormError | HttpError:
         """An error of the application layer or the store as the answer to a form."""

@@ -15,6 +15,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from obligations.catalogue import gettext
+from obligations.schema import PartyKind, Role
+from obligations.vocabulary import role_label
 from tests.browser.conftest import assert_axe_clean as _axe_clean
 from tests.browser.test_duty_browser import TODAY, _link_from_console
 from tests.integration.conftest import cli_output as _cli
@@ -68,7 +70,8 @@ def test_a_county_administrator_adds_grants_imports_and_finds_it_in_the_audit_lo
     grant.get_by_label(_("web.admin.role")).select_option("coordinator")
     grant.get_by_role("button", name=_("web.admin.grant")).click()
     expect(page.locator("#admin-saved")).to_be_visible()
-    expect(page.get_by_role("row").filter(has_text=newcomer)).to_contain_text("m564 coordinator")
+    expect(page.get_by_role("row").filter(has_text=newcomer)).to_contain_text(
+        "m564 " + role_label(Role.COORDINATOR, PartyKind.MUNICIPALITY, lang))  # type: ignore[arg-type]
     _axe_clean(page)
 
     page.get_by_role("link", name=_("web.admin.import")).click()
@@ -94,7 +97,7 @@ def test_a_county_administrator_adds_grants_imports_and_finds_it_in_the_audit_lo
     page.wait_for_url("**/admin/audit?**party=m564**")
     row = page.locator("#audit-log tbody tr").filter(has_text=OULU).first
     expect(row).to_contain_text(step)
-    expect(row).to_contain_text("web")
+    expect(row).to_contain_text(_("web.admin.channel.web"))
     expect(row).to_contain_text("Anna Alue")
     _axe_clean(page)
     for section in ("web.admin.contacts", "web.admin.subscribers"):

@@ -81,6 +81,10 @@ def test_only_administrators_open_the_pages_and_the_header_links_them(served):  
     assert page.status_code == 200
     assert READER in page.text
     assert "m564 reader" in page.text
+    # Roles in words, in the reader's language; the form keeps the code as its value.
+    finnish = admin.get("/admin?lang=fi").text
+    assert "m564 lukija" in finnish
+    assert '<option value="county_admin">hyvinvointialueen pääkäyttäjä</option>' in finnish
     assert MAIJA not in page.text  # Kajaani's people are not county 19's
 
 
@@ -158,6 +162,7 @@ def test_the_upload_previews_then_applies_all_audited_with_channel_web(served): 
     log = admin.get("/admin/audit?lang=en&party=m564&channel=web")
     assert log.status_code == 200
     assert OULU in log.text
+    assert "<td>verkkosivu</td>" in admin.get("/admin/audit?lang=fi&party=m564&channel=web").text
     assert admin.get("/admin/audit?lang=en&party=m205").status_code == 403
     bad = admin.get("/admin/audit?lang=en&from=yesterday")
     assert bad.status_code == 400

@@ -22,8 +22,9 @@ import httpx
 import pytest
 
 from tests.conftest import FIXTURE_DEFINITIONS
+from tests.integration.conftest import cli_output as _cli
+from tests.integration.conftest import run_cli
 from tests.receivers import SmtpServer
-from yhdyspinta.cli import main
 
 CONFIG = Path(__file__).parent.parent / "fixtures" / "config"
 STATEMENTS = "municipal-financial-statements"
@@ -36,18 +37,6 @@ PAST_LIMIT = {"fi": "Lain määräaika ylitetty", "sv": "Lagens tidsfrist övers
 FEED_LINE = {"fi": "Ei seurannassa: tavoitepäivä on ennen seurannan alkua 1.7.2026.",
              "sv": "Ej uppföljd: måldagen ligger före uppföljningens början 1.7.2026.",
              "en": "Not tracked: the target is before tracking began on 1.7.2026."}
-
-
-def _run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def _cli(*argv: str) -> str:
-    code, out, err = _run(*argv)
-    assert (code, err) == (0, ""), out
-    return out
 
 
 @pytest.fixture
@@ -113,8 +102,9 @@ def test_status_says_not_tracked_in_its_table_json_and_csv(store):
     assert (rows[LIMINKA]["tracked"], rows[LIMINKA]["days_late"]) == ("true", "92")
 
     for lang, word in (("fi", "ei seurannassa"), ("sv", "ej uppföljd"), ("en", "not tracked")):
-        table = _cli("status", "--municipality", "564", "--obligation", STATEMENTS,
-                     "--lang", lang)
+        code, table, _ = run_cli("status", "--municipality", "564", "--obligation",
+                                 STATEMENTS, lang=lang)
+        assert code == 0
         line = next(line for line in table.splitlines() if OULU in line)
         assert word in line
 
@@ -168,7 +158,7 @@ def _event(ics: str, uid: str) -> str:
 
 
 def test_remind_tells_the_tracked_duty_and_not_the_other(store, smtp):
-    code, out, err = _run("remind", "--today", TODAY)
+    code, out, err = run_cli("remind", "--today", TODAY)
     assert (code, err) == (0, ""), out
     to = {address for mail in smtp.sink.received for address in mail.envelope_to}
     assert to == {"liisa@liminka.invalid"}
@@ -177,6 +167,6 @@ def test_remind_tells_the_tracked_duty_and_not_the_other(store, smtp):
     assert "Liminka" in text
     assert "Oulu" not in text
     # The next working day brings Oulu nothing either, and Liminka nothing twice.
-    code, out, err = _run("remind", "--today", "2026-07-02")
+    code, out, err = run_cli("remind", "--today", "2026-07-02")
     assert (code, err) == (0, ""), out
     assert len(smtp.sink.received) == 1

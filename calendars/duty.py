@@ -162,12 +162,17 @@ class Duty:
         """A duty the county owes alone (no municipality takes part)."""
         return self.municipality is None and not self.participants
 
-    def overdue_steps(self, today: date) -> tuple[DutyStep, ...]:
-        """Steps still open after their effective deadline (none if the duty is not tracked)."""
+    def _open_after(self, today: date,
+                    deadline: Callable[[DutyStep], date]) -> tuple[DutyStep, ...]:
+        """Required steps still open after `deadline` (none if the duty is not tracked)."""
         if not self.tracked:
             return ()
         return tuple(s for s in self.steps
-                     if not s.status.closed and not s.optional and s.due_effective < today)
+                     if not s.status.closed and not s.optional and deadline(s) < today)
+
+    def overdue_steps(self, today: date) -> tuple[DutyStep, ...]:
+        """Steps still open after their effective deadline (none if the duty is not tracked)."""
+        return self._open_after(today, lambda s: s.due_effective)
 
     def days_late(self, today: date) -> int:
         """Days since the earliest missed step deadline (0 when none is missed)."""
@@ -179,10 +184,7 @@ class Duty:
 
         None if the duty is not tracked.
         """
-        if not self.tracked:
-            return ()
-        return tuple(s for s in self.steps
-                     if not s.status.closed and not s.optional and s.limit < today)
+        return self._open_after(today, lambda s: s.limit)
 
     def days_past_limit(self, today: date) -> int:
         """Days since the earliest missed legal limit (0 when none is missed)."""

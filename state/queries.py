@@ -8,16 +8,17 @@ No ORM object of a duty leaves this module: rows become `Duty` and `DutyStep` he
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, Row, select
+from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
 from calendars.duty import Duty, DutyStep, ShiftReason, TrackedFrom, owing_party
 from calendars.workdays import NonWorkingDays, finnish_non_working_days
 from obligations.lang import StepStatus
+from obligations.parties import PartyRef
 from state.models import Lifecycle, OccurrenceRow, StepRow, StepStatusRow
 
 
@@ -25,6 +26,22 @@ from state.models import Lifecycle, OccurrenceRow, StepRow, StepStatusRow
 def _default_non_working_days() -> NonWorkingDays:
     """The span the pages use, for callers that bring no non-working days of their own."""
     return finnish_non_working_days(2020, 2045)
+
+
+_STATUS = {status.value: status for status in StepStatus}
+_OCCURRENCE_COLUMNS: tuple[Any, ...] = (
+    OccurrenceRow.id, OccurrenceRow.obligation, OccurrenceRow.owed_by,
+    OccurrenceRow.municipality, OccurrenceRow.region, OccurrenceRow.participants,
+    OccurrenceRow.group_id, OccurrenceRow.period, OccurrenceRow.term,
+    OccurrenceRow.term_year, OccurrenceRow.due, OccurrenceRow.due_effective,
+    OccurrenceRow.due_source, OccurrenceRow.legal_limit, OccurrenceRow.revision,
+    OccurrenceRow.lifecycle, OccurrenceRow.cancelled_on, OccurrenceRow.changed_at)
+_STEP_COLUMNS: tuple[Any, ...] = (
+    StepRow.occurrence_id, StepRow.step, StepRow.role, StepRow.party, StepRow.optional,
+    StepRow.due, StepRow.due_effective, StepRow.legal_limit)
+_STATUS_COLUMNS: tuple[Any, ...] = (
+    StepStatusRow.occurrence_id, StepStatusRow.step, StepStatusRow.status,
+    StepStatusRow.revision, StepStatusRow.changed_at, StepStatusRow.note)
 
 
 def duty_states(
@@ -48,60 +65,48 @@ def duty_states(
     the configuration itself.
     """
     days = non_working_days if non_working_days is not None else _default_non_working_days()
-    with Session(engine) as session:
-        # Plain column tuples, not ORM objects: building thousands of model instances
-        # costs more than the query itself.
-        occurrence_columns: tuple[Any, ...] = (
-            OccurrenceRow.id, OccurrenceRow.obligation, OccurrenceRow.owed_by,
-            OccurrenceRow.municipality, OccurrenceRow.region, OccurrenceRow.participants,
-            OccurrenceRow.group_id, OccurrenceRow.period, OccurrenceRow.term,
-            OccurrenceRow.term_year, OccurrenceRow.due, OccurrenceRow.due_effective,
-            OccurrenceRow.due_source, OccurrenceRow.legal_limit, OccurrenceRow.revision,
-            OccurrenceRow.lifecycle, OccurrenceRow.cancelled_on, OccurrenceRow.changed_at)
-        statement = select(*occurrence_columns)
-        if not include_cancelled:
-            statement = statement.where(OccurrenceRow.lifecycle == Lifecycle.ACTIVE.value)  # type: ignore[arg-type]
-        if start is not None:
-            statement = statement.where(OccurrenceRow.due >= start)  # type: ignore[arg-type]
-        if end is not None:
-            statement = statement.where(OccurrenceRow.due <= end)  # type: ignore[arg-type]
-        if region is not None:
-            statement = statement.where(OccurrenceRow.region == region)  # type: ignore[arg-type]
-        if municipality is not None:
-            statement = statement.where(OccurrenceRow.participants.contains(municipality))  # type: ignore[attr-defined]
-        if obligations is not None:
-            statement = statement.where(OccurrenceRow.obligation.in_(obligations))  # type: ignore[attr-defined]
-        if occurrence_ids is not None:
-            statement = statement.where(OccurrenceRow.id.in_(occurrence_ids))  # type: ignore[attr-defined]
+    conditions: list[Any] = []
+    if not include_cancelled:
+        conditions.append(col(OccurrenceRow.lifecycle) == Lifecycle.ACTIVE.value)
+    if start is not None:
+        conditions.append(col(OccurrenceRow.due) >= start)
+    if end is not None:
+        conditions.append(col(OccurrenceRow.due) <= end)
+    if region is not None:
+        conditions.append(col(OccurrenceRow.region) == region)
+    if municipality is not None:
+        conditions.append(col(OccurrenceRow.participants).contains(municipality))
+    if obligations is not None:
+        conditions.append(col(OccurrenceRow.obligation).in_(obligations))
+    if occurrence_ids is not None:
+        conditions.append(col(OccurrenceRow.id).in_(occurrence_ids))
+    # Plain column tuples through a Core connection, not ORM objects or ORM results:
+    # building thousands of model instances (or ORM rows) costs more than the queries.
+    # The steps and statuses are chosen by the same filter as a subquery, so a county is
+    # three statements without a list of a thousand ids.
+    chosen = select(col(OccurrenceRow.id)).where(*conditions)
+    step_query = select(*_STEP_COLUMNS).order_by(col(StepRow.position))
+    status_query = select(*_STATUS_COLUMNS)
+    if conditions:
+        step_query = step_query.where(col(StepRow.occurrence_id).in_(chosen))
+        status_query = status_query.where(col(StepStatusRow.occurrence_id).in_(chosen))
+    with engine.connect() as connection:
         occurrences = [
-            row for row in session.execute(statement)
-            if municipality is None or municipality in row.participants.split()
+            row for row in connection.execute(select(*_OCCURRENCE_COLUMNS).where(*conditions))
+            if municipality is None or municipality in row[5].split()
         ]
-        wanted = {row.id for row in occurrences}
-        steps: dict[str, list[Row[Any]]] = defaultdict(list)
-        statuses: dict[tuple[str, str], Row[Any]] = {}
-        step_columns: tuple[Any, ...] = (
-            StepRow.occurrence_id, StepRow.step, StepRow.position, StepRow.role, StepRow.party,
-            StepRow.optional, StepRow.due, StepRow.due_effective, StepRow.legal_limit)
-        status_columns: tuple[Any, ...] = (StepStatusRow.occurrence_id, StepStatusRow.step,
-                          StepStatusRow.status, StepStatusRow.revision,
-                          StepStatusRow.changed_at, StepStatusRow.note)
-        # A few occurrences: ask for their rows; many: one scan is cheaper than many IN lists.
-        chunks = [sorted(wanted)[n:n + 900] for n in range(0, len(wanted), 900)] \
-            if len(wanted) <= 4500 else [None]
-        for chunk in chunks if wanted else []:
-            step_query = select(*step_columns)
-            status_query = select(*status_columns)
-            if chunk is not None:
-                step_query = step_query.where(col(StepRow.occurrence_id).in_(chunk))
-                status_query = status_query.where(col(StepStatusRow.occurrence_id).in_(chunk))
-            for step in session.execute(step_query):
-                if step.occurrence_id in wanted:
-                    steps[step.occurrence_id].append(step)
-            for status in session.execute(status_query):
-                if status.occurrence_id in wanted:
-                    statuses[(status.occurrence_id, status.step)] = status
-    # Thousands of duties share a few hundred deadlines: each shift is explained once.
+        if not occurrences:
+            return []
+        wanted = {row[0] for row in occurrences}
+        # Known statuses by (occurrence, step): the step's status, revision, time, note.
+        statuses: dict[tuple[str, str], tuple[StepStatus, int, datetime | None, str | None]] = {
+            (occurrence_id, step): (_STATUS[status], revision, changed_at, note)
+            for occurrence_id, step, status, revision, changed_at, note
+            in connection.execute(status_query)}
+        step_rows = connection.execute(step_query).all()
+    # Thousands of duties share a few hundred deadlines, and the steps of one duty in each
+    # of a county's municipalities are equal values: each shift is explained once, and
+    # equal steps (frozen values) are built once and shared.
     shifts: dict[tuple[date, date], ShiftReason | None] = {}
 
     def shift(statutory: date, effective: date) -> ShiftReason | None:
@@ -112,34 +117,46 @@ def duty_states(
             shifts[key] = ShiftReason.between(statutory, effective, days)
         return shifts[key]
 
+    built: dict[tuple[Any, ...], DutyStep] = {}
+    steps: dict[str, list[DutyStep]] = defaultdict(list)
+    for occurrence_id, step, role, party, optional, due, due_effective, legal_limit in step_rows:
+        if occurrence_id not in wanted:
+            continue
+        known = statuses.get((occurrence_id, step))
+        key = (step, role, party, optional, due, due_effective, legal_limit, known)
+        value = built.get(key)
+        if value is None:
+            status, revision, changed_at, note = known or (StepStatus.NOT_STARTED, 0, None, None)
+            value = built[key] = DutyStep(
+                step=step, role=role, party=party, optional=bool(optional), due=due,
+                due_effective=due_effective, status=status, revision=revision,
+                changed_at=changed_at, note=note, shift=shift(due, due_effective),
+                legal_limit=legal_limit)
+        steps[occurrence_id].append(value)
+    # A county's duties are owed by a few dozen parties: each is read (and its "tracked
+    # from" day looked up) once.
+    owing: dict[tuple[Any, ...], tuple[tuple[str, ...], PartyRef, date | None]] = {}
     result = []
-    for row in sorted(occurrences, key=lambda r: (r.due, r.obligation, r.id)):
-        states = []
-        for step in sorted(steps[row.id], key=lambda s: s.position):
-            known = statuses.get((row.id, step.step))
-            states.append(DutyStep(
-                step=step.step, role=step.role, party=step.party, optional=bool(step.optional),
-                due=step.due, due_effective=step.due_effective,
-                status=StepStatus(known.status) if known else StepStatus.NOT_STARTED,
-                revision=known.revision if known else 0,
-                changed_at=known.changed_at if known else None,
-                note=known.note if known else None,
-                shift=shift(step.due, step.due_effective),
-                legal_limit=step.legal_limit,
-            ))
-        participants = tuple(row.participants.split())
-        party = owing_party(row.owed_by, row.municipality, row.region, participants,
-                            row.group_id)
+    for (occurrence_id, obligation, owed_by, owner, county, participant_codes, group, period,
+         term, term_year, due, due_effective, due_source, legal_limit, revision, lifecycle,
+         cancelled_on, changed_at) in sorted(occurrences, key=lambda r: (r[10], r[1], r[0])):
+        party_key = (owed_by, owner, county, participant_codes, group)
+        known_party = owing.get(party_key)
+        if known_party is None:
+            participants = tuple(participant_codes.split())
+            party = owing_party(owed_by, owner, county, participants, group)
+            known_party = owing[party_key] = (
+                participants, party, tracked_from(party, county) if tracked_from else None)
+        participants, party, tracked = known_party
         result.append(Duty(
-            id=row.id, obligation=row.obligation, owed_by=row.owed_by, party=party,
-            municipality=row.municipality, region=row.region, participants=participants,
-            period=row.period, term=row.term, term_year=row.term_year, due=row.due,
-            due_effective=row.due_effective, revision=row.revision, changed_at=row.changed_at,
-            cancelled=row.lifecycle == Lifecycle.CANCELLED.value, steps=tuple(states),
-            due_source=row.due_source, group=row.group_id, legal_limit=row.legal_limit,
-            shift=shift(row.due, row.due_effective),
-            tracked_from=tracked_from(party, row.region) if tracked_from else None,
-            cancelled_on=row.cancelled_on))
+            id=occurrence_id, obligation=obligation, owed_by=owed_by, party=party,
+            municipality=owner, region=county, participants=participants, period=period,
+            term=term, term_year=term_year, due=due, due_effective=due_effective,
+            revision=revision, changed_at=changed_at,
+            cancelled=lifecycle == Lifecycle.CANCELLED.value,
+            steps=tuple(steps.get(occurrence_id, ())), due_source=due_source, group=group,
+            legal_limit=legal_limit, shift=shift(due, due_effective), tracked_from=tracked,
+            cancelled_on=cancelled_on))
     return result
 
 

@@ -33,6 +33,8 @@ def _default_non_working_days() -> NonWorkingDays:
     return finnish_non_working_days(2020, 2045)
 
 
+_FEW = 200
+"""Up to this many duties, their steps are read by a list of ids."""
 _STATUS = {status.value: status for status in StepStatus}
 _OCCURRENCE_COLUMNS: tuple[Any, ...] = (
     OccurrenceRow.id, OccurrenceRow.obligation, OccurrenceRow.owed_by,
@@ -110,14 +112,8 @@ def duty_states(
         conditions.append(col(OccurrenceRow.id).in_(occurrence_ids))
     # Plain column tuples through a Core connection, not ORM objects or ORM results:
     # building thousands of model instances (or ORM rows) costs more than the queries.
-    # The steps and statuses are chosen by the same filter as a subquery, so a county is
-    # three statements without a list of a thousand ids.
-    chosen = select(col(OccurrenceRow.id)).where(*conditions)
     step_query = select(*_STEP_COLUMNS).order_by(col(StepRow.position))
     status_query = select(*_STATUS_COLUMNS)
-    if conditions:
-        step_query = step_query.where(col(StepRow.occurrence_id).in_(chosen))
-        status_query = status_query.where(col(StepStatusRow.occurrence_id).in_(chosen))
     with engine.connect() as connection:
         occurrences = [
             row for row in connection.execute(select(*_OCCURRENCE_COLUMNS).where(*conditions))
@@ -126,6 +122,14 @@ def duty_states(
         if not occurrences:
             return []
         wanted = {row[0] for row in occurrences}
+        # The steps and statuses of a few duties are asked for by id; of many (a county:
+        # a thousand) by the same filter as a subquery, which the database answers from
+        # its indexes without a statement of a thousand parameters.
+        chosen: Any = sorted(wanted) if len(wanted) <= _FEW else (
+            select(col(OccurrenceRow.id)).where(*conditions) if conditions else None)
+        if chosen is not None:
+            step_query = step_query.where(col(StepRow.occurrence_id).in_(chosen))
+            status_query = status_query.where(col(StepStatusRow.occurrence_id).in_(chosen))
         # Known statuses by (occurrence, step): the step's status, revision, time, note.
         statuses: dict[tuple[str, str], tuple[StepStatus, int, datetime | None, str | None]] = {
             (occurrence_id, step): (_STATUS[status], revision, changed_at, note)

@@ -271,6 +271,45 @@ def test_step_transitions_and_audit(synced):
     assert [s.status for s in duty.steps] == [StepStatus.DONE] * 4 + [StepStatus.NOT_STARTED]
 
 
+def test_steps_read_by_ids_and_by_the_filter_give_the_same_duties(synced, definitions, kainuu,
+                                                                  monkeypatch):
+    """A few duties' steps are read by their ids, many by the occurrences' filter as a
+    subquery (`state.queries._FEW`): both ways give the same duties, cancelled, not tracked,
+    with statuses and notes, for every filter."""
+    import state.queries
+
+    budget = next(o for o in kainuu if o.obligation == "municipal-budget")
+    set_step_status(synced, REPORT, "data-compiled", StepStatus.DONE, by="tester", now=NOW,
+                    note="compiled")
+    set_step_status(synced, budget.id, budget.steps[0].step, StepStatus.IN_PROGRESS,
+                    by="tester", now=NOW)
+    sync_plan(synced, [o for o in kainuu if o.id != REPORT], definition_fingerprints(definitions),
+              window=WINDOW, obligations=None, now=NOW, today=TODAY)
+
+    def tracked_from(party, region):
+        return date(2027, 1, 1) if party.code == "205" else None
+
+    filters = [
+        {}, {"include_cancelled": True}, {"region": "20", "include_cancelled": True},
+        {"municipality": "205", "include_cancelled": True}, {"municipality": "05"},
+        {"obligations": frozenset({"municipal-budget", "hyte-annual-report-municipality"}),
+         "start": date(2026, 3, 1), "end": date(2027, 6, 30), "include_cancelled": True},
+        {"occurrence_ids": frozenset({REPORT, budget.id}), "include_cancelled": True},
+    ]
+    for chosen in filters:
+        monkeypatch.setattr(state.queries, "_FEW", 10**6)
+        by_ids = duty_states(synced, tracked_from=tracked_from, **chosen)
+        monkeypatch.setattr(state.queries, "_FEW", 0)
+        assert duty_states(synced, tracked_from=tracked_from, **chosen) == by_ids, chosen
+    duties = {d.id: d for d in duty_states(synced, region="20", include_cancelled=True,
+                                           tracked_from=tracked_from)}
+    assert duties[REPORT].cancelled
+    assert duties[REPORT].steps[0].note == "compiled"
+    assert duties[budget.id].steps[0].status is StepStatus.IN_PROGRESS
+    assert not duties[REPORT].tracked
+    assert {d.tracked for d in duties.values() if d.party.code != "205"} == {True}
+
+
 def test_forced_step_is_audited_with_its_reason(synced):
     set_step_status(synced, REPORT, "council", StepStatus.DONE, by="Maija", now=NOW, force=True,
                     note="handled in one meeting")

@@ -56,7 +56,7 @@ def _collector_paused(read: Callable[P, R]) -> Callable[P, R]:
 
     A county's read allocates thousands of small acyclic values that all live on in the
     pages' cache; the collector would otherwise rescan the whole heap several times per
-    read (half the time of a cold county page). The previous state is restored, so
+    read (about half of a county's read time here). The previous state is restored, so
     concurrent reads leave it enabled.
     """
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -289,7 +290,7 @@ def test_steps_read_by_ids_and_by_the_filter_give_the_same_duties(synced, defini
     def tracked_from(party, region):
         return date(2027, 1, 1) if party.code == "205" else None
 
-    filters = [
+    filters: list[dict[str, Any]] = [
         {}, {"include_cancelled": True}, {"region": "20", "include_cancelled": True},
         {"municipality": "205", "include_cancelled": True}, {"municipality": "05"},
         {"obligations": frozenset({"municipal-budget", "hyte-annual-report-municipality"}),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from _pytest.mark import ParameterSet
 
 DATA = Path(__file__).parent / "data"
@@ -63,3 +64,20 @@ def _value(path: Path, number: int, column: str, text: str,
         return convert.get(column, str)(text)
     except ValueError as error:
         raise TableError(f"{path}:{number}: {column}: {error}") from None
+
+
+def yaml_records(name: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The mappings listed in tests/data/`name`, each holding exactly `id` and `keys`.
+
+    For tables whose values are prose (a sentence in three languages) rather than columns.
+    """
+    path = DATA / name
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(records, list):
+        raise TableError(f"{path}: the file must hold a list of cases")
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict) or set(record) != {"id", *keys}:
+            found = sorted(record) if isinstance(record, dict) else type(record).__name__
+            raise TableError(f"{path}: case {number}: needs the keys id, {', '.join(keys)}; "
+                             f"has {found}")
+    return records

@@ -40,14 +40,18 @@ class Channel(StrEnum):
     """Where a contact reads messages."""
 
     EMAIL = "email"
+    """A message to the contact's address, with the duties as an .ics attachment."""
     TEAMS = "teams"
+    """An Adaptive Card posted to the contact's Teams workflow."""
 
 
 class Kind(StrEnum):
     """Why a notice is sent."""
 
     REMINDER = "reminder"
+    """Before a step's deadline, to the people who do the step."""
     ESCALATION = "escalation"
+    """After it, to more people at each level of the county's escalation chain."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +59,14 @@ class Contact:
     """A person or channel to notify (the store's contact, without its secrets)."""
 
     id: int
+    """The store's contact id (`c12` in a notice's key)."""
     party: str
     """`m564` or `r19`."""
     role: str
+    """The `Role` value of the steps the contact hears of (`coordinator`, `council`, …)."""
     name: str
     language: str
+    """`fi`, `sv` or `en`; any other value is read as Finnish."""
     delivery: str
     """`digest` (one message a day) or `single` (one message per notice)."""
     channels: tuple[Channel, ...]

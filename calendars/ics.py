@@ -58,14 +58,18 @@ class EventData:
     """An all-day deadline."""
 
     uid: str
+    """The same in every feed and run (`<occurrence id>@…`): a client updates the event."""
     day: date
     summary: str
     description: str
     url: str | None
     categories: tuple[str, ...]
     sequence: int
+    """SEQUENCE: grows with every change of the duty or its steps, so clients take it."""
     stamp: datetime
+    """DTSTAMP: when the duty last changed in the store, not the export time."""
     cancelled: bool
+    """STATUS:CANCELLED: the duty left the plan; kept in the feed so clients remove it."""
     alarms: tuple[datetime, ...]
     """When each alarm rings (aware; written in UTC), the one that matters most first:
     Outlook keeps only the first VALARM of an event."""

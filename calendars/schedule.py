@@ -127,9 +127,13 @@ class Occurrence:
     group: str | None
     """Sub-regional group of a sub-regional negotiation."""
     arrangement: Arrangement | None
+    """How the county groups a negotiation; None for a duty that is not one."""
     period: str
+    """The year (`2026`) or council term (`2025-2029`) the duty is for: the id's last part."""
     term: str
+    """The council term (`2025-2029`) the deadline falls in."""
     term_year: int
+    """Which year of that term (1 to 4; a term year runs from 1 June to 31 May)."""
     deadline: PlannedDeadline
     steps: tuple[PlannedStep, ...]
     reminders: tuple[date, ...]

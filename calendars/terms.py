@@ -29,7 +29,9 @@ class CouncilTerm:
 
     body: Body
     start: date
+    """The first day (1 June of the election year from 2025 on)."""
     end: date
+    """The last day (31 May four years later from 2025 on)."""
     election_day: date | None
     """None where not recorded here."""
 

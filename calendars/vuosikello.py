@@ -40,6 +40,7 @@ class MarkState(StrEnum):
     NOT_TRACKED = "not_tracked"
     """Due before its party's "tracked from" day (`Duty.tracked`): never late."""
     CANCELLED = "cancelled"
+    """No longer owed: the duty left the plan (`Duty.cancelled`); wins over every other state."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,15 +129,19 @@ class Message:
     """One message to one contact on one channel, with the notices it carries."""
 
     key: str
+    """The outbox key: a re-run that composes the same message finds it queued already."""
     contact: Contact
     channel: Channel
     notice_keys: tuple[str, ...]
+    """`Notice.key` of each notice carried; one queued already is not sent again."""
     occurrence_ids: tuple[str, ...]
     subject: str
     text: str
     html: str
     card: dict[str, Any]
+    """The Teams Adaptive Card (JSON), written for every channel, posted only to Teams."""
     ics: bytes | None
+    """The listed duties as a calendar attachment; email only (None for Teams)."""
     lang: Lang
     summary: tuple[str, ...]
     """One line per item, for `remind --dry-run`."""

@@ -40,26 +40,36 @@ class Channel(StrEnum):
     """Where a contact reads messages."""
 
     EMAIL = "email"
+    """A message to the contact's address, with the duties as an .ics attachment."""
     TEAMS = "teams"
+    """An Adaptive Card posted to the contact's Teams workflow."""
 
 
 class Kind(StrEnum):
     """Why a notice is sent."""
 
     REMINDER = "reminder"
+    """Before a step's deadline, to the people who do the step."""
     ESCALATION = "escalation"
+    """After it, to more people at each level of the county's escalation chain."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Contact:
-    """A person or channel to notify (the store's contact, without its secrets)."""
+    """A person or channel to notify (the store's contact, without its secrets).
+
+    Built by keyword only: most fields are strings a positional call could swap unseen.
+    """
 
     id: int
+    """The store's contact id (`c12` in a notice's key)."""
     party: str
     """`m564` or `r19`."""
     role: str
+    """The `Role` value of the steps the contact hears of (`coordinator`, `council`, …)."""
     name: str
     language: str
+    """`fi`, `sv` or `en`; any other value is read as Finnish."""
     delivery: str
     """`digest` (one message a day) or `single` (one message per notice)."""
     channels: tuple[Channel, ...]
@@ -67,9 +77,12 @@ class Contact:
     """The address a "mark done" link is bound to (not the channel's secret part)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Trigger:
-    """A reminder or escalation of one step that falls due on `scheduled`."""
+    """A reminder or escalation of one step that falls due on `scheduled`.
+
+    Built by keyword only: `offset` and `level` are both small whole numbers.
+    """
 
     occurrence_id: str
     step: str
@@ -174,12 +187,14 @@ def step_trigger(
     offsets = (planned.reminders if planned and planned.reminders is not None
                else definition.reminders)
     candidates: list[Trigger] = [
-        Trigger(occurrence.id, step.step, Kind.REMINDER, offset, 0, day)
+        Trigger(occurrence_id=occurrence.id, step=step.step, kind=Kind.REMINDER, offset=offset,
+                level=0, scheduled=day)
         for day, offset in reminder_days(step.due_effective, offsets, non_working_days).items()
     ]
     if not (planned and planned.optional):
         candidates.extend(
-            Trigger(occurrence.id, step.step, Kind.ESCALATION, offset, level, day)
+            Trigger(occurrence_id=occurrence.id, step=step.step, kind=Kind.ESCALATION,
+                    offset=offset, level=level, scheduled=day)
             for day, (offset, level) in escalation_days(
                 step.due_effective, definition.escalations, non_working_days,
                 legal_limit=None if before_legal_limit or chain is None else step.limit,

@@ -26,9 +26,9 @@ PURPOSE = b"yhdyspinta mark-done link v1\x00"
 MAX_TOKEN = 1000
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MarkLink:
-    """What a valid link asks for."""
+    """What a valid link asks for; by keyword only, so no two strings of it trade places."""
 
     occurrence_id: str
     step: str
@@ -68,8 +68,8 @@ def sign(secret: str, link: MarkLink) -> str:
 def make_link(secret: str, occurrence_id: str, step: str, email: str, revision: int,
               today: date, days: int) -> str:
     """A token valid from `today` for `days` days (the last one included)."""
-    return sign(secret, MarkLink(occurrence_id, step, email.lower(), revision,
-                                 today + timedelta(days=days)))
+    return sign(secret, MarkLink(occurrence_id=occurrence_id, step=step, email=email.lower(),
+                                 revision=revision, expires=today + timedelta(days=days)))
 
 
 def verify(secret: str, token: str, today: date) -> MarkLink:
@@ -86,8 +86,8 @@ def verify(secret: str, token: str, today: date) -> MarkLink:
         raise MarkLinkError("tampered")
     try:
         occurrence_id, step, email, revision, expires = json.loads(payload)
-        link = MarkLink(str(occurrence_id), str(step), str(email), int(revision),
-                        date.fromisoformat(expires))
+        link = MarkLink(occurrence_id=str(occurrence_id), step=str(step), email=str(email),
+                        revision=int(revision), expires=date.fromisoformat(expires))
     except (ValueError, TypeError):
         raise MarkLinkError("tampered") from None
     if link.expires < today:

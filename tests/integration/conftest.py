@@ -89,3 +89,9 @@ def smtp() -> Iterator[SmtpServer]:
     server.start()
     yield server
     server.stop()
+
+
+def assert_contains(text: str, *fragments: str) -> None:
+    """Every fragment is in `text`; a failure names all that are missing, not only the first."""
+    missing = [fragment for fragment in fragments if fragment not in text]
+    assert not missing, f"missing: {missing}"

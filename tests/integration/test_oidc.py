@@ -19,7 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from tests.integration.conftest import _fresh_postgres
+from tests.integration.conftest import _fresh_postgres, assert_contains
 from tests.integration.conftest import run_cli as _cli
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
 from web.oidc import verified_email
@@ -162,10 +162,7 @@ def test_signing_in_through_the_provider_starts_a_store_session(served, caplog):
     before = _sessions(served)
     pressed = browser.app("GET", "/signin/oidc?next=/municipality/205")
     flow_cookie = _set_cookie(pressed, "yp_oidc").lower()
-    assert "httponly" in flow_cookie
-    assert "samesite=lax" in flow_cookie
-    assert "path=/signin/oidc" in flow_cookie
-    assert "secure" in flow_cookie
+    assert_contains(flow_cookie, "httponly", "samesite=lax", "path=/signin/oidc", "secure")
     authorize = httpx.URL(pressed.headers["location"])
     # Authorization code with PKCE (S256), state and nonce.
     assert authorize.params["response_type"] == "code"

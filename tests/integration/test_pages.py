@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.integration.conftest import assert_contains
 from tests.integration.conftest import cli_output as _cli
 
 TODAY = "2026-11-28"
@@ -145,14 +146,11 @@ def test_county_matrix_marks_overdue_by_text_and_filters(site):
     assert sorted(rows) == ["105", "205", "290", "578", "620", "697", "765", "777"]
     # Financial statements 2025 were due 30.6.2026 and nobody ticked them off: overdue,
     # said in words, not only by colour.
-    assert "cell-overdue" in table
-    assert "Past the legal limit" in table
-    assert "days late" in table
+    assert_contains(table, "cell-overdue", "Past the legal limit", "days late")
     # Issue 13: a welfare report past its practice target (29.5.2026) but not past its
     # legal limit (the term's last day) is late against the target, said so, with both dates.
-    assert "cell-late" in table
-    assert "Late against the target" in table
-    assert "29.5.2026</span> <span class=\"muted\">(Legal limit 31.5.2029)</span>" in table
+    assert_contains(table, "cell-late", "Late against the target",
+                    "29.5.2026</span> <span class=\"muted\">(Legal limit 31.5.2029)</span>")
     only = site.get("/county/20?term_year=2&obligation=municipal-budget", lang="en")
     assert only.status_code == 200
     head = only.text[only.text.index("<thead>"):only.text.index("</thead>")]
@@ -174,20 +172,27 @@ def test_county_csv_is_the_same_table(site):
     assert int(kajaani["days_late"]) == 242  # since its first step (the board) was due, 31.3.
 
 
+NOT_FOUND = {  # the address names nothing there is: 404, saying what is unknown
+    "/county/99": "Unknown county: 99",
+    "/county/abc": "Unknown county: abc",
+    "/municipality/999": "Unknown municipality: 999",
+    "/municipality/%3Cscript%3E": "Unknown municipality: &lt;script&gt;",
+    "/vuosikello/pair-999/2026": "Unknown party: pair-999",
+    "/vuosikello/pair-205/2026.gif": "Page not found",
+    "/no/such/page": "Page not found",
+}
+BAD_REQUEST = {  # a parameter the page cannot take: 400, naming the parameter
+    "/county/20?term_year=7": "Parameter term_year",
+    "/county/20?obligation=nope": "Unknown obligation: nope",
+    "/vuosikello/pair-205/20x6": "Parameter year",
+    "/vuosikello/pair-205/1999": "Parameter year",
+    "/find?q=": "Parameter q",
+}
+
+
 @pytest.mark.parametrize(("path", "status", "words"), [
-    ("/county/99", 404, "Unknown county: 99"),
-    ("/county/abc", 404, "Unknown county: abc"),
-    ("/county/20?term_year=7", 400, "Parameter term_year"),
-    ("/county/20?obligation=nope", 400, "Unknown obligation: nope"),
-    ("/municipality/999", 404, "Unknown municipality: 999"),
-    ("/municipality/%3Cscript%3E", 404, "Unknown municipality: &lt;script&gt;"),
-    ("/vuosikello/pair-205/20x6", 400, "Parameter year"),
-    ("/vuosikello/pair-205/1999", 400, "Parameter year"),
-    ("/vuosikello/pair-999/2026", 404, "Unknown party: pair-999"),
-    ("/vuosikello/pair-205/2026.gif", 404, "Page not found"),
-    ("/no/such/page", 404, "Page not found"),
-    ("/find?q=", 400, "Parameter q"),
-])
+    *((path, 404, words) for path, words in NOT_FOUND.items()),
+    *((path, 400, words) for path, words in BAD_REQUEST.items())])
 def test_bad_parameters_are_a_4xx_page_in_the_language(site, path, status, words):
     page = site.get(path, lang="en")
     assert page.status_code == status
@@ -305,9 +310,8 @@ def test_pages_show_the_target_and_the_legal_limit(site):
     article = site.get("/municipality/205", lang="sv").text
     article = article[article.index(f'id="{duty["id"]}"'):]
     article = article[:article.index("</article>")]
-    assert "<dt>Måldag</dt><dd>29.5.2026</dd>" in article
-    assert "<dt>Lagens sista dag</dt><dd>31.5.2029</dd>" in article
-    assert "Försenad mot måldagen" in article
+    assert_contains(article, "<dt>Måldag</dt><dd>29.5.2026</dd>",
+                    "<dt>Lagens sista dag</dt><dd>31.5.2029</dd>", "Försenad mot måldagen")
 
 
 def test_municipality_page_without_login_shows_no_personal_data(site):

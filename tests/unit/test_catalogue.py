@@ -21,7 +21,8 @@ from calendars.wording import legal_citation, legal_url, section_citation
 from obligations import catalogue
 from obligations.catalogue import LOCALE_DIR, gettext, ngettext
 from obligations.lang import LANGS
-from obligations.schema import LegalBasis
+from obligations.schema import Arrangement, LegalBasis, PartyKind, Role
+from obligations.vocabulary import ENUM_KEYS, ROLE_KEYS
 
 ROOT = Path(__file__).parents[2]
 PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
@@ -123,3 +124,11 @@ def test_swedish_readers_get_finlex_in_swedish():
     assert legal_citation(basis, "fi") == "Laki 612/2021 6 §"
     other = basis.model_copy(update={"url": "https://example.fi/laki"})
     assert legal_url(other, "sv") == "https://example.fi/laki"
+
+
+def test_every_vocabulary_value_has_labels_in_three_languages():
+    """Every enum member has a catalogue id (each in every language: the tests above)."""
+    for enum, keys in ENUM_KEYS.items():
+        assert set(keys) == set(enum), enum
+    assert set(ROLE_KEYS) == {(role, party) for role in Role for party in PartyKind}
+    assert Arrangement.WHOLE_REGION in ENUM_KEYS[Arrangement]

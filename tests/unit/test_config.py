@@ -11,14 +11,25 @@ from calendars.schedule import PlanFilter, PlanWindow, plan
 from obligations.errors import InputError
 from obligations.loader import load_configuration
 from obligations.schema import Arrangement, DeadlineSource
+from tests.tables import yaml_records
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "config"
 YEAR_2026 = PlanWindow(date(2026, 1, 1), date(2026, 12, 31))
+TERM_2025 = PlanWindow(date(2025, 6, 1), date(2029, 5, 31))
 
 
 @pytest.fixture(scope="module")
 def configuration(definitions, registry):
     return load_configuration(FIXTURE, definitions, registry)
+
+
+@pytest.fixture(scope="module")
+def plan_one(definitions, registry, non_working_days):
+    """Plans one obligation under a configuration, as far as `where` narrows it."""
+    def run(configuration, obligation, window=YEAR_2026, **where):
+        return plan(definitions, registry, non_working_days, window, configuration,
+                    PlanFilter(obligations=frozenset({obligation}), **where))
+    return run
 
 
 def test_fixture_loads(configuration):
@@ -27,11 +38,8 @@ def test_fixture_loads(configuration):
     assert configuration.arrangement("20", "hyte-negotiation-annual") is None
 
 
-def test_sub_regional_negotiation_is_one_occurrence_per_group(
-    configuration, definitions, registry, non_working_days
-):
-    occurrences = plan(definitions, registry, non_working_days, YEAR_2026, configuration,
-                       PlanFilter(obligations=frozenset({"hyte-negotiation-annual"}), region="19"))
+def test_sub_regional_negotiation_is_one_occurrence_per_group(configuration, plan_one):
+    occurrences = plan_one(configuration, "hyte-negotiation-annual", region="19")
     assert [(o.id, len(o.participants)) for o in occurrences] == [
         ("hyte-negotiation-annual.r19-oulu-area.2026", 7),
         ("hyte-negotiation-annual.r19-rest.2026", 23),
@@ -42,31 +50,23 @@ def test_sub_regional_negotiation_is_one_occurrence_per_group(
         "invitation", date(2026, 8, 31), DeadlineSource.LOCAL)
 
 
-def test_per_municipality_negotiation_is_one_occurrence_per_pair(
-    configuration, definitions, registry, non_working_days
-):
-    occurrences = plan(definitions, registry, non_working_days,
-                       PlanWindow(date(2025, 6, 1), date(2029, 5, 31)), configuration,
-                       PlanFilter(obligations=frozenset({"county-municipality-negotiation-14"})))
+def test_per_municipality_negotiation_is_one_occurrence_per_pair(configuration, plan_one):
+    occurrences = plan_one(configuration, "county-municipality-negotiation-14", TERM_2025)
     north = [o for o in occurrences if o.region == "19"]
     assert len(north) == 30
     assert "county-municipality-negotiation-14.r19-m564.2025-2029" in {o.id for o in north}
     assert len([o for o in occurrences if o.region == "20"]) == 1
 
 
-def test_per_municipality_negotiation_names_its_municipality(
-    configuration, definitions, registry, non_working_days
-):
-    occurrences = plan(definitions, registry, non_working_days,
-                       PlanWindow(date(2025, 6, 1), date(2029, 5, 31)), configuration,
-                       PlanFilter(obligations=frozenset({"county-municipality-negotiation-14"}),
-                                  municipality="564"))
+def test_per_municipality_negotiation_names_its_municipality(configuration, plan_one):
+    occurrences = plan_one(configuration, "county-municipality-negotiation-14", TERM_2025,
+                           municipality="564")
     assert [(o.id, o.municipality, o.participants) for o in occurrences] == [
         ("county-municipality-negotiation-14.r19-m564.2025-2029", "564", ("564",))]
 
 
-def test_a_municipality_step_date_keeps_the_county_deadline(definitions, registry,
-                                                              non_working_days, tmp_path):
+def test_a_municipality_step_date_keeps_the_county_deadline(definitions, registry, plan_one,
+                                                              tmp_path):
     (tmp_path / "kainuu.yaml").write_text(
         'region: "20"\n'
         "practice_dates:\n"
@@ -79,36 +79,29 @@ def test_a_municipality_step_date_keeps_the_county_deadline(definitions, registr
         "        steps:\n"
         "          board: {kind: days_before_deadline, days: 20}\n", encoding="utf-8")
     configuration = load_configuration(tmp_path, definitions, registry)
-    occurrence = plan(definitions, registry, non_working_days, YEAR_2026, configuration,
-                      PlanFilter(obligations=frozenset({"hyte-annual-report-municipality"}),
-                                 municipality="205"))[0]
+    occurrence = plan_one(configuration, "hyte-annual-report-municipality",
+                          municipality="205")[0]
     board = next(s for s in occurrence.steps if s.step == "board")
     assert (occurrence.deadline.statutory, board.deadline.statutory) == (
         date(2026, 6, 30), date(2026, 6, 10))
 
 
 def test_inherited_step_of_a_statutory_duty_takes_a_local_date(definitions, registry,
-                                                                non_working_days, tmp_path):
+                                                                plan_one, tmp_path):
     """The budget's board proposal has no date in law: only the council's 31.12 is fixed."""
     (tmp_path / "kainuu.yaml").write_text(
         'region: "20"\npractice_dates:\n  municipal-budget:\n    steps:\n'
         "      board-proposal: {kind: days_before_deadline, days: 30}\n", encoding="utf-8")
     configuration = load_configuration(tmp_path, definitions, registry)
-    occurrence = plan(definitions, registry, non_working_days, YEAR_2026, configuration,
-                      PlanFilter(obligations=frozenset({"municipal-budget"}),
-                                 municipality="205"))[0]
+    occurrence = plan_one(configuration, "municipal-budget", municipality="205")[0]
     proposal = next(s for s in occurrence.steps if s.step == "board-proposal")
     assert (proposal.step, proposal.deadline.statutory, proposal.deadline.source) == (
         "board-proposal", date(2026, 12, 1), DeadlineSource.LOCAL)
     assert occurrence.deadline.statutory == date(2026, 12, 31)
 
 
-def test_municipality_date_wins_over_county_date(
-    configuration, definitions, registry, non_working_days
-):
-    occurrences = plan(definitions, registry, non_working_days, YEAR_2026, configuration,
-                       PlanFilter(obligations=frozenset({"hyte-annual-report-municipality"}),
-                                  region="19"))
+def test_municipality_date_wins_over_county_date(configuration, plan_one):
+    occurrences = plan_one(configuration, "hyte-annual-report-municipality", region="19")
     dates = {o.municipality: o.deadline.statutory for o in occurrences}
     assert dates["564"] == date(2026, 11, 30)
     assert dates["009"] == date(2026, 6, 30)
@@ -120,70 +113,9 @@ def _write(tmp_path: Path, text: str) -> Path:
     return tmp_path / "county.yaml"
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        pytest.param('region: "99"\n', ["1: region: no region 99 in the registry 2026"],
-                     id="unknown-region"),
-        pytest.param("region: 19\n",
-                     ['1: region: 19 must be written in quotes ("005", not 005)'],
-                     id="unquoted-code"),
-        pytest.param(
-            'region: "20"\nsub_regions:\n  - id: north\n    names: {fi: P, sv: N, en: N}\n'
-            '    municipalities: ["564"]\n',
-            ["5: sub_regions[0].municipalities[0]: municipality 564 is not in region 20"],
-            id="member-of-another-county"),
-        pytest.param(
-            'region: "20"\nnegotiations:\n  hyte-negotiation-annual: {arrangement: sub_regional}\n',
-            ["3: negotiations.hyte-negotiation-annual.arrangement: sub_regional needs every "
-             "municipality in a sub-region; not grouped: 105, 205, 290, 578, 620, 697, 765, 777"],
-            id="sub-regional-without-groups"),
-        pytest.param(
-            'region: "20"\npractice_dates:\n  municipal-budget:\n'
-            '    deadline: {kind: date_in_year, month: 11, day: 30}\n',
-            ["4: practice_dates.municipal-budget.deadline: the law sets this date; it cannot be "
-             "changed locally"],
-            id="statutory-date-override"),
-        pytest.param(
-            'region: "20"\nnegotiations:\n  municipal-budget: {arrangement: whole_region}\n',
-            ["3: negotiations.municipal-budget: 'municipal-budget' is not a negotiation"],
-            id="arrangement-for-non-negotiation"),
-        pytest.param(
-            'region: "20"\npractice_dates:\n  hyte-negotiation-annual:\n    steps:\n'
-            '      party: {kind: days_before_deadline, days: 3}\n',
-            ["5: practice_dates.hyte-negotiation-annual.steps.party: no step 'party' in "
-             "hyte-negotiation-annual"],
-            id="unknown-step"),
-        pytest.param(
-            'region: "20"\nmunicipalities:\n  "205":\n    practice_dates:\n'
-            '      hyte-negotiation-annual:\n        deadline: {kind: end_of_period}\n',
-            ["5: municipalities.205.practice_dates.hyte-negotiation-annual: a municipality sets "
-             "dates only for its own duties; set negotiation dates for the county"],
-            id="municipality-sets-county-date"),
-        pytest.param(
-            'region: "20"\npractice_dates:\n  welfare-report-plan-region:\n'
-            '    deadline: {kind: date_in_year, month: 3, day: 31}\n',
-            ["4: practice_dates.welfare-report-plan-region.deadline: a per-term duty takes "
-             "end_of_term_year, end_of_period or (for steps) days_before_deadline, not "
-             "date_in_year"],
-            id="date-in-year-for-per-term-duty"),
-        pytest.param(
-            'region: "20"\npractice_dates:\n  hyte-annual-report-region:\n'
-            '    deadline: {kind: date_in_year, month: 3, day: 31, year_offset: 1}\n',
-            ["4: practice_dates.hyte-annual-report-region.deadline.year_offset: a local date "
-             "cannot fall after the year the duty is for: the law allows it only until 31.12"],
-            id="local-date-after-the-legal-limit"),
-        pytest.param(
-            'region: "20"\nnegotiatons: {}\n',
-            ["2: negotiatons: unknown field"],
-            id="typo"),
-        pytest.param(
-            'region: "20"\nescalate_before_legal_limit: sometimes\n',
-            ["2: escalate_before_legal_limit: Input should be a valid boolean, unable to "
-             "interpret input"],
-            id="escalate-before-limit-not-a-bool"),
-    ],
-)
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param(case["text"], case["problems"], id=case["id"])
+    for case in yaml_records("broken_configurations.yaml", ("text", "problems"))])
 def test_broken_configuration(tmp_path, definitions, registry, text, expected):
     path = _write(tmp_path, text)
     with pytest.raises(InputError) as caught:

@@ -7,19 +7,16 @@ import pytest
 from obligations.loader import default_definitions_folder
 from obligations.schema import (
     Actor,
-    Arrangement,
     Cadence,
     DateInYear,
     DeadlineKind,
     DeadlineSource,
     OwedBy,
     Participation,
-    PartyKind,
-    Role,
     Status,
     Verification,
 )
-from obligations.vocabulary import ENUM_KEYS, ROLE_KEYS
+from tests.tables import csv_table
 
 
 @pytest.fixture(scope="module")
@@ -93,37 +90,16 @@ def test_statutory_dates(definitions, obligation, step, month, day, year_offset)
     assert (rule.month, rule.day, rule.year_offset) == (month, day, year_offset)
 
 
-# Every dated step of the budgets and financial statements: (source, kind, verification).
-_I, _F = DeadlineKind.INTERNAL_DECISION, DeadlineKind.AUTHORITY_FILING
-_LAW, _PRACTICE = DeadlineSource.STATUTE, DeadlineSource.PRACTICE
-_V, _S, _U = Verification.STATUTE_TEXT, Verification.OFFICIAL_SUMMARY, Verification.UNVERIFIED
-DEADLINE_KINDS = {
-    ("municipal-budget", None): (_LAW, _I, _V),
-    ("municipal-budget", "tax-rates"): (_LAW, _I, _S),
-    ("municipal-budget", "tax-rates-notified"): (_LAW, _F, _S),
-    ("municipal-budget", "board-proposal"): (_PRACTICE, _I, _V),
-    ("municipal-budget", "published"): (_PRACTICE, _I, _U),
-    ("region-budget", None): (_LAW, _I, _S),
-    ("region-budget", "board-proposal"): (_PRACTICE, _I, _S),
-    ("region-budget", "published"): (_PRACTICE, _I, _U),
-    ("municipal-financial-statements", None): (_LAW, _I, _V),
-    ("municipal-financial-statements", "board-signs"): (_LAW, _I, _V),
-    ("municipal-financial-statements", "audit"): (_LAW, _I, _V),
-    ("municipal-financial-statements", "evaluation-report"): (_PRACTICE, _I, _V),
-    ("region-financial-statements", None): (_LAW, _I, _S),
-    ("region-financial-statements", "board-signs"): (_LAW, _I, _S),
-    ("region-financial-statements", "audit"): (_LAW, _I, _S),
-    ("region-financial-statements", "evaluation-report"): (_PRACTICE, _I, _S),
-}
-
-
-@pytest.mark.parametrize(("obligation", "step"), sorted(DEADLINE_KINDS, key=str))
-def test_deadline_kind_source_and_certainty(definitions, obligation, step):
+@pytest.mark.parametrize(*csv_table(
+    "deadline_kinds.csv", ("obligation", "step", "source", "kind", "verification"),
+    {"source": DeadlineSource, "kind": DeadlineKind, "verification": Verification}))
+def test_deadline_kind_source_and_certainty(definitions, obligation, step, source, kind,
+                                            verification):
     definition = next(d for d in definitions if d.id == obligation)
     deadline = definition.deadline if step is None else definition.step(step).deadline
     assert deadline is not None
-    assert (deadline.source, deadline.kind, deadline.verification) == \
-        DEADLINE_KINDS[(obligation, step)]
+    assert (deadline.source, deadline.kind, deadline.verification) == (source, kind,
+                                                                        verification)
     assert deadline.note
 
 
@@ -201,11 +177,3 @@ def test_dependencies(definitions):
     plan = by_id["welfare-report-plan-municipality"]
     step_ids = [s.id for s in plan.steps]
     assert step_ids.index("report") < step_ids.index("plan")
-
-
-def test_every_vocabulary_value_has_labels_in_three_languages():
-    # The three languages of each id: tests/unit/test_catalogue.py.
-    for enum, keys in ENUM_KEYS.items():
-        assert set(keys) == set(enum), enum
-    assert set(ROLE_KEYS) == {(role, party) for role in Role for party in PartyKind}
-    assert Arrangement.WHOLE_REGION in ENUM_KEYS[Arrangement]

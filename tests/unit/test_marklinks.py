@@ -16,7 +16,8 @@ def test_a_link_gives_back_what_it_was_made_for_until_its_last_day():
     token = make_link(SECRET, "municipal-budget.m564.2027", "council", "Anna@Oulu.fi", 3, DAY,
                       14)
     assert verify(SECRET, token, date(2026, 12, 15)) == MarkLink(
-        "municipal-budget.m564.2027", "council", "anna@oulu.fi", 3, date(2026, 12, 15))
+        occurrence_id="municipal-budget.m564.2027", step="council", email="anna@oulu.fi",
+        revision=3, expires=date(2026, 12, 15))
     with pytest.raises(MarkLinkError) as expired:
         verify(SECRET, token, date(2026, 12, 16))
     assert expired.value.reason == "expired"
@@ -38,12 +39,14 @@ def test_a_changed_token_is_refused(change):
 
 
 def test_another_key_or_a_longer_life_cannot_be_forged():
-    real = MarkLink("x.m564.2027", "council", "a@b.fi", 0, date(2026, 12, 15))
+    real = MarkLink(occurrence_id="x.m564.2027", step="council", email="a@b.fi", revision=0,
+                    expires=date(2026, 12, 15))
     with pytest.raises(MarkLinkError):
         verify("another key", sign(SECRET, real), DAY)
     _body, mac = sign(SECRET, real).split(".")
-    longer, _ = sign(SECRET, MarkLink("x.m564.2027", "council", "a@b.fi", 0,
-                                      date(2099, 1, 1))).split(".")
+    longer, _ = sign(SECRET, MarkLink(occurrence_id="x.m564.2027", step="council",
+                                      email="a@b.fi", revision=0,
+                                      expires=date(2099, 1, 1))).split(".")
     with pytest.raises(MarkLinkError):
         verify(SECRET, f"{longer}.{mac}", DAY)
     assert len(mac) >= 43  # 256 bits of HMAC-SHA256, URL-safe

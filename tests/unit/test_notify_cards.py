@@ -70,7 +70,8 @@ def _notices(renderer: FeedRenderer, contact: Contact) -> list[Notice]:  # noqa:
     for n, occurrence in enumerate(renderer.occurrences):
         step = occurrence.steps[n % 2 * 2]
         kind = Kind.ESCALATION if n % 2 else Kind.REMINDER
-        trigger = Trigger(occurrence.id, step.step, kind, 7, n % 2, TODAY)
+        trigger = Trigger(occurrence_id=occurrence.id, step=step.step, kind=kind, offset=7,
+                          level=n % 2, scheduled=TODAY)
         notices.append(Notice(trigger, contact, Channel.TEAMS))
     return notices
 

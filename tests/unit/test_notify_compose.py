@@ -45,7 +45,8 @@ def renderer(definitions, registry, non_working_days):
 def _notice(renderer: FeedRenderer, contact: Contact, step_index: int = 0,
             kind: Kind = Kind.REMINDER, level: int = 0) -> Notice:
     step = renderer.occurrences[0].steps[step_index]
-    trigger = Trigger(OCCURRENCE, step.step, kind, 7, level, date(2027, 3, 22))
+    trigger = Trigger(occurrence_id=OCCURRENCE, step=step.step, kind=kind, offset=7, level=level,
+                      scheduled=date(2027, 3, 22))
     return Notice(trigger, contact, Channel.EMAIL)
 
 
@@ -126,8 +127,8 @@ def _each(renderer, contact: Contact, kind: Kind = Kind.REMINDER) -> list[Notice
     notices = []
     for occurrence in renderer.occurrences:
         step = occurrence.steps[0]
-        trigger = Trigger(occurrence.id, step.step, kind, 7, int(kind is Kind.ESCALATION),
-                          date(2027, 3, 22))
+        trigger = Trigger(occurrence_id=occurrence.id, step=step.step, kind=kind, offset=7,
+                          level=int(kind is Kind.ESCALATION), scheduled=date(2027, 3, 22))
         notices.append(Notice(trigger, contact, Channel.EMAIL))
     return notices
 
@@ -173,8 +174,8 @@ def test_long_overdue_steps_are_in_the_weekly_digest_only(renderer, today, liste
     both = replace(renderer, occurrences=[occurrence, late])
     contact = _contact(delivery="digest", language="en")
     step = occurrence.steps[2]
-    notice = Notice(Trigger(OCCURRENCE, step.step, Kind.ESCALATION, 30, 1, today), contact,
-                    Channel.EMAIL)
+    notice = Notice(Trigger(occurrence_id=OCCURRENCE, step=step.step, kind=Kind.ESCALATION,
+                            offset=30, level=1, scheduled=today), contact, Channel.EMAIL)
     (digest,) = Composer(both, today).compose([notice])
     assert ("Over 30 days overdue (weekly summary on Mondays)" in digest.text) is listed
     assert (late.id in digest.occurrence_ids) is listed

@@ -10,6 +10,7 @@ from calendars.schedule import PlanFilter, PlanningError, PlanWindow, plan
 from calendars.workdays import finnish_non_working_days
 from obligations.schema import DeadlineSource, OwedBy
 from tests.conftest import FULL_WINDOW
+from tests.tables import csv_table
 
 
 @pytest.fixture(scope="module")
@@ -17,57 +18,17 @@ def full_plan(definitions, registry, non_working_days):
     return {o.id: o for o in plan(definitions, registry, non_working_days, FULL_WINDOW)}
 
 
-@pytest.mark.parametrize(
-    ("occurrence_id", "due", "effective", "term", "term_year"),
-    [
-        pytest.param("municipal-financial-statements.m564.2028", "2029-06-30", "2029-06-29",
-                     "2029-2033", 1, id="tp-2028-council-sat-back-to-friday"),
-        pytest.param("municipal-budget.m205.2029", "2028-12-31", "2028-12-29", "2025-2029", 4,
-                     id="budget-2029-sun-back-to-friday"),
-        pytest.param("municipal-budget.m905.2026", "2025-12-31", "2025-12-31", "2025-2029", 1,
-                     id="budget-2026"),
-        pytest.param("hyte-annual-report-municipality.m205.2026", "2026-12-31", "2026-12-31",
-                     "2025-2029", 2, id="annual-report-2026"),
-        pytest.param("hyte-annual-report-municipality.m205.2028", "2028-12-31", "2028-12-29",
-                     "2025-2029", 4, id="annual-report-2028-back-to-friday"),
-        pytest.param("welfare-report-plan-municipality.m091.2025-2029", "2026-05-31",
-                     "2026-05-29", "2025-2029", 1, id="welfare-plan-helsinki-year-1"),
-        pytest.param("county-municipality-negotiation-14.r20.2025-2029", "2026-05-31",
-                     "2026-05-29", "2025-2029", 1, id="section-14-kainuu"),
-        pytest.param("region-financial-statements.r17.2025", "2026-06-30", "2026-06-30",
-                     "2025-2029", 2, id="county-tp-2025"),
-        pytest.param("hyte-negotiation-annual.r19.2027", "2027-12-31", "2027-12-31",
-                     "2025-2029", 3, id="hyte-negotiation-2027"),
-        pytest.param("child-youth-welfare-plan.r21.2029-2033", "2033-05-31", "2033-05-31",
-                     "2029-2033", 4, id="candidate-end-of-term"),
-    ],
-)
+@pytest.mark.parametrize(*csv_table(
+    "occurrence_dates.csv", ("occurrence_id", "due", "effective", "term", "term_year"),
+    {"term_year": int}))
 def test_occurrence_dates(full_plan, occurrence_id, due, effective, term, term_year):
     occurrence = full_plan[occurrence_id]
     assert (occurrence.deadline.statutory.isoformat(), occurrence.deadline.effective.isoformat(),
             occurrence.term, occurrence.term_year) == (due, effective, term, term_year)
 
 
-@pytest.mark.parametrize(
-    ("occurrence_id", "step", "due", "effective"),
-    [
-        # 30.3.2029 is Good Friday: the last working day before Saturday 31.3 is Thursday.
-        pytest.param("municipal-financial-statements.m564.2028", "board-signs", "2029-03-31",
-                     "2029-03-29", id="board-31.3.2029-easter-back-to-thursday"),
-        pytest.param("municipal-financial-statements.m564.2025", "audit", "2026-05-31",
-                     "2026-05-29", id="audit-31.5.2026-sunday-back-to-friday"),
-        pytest.param("municipal-financial-statements.m564.2030", "audit", "2031-05-31",
-                     "2031-05-30", id="audit-31.5.2031-saturday-back-to-friday"),
-        pytest.param("municipal-budget.m564.2030", "tax-rates-notified", "2029-11-17",
-                     "2029-11-19", id="tax-rates-filing-17.11.2029-saturday-to-monday"),
-        pytest.param("municipal-budget.m564.2030", "tax-rates", "2029-11-17",
-                     "2029-11-16", id="tax-rates-decision-back-to-friday"),
-        pytest.param("region-financial-statements.r19.2028", "board-signs", "2029-03-31",
-                     "2029-03-29", id="county-board-31.3.2029"),
-        pytest.param("municipal-financial-statements.m564.2025", "council", "2026-06-30",
-                     "2026-06-30", id="council-defaults-to-deadline"),
-    ],
-)
+@pytest.mark.parametrize(*csv_table(
+    "step_dates.csv", ("occurrence_id", "step", "due", "effective")))
 def test_step_dates(full_plan, occurrence_id, step, due, effective):
     planned = next(s for s in full_plan[occurrence_id].steps if s.step == step)
     assert (planned.deadline.statutory.isoformat(), planned.deadline.effective.isoformat()) == (
@@ -220,36 +181,8 @@ def test_reversed_window_is_refused():
         PlanWindow(date(2026, 2, 1), date(2026, 1, 1))
 
 
-@pytest.mark.parametrize(
-    ("occurrence_id", "step", "statutory", "effective", "legal_limit"),
-    [
-        # Internal decisions never move later (issue 13): the last working day before.
-        pytest.param("municipal-budget.m564.2029", "council-approval", "2028-12-31",
-                     "2028-12-29", "2028-12-31", id="budget-council-sunday"),
-        pytest.param("region-budget.r19.2029", "council-approval", "2028-12-31", "2028-12-29",
-                     "2028-12-31", id="county-budget-sunday"),
-        pytest.param("municipal-financial-statements.m564.2028", "council", "2029-06-30",
-                     "2029-06-29", "2029-06-30", id="tp-council-saturday"),
-        # A filing with an authority moves to the next working day, which is its limit.
-        pytest.param("municipal-budget.m564.2030", "tax-rates-notified", "2029-11-17",
-                     "2029-11-19", "2029-11-19", id="tax-rates-filing"),
-        # Where the law says only "every year" / "once per term": the period's last day.
-        pytest.param("hyte-annual-report-municipality.m205.2028", "council", "2028-12-31",
-                     "2028-12-29", "2028-12-31", id="annual-report-year-end"),
-        pytest.param("welfare-report-plan-municipality.m205.2025-2029", "council",
-                     "2026-05-31", "2026-05-29", "2029-05-31", id="welfare-plan-term-end"),
-        pytest.param("county-municipality-negotiation-14.r20.2025-2029", "held-minuted",
-                     "2026-05-31", "2026-05-29", "2029-05-31", id="section-14-term-end"),
-        # Strategies: reviewed at least once per council term (KL §37, 611/2021 §41).
-        pytest.param("municipal-strategy.m564.2025-2029", "council", "2029-05-31",
-                     "2029-05-31", "2029-05-31", id="municipal-strategy-term-end"),
-        pytest.param("county-strategy.r19.2029-2033", "council", "2033-05-31",
-                     "2033-05-31", "2033-05-31", id="county-strategy-term-end"),
-        # A step the law gives no date: the duty's limit.
-        pytest.param("municipal-budget.m564.2029", "board-proposal", "2028-12-31",
-                     "2028-12-29", "2028-12-31", id="board-proposal-duty-limit"),
-    ],
-)
+@pytest.mark.parametrize(*csv_table(
+    "step_legal_limits.csv", ("occurrence_id", "step", "statutory", "effective", "legal_limit")))
 def test_target_and_legal_limit(full_plan, occurrence_id, step, statutory, effective,
                                 legal_limit):
     planned = next(s for s in full_plan[occurrence_id].steps if s.step == step).deadline

@@ -14,25 +14,12 @@ from calendars.terms import (
     term_containing,
     terms_overlapping,
 )
+from tests.tables import csv_table
 
 
-@pytest.mark.parametrize(
-    ("body", "day", "start", "end"),
-    [
-        pytest.param(Body.MUNICIPAL_COUNCIL, date(2023, 1, 1), date(2021, 8, 1),
-                     date(2025, 5, 31), id="municipal-2021-irregular"),
-        pytest.param(Body.REGIONAL_COUNCIL, date(2023, 1, 1), date(2022, 3, 1),
-                     date(2025, 5, 31), id="regional-2022-irregular"),
-        pytest.param(Body.MUNICIPAL_COUNCIL, date(2025, 6, 1), date(2025, 6, 1),
-                     date(2029, 5, 31), id="municipal-2025"),
-        pytest.param(Body.REGIONAL_COUNCIL, date(2029, 5, 31), date(2025, 6, 1),
-                     date(2029, 5, 31), id="regional-2025-last-day"),
-        pytest.param(Body.REGIONAL_COUNCIL, date(2029, 6, 1), date(2029, 6, 1),
-                     date(2033, 5, 31), id="rule-2029"),
-        pytest.param(Body.MUNICIPAL_COUNCIL, date(2036, 1, 1), date(2033, 6, 1),
-                     date(2037, 5, 31), id="rule-2033"),
-    ],
-)
+@pytest.mark.parametrize(*csv_table("council_terms.csv", ("body", "day", "start", "end"),
+                                     {"body": Body, "day": date.fromisoformat,
+                                      "start": date.fromisoformat, "end": date.fromisoformat}))
 def test_term_containing(body, day, start, end):
     term = term_containing(body, day)
     assert term is not None

@@ -171,7 +171,8 @@ def test_a_digest_has_no_line_for_a_duty_not_tracked(definitions, registry, non_
     renderer = FeedRenderer(definitions={d.id: d for d in definitions}, registry=registry,
                             non_working_days=non_working_days, occurrences=[coming, old],
                             prodid="-//test//FI")
-    notice = Notice(Trigger(coming.id, "council", Kind.REMINDER, 30, 0, today),
+    notice = Notice(Trigger(occurrence_id=coming.id, step="council", kind=Kind.REMINDER,
+                            offset=30, level=0, scheduled=today),
                     _contact(1, "564"), Channel.EMAIL)
     (digest,) = Composer(renderer, today).compose([notice])
     assert digest.occurrence_ids == (coming.id,)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from _pytest.mark import ParameterSet
 
 from calendars.wording import shift_reason
 from obligations.schema import Shift
+from tests.tables import yaml_records
 
 
 @pytest.mark.parametrize(
@@ -65,35 +67,17 @@ def test_outside_the_known_years_is_an_error(non_working_days):
         non_working_days.is_working_day(date(2050, 1, 3))
 
 
-@pytest.mark.parametrize(
-    ("lang", "expected"),
-    [
-        ("en", "31.3.2029 is a Saturday, 1.4.2029 Easter Sunday and 2.4.2029 Easter Monday; "
-               "under Act 150/1930 §5 the last day is the next working day, Tuesday 3.4.2029"),
-        ("fi", "31.3.2029 on lauantai, 1.4.2029 pääsiäispäivä ja 2.4.2029 toinen pääsiäispäivä; "
-               "lain 150/1930 5 §:n mukaan määräpäivä on seuraava arkipäivä, tiistai 3.4.2029"),
-        ("sv", "31.3.2029 är en lördag, 1.4.2029 påskdagen och 2.4.2029 annandag påsk; "
-               "enligt lag 150/1930 5 § är sista dagen nästa vardag, tisdag 3.4.2029"),
-    ],
-)
-def test_shift_reason_forward_names_150_1930(non_working_days, lang, expected):
-    shifted = non_working_days.shift(date(2029, 3, 31), Shift.NEXT_WORKING_DAY)
-    assert shift_reason(shifted.statutory, shifted.effective, non_working_days, lang) == expected
+def _shift_reasons() -> list[ParameterSet]:
+    return [pytest.param(case["statutory"], Shift(case["shift"]), lang, text,
+                         id=f"{case['id']}-{lang}")
+            for case in yaml_records("shift_reasons.yaml", ("statutory", "shift", "reason"))
+            for lang, text in case["reason"].items()]
 
 
-@pytest.mark.parametrize(
-    ("lang", "expected"),
-    [
-        ("en", "31.12.2028 is a Sunday and 30.12.2028 a Saturday; "
-               "the last day is the working day before, Friday 29.12.2028"),
-        ("fi", "31.12.2028 on sunnuntai ja 30.12.2028 lauantai; "
-               "määräpäivä on edellinen arkipäivä, perjantai 29.12.2028"),
-        ("sv", "31.12.2028 är en söndag och 30.12.2028 en lördag; "
-               "sista dagen är föregående vardag, fredag 29.12.2028"),
-    ],
-)
-def test_shift_reason_backward_names_the_working_day_before(non_working_days, lang, expected):
-    shifted = non_working_days.shift(date(2028, 12, 31), Shift.PREVIOUS_WORKING_DAY)
+@pytest.mark.parametrize(("statutory", "shift", "lang", "expected"), _shift_reasons())
+def test_shift_reason_names_the_rule_and_the_day(non_working_days, statutory, shift, lang,
+                                                 expected):
+    shifted = non_working_days.shift(statutory, shift)
     assert shift_reason(shifted.statutory, shifted.effective, non_working_days, lang) == expected
 
 

@@ -15,8 +15,6 @@ from alembic import op
 
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 _TABLES = ("occurrence", "occurrence_step")
 

@@ -7,7 +7,6 @@ No ORM object of a duty leaves this module: rows become `Duty` and `DutyStep` he
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -17,6 +16,7 @@ from typing import Any, ParamSpec, TypeVar
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
+from calendars.collector import collector_paused
 from calendars.duty import Duty, DutyStep, ShiftReason, TrackedFrom, owing_party
 from calendars.workdays import NonWorkingDays, finnish_non_working_days
 from obligations.lang import StepStatus
@@ -52,23 +52,15 @@ _STATUS_COLUMNS: tuple[Any, ...] = (
 
 
 def _collector_paused(read: Callable[P, R]) -> Callable[P, R]:
-    """Run `read` with the cyclic garbage collector paused, as the planner does.
+    """Run `read` with the cyclic collector paused, as the planner does.
 
-    A county's read allocates thousands of small acyclic values that all live on in the
-    pages' cache; the collector would otherwise rescan the whole heap several times per
-    read (about half of a county's read time here). The previous state is restored, so
-    concurrent reads leave it enabled.
+    A county's read builds thousands of values the pages keep; see `calendars.collector`.
     """
 
     @wraps(read)
     def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return read(*args, **kwargs)
-        finally:
-            if collecting:
-                gc.enable()
 
     return paused
 

@@ -4,11 +4,12 @@
 calling `create(settings)`); `create()` without them reads the YHDYSPINTA_* environment
 once (tests, benchmarks, another ASGI server).
 
-One server answers for the feeds, the pages and the API. `SiteApp` looks at the path
-first: feeds (`/feeds/`, `/public/`) and `/healthz` go straight to the raw ASGI `FeedApp`,
-the hot path, which no framework code runs in front of; everything else goes to the
-Starlette app built by `pages_and_api`, whose routes are all declared in `routes` and
-whose middleware stack is `middleware`.
+One server answers for the feeds, the pages and the API. `SiteApp` first asks `FeedApp`
+for a ready-made answer (the hot path: an address already authorised, a plain call and two
+sends); then it looks at the path: feeds (`/feeds/`, `/public/`) and `/healthz` go straight
+to the raw ASGI `FeedApp`, which no framework code runs in front of; everything else goes
+to the Starlette app built by `pages_and_api`, whose routes are all declared in `routes`
+and whose middleware stack is `middleware`.
 """
 
 from __future__ import annotations
@@ -167,6 +168,11 @@ class SiteApp:
         self.api: Api = site.state.api
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ready = self.feeds.ready(scope)  # the hot path: a ready-made feed answer, at once
+        if ready is not None:
+            await send(ready[0])
+            await send(ready[1])
+            return
         if scope["type"] == "lifespan":  # the feed server loads the store at startup
             await self.feeds(scope, receive, send)
             return

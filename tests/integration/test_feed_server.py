@@ -23,6 +23,8 @@ import pytest
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
+from tests.servers import serving
+
 EXE = str(Path(sys.executable).parent / "yhdyspinta")
 REPORT = "hyte-annual-report-municipality.m205.2026"
 
@@ -269,3 +271,22 @@ def test_a_removed_definition_is_served_cancelled_for_60_days_then_gone(tmp_path
         assert status == 200
         assert _statuses(body, "municipal-budget.") == {}
         assert _statuses(body, "hyte-annual-report-municipality.m205.")  # the rest stays
+
+
+def test_serve_falls_back_to_asyncio_without_uvloop(tmp_path):
+    """Where uvloop cannot be imported, `serve` starts on asyncio's loop and answers alike."""
+    blocker = tmp_path / "no-uvloop" / "uvloop"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('no uvloop here')\n")
+    extra = {"PYTHONPATH": str(blocker.parent), "YHDYSPINTA_PUBLIC_FEEDS": '["pair-*"]'}
+    probe = subprocess.run([sys.executable, "-c",
+                            "from granian import loops; print(sorted(loops.keys()))"],
+                           env={**os.environ, **extra}, capture_output=True, text=True,
+                           check=True)
+    assert "uvloop" not in probe.stdout
+    assert "asyncio" in probe.stdout
+    with serving(tmp_path, "2026-11-28", extra) as base:
+        status, headers, body = _get(f"{base}/public/pair-205.ics")
+        assert status == 200
+        assert body.startswith(b"BEGIN:VCALENDAR")
+        assert _get(f"{base}/public/pair-205.ics", {"If-None-Match": headers["etag"]})[0] == 304

@@ -265,3 +265,15 @@ def test_every_command_is_documented_in_the_readme():
             for option in action.option_strings:
                 if option.startswith("--") and option != "--help":
                     assert option in readme, f"{command} {option}"
+
+
+def test_serve_runs_on_uvloop_where_granian_can_build_it():
+    """uvloop is a dependency (granian[uvloop]); `serve` names it, not Granian's `auto`."""
+    from granian import loops
+    from granian.constants import Loops
+
+    from yhdyspinta.cli.serve import event_loop
+
+    assert "uvloop" in loops
+    assert event_loop(loops.keys()) is Loops.uvloop
+    assert event_loop({"asyncio", "auto", "rloop"}) is Loops.asyncio

@@ -409,7 +409,8 @@ def _each_period(
     """
     if definition.cadence is not Cadence.ROLLING:
         for period in _periods(definition.cadence, window, terms):
-            yield from ((period, slot, local) for slot, local in zip(slots, locals_, strict=True))
+            for slot, local in zip(slots, locals_, strict=True):  # one generator, not two
+                yield period, slot, local
         return
     assert definition.every_years is not None, "the loader requires it of a rolling duty"
     for slot, local in zip(slots, locals_, strict=True):

@@ -286,20 +286,22 @@ def _plan(
             kind_slots = [s for s in chosen if s.party_kind is party_kind]
             locals_ = [configuration.practice_dates(definition.id, s.region, s.municipality)
                        for s in kind_slots]
-            for period, slot, local in _each_period(definition, kind_slots, locals_, window,
-                                                    terms[body], approvals, configuration):
-                in_county = slot.municipality not in outside_county
-                key = (definition.id, period.key, period.due, party_kind, id(local), in_county)
-                if key in cache:
-                    dated = cache[key]
-                else:
-                    dated = cache[key] = _dated(definition, period, party_kind, local,
-                                                non_working_days, window, terms[body],
-                                                in_county=in_county)
-                if dated is not None:
-                    occurrences.append(
-                        _occurrence(definition, slot, period, dated, by_id, slots_by_party)
-                    )
+            for period, pairs in _each_period(definition, kind_slots, locals_, window,
+                                              terms[body], approvals, configuration):
+                for slot, local in pairs:
+                    in_county = slot.municipality not in outside_county
+                    key = (definition.id, period.key, period.due, party_kind, id(local),
+                           in_county)
+                    if key in cache:
+                        dated = cache[key]
+                    else:
+                        dated = cache[key] = _dated(definition, period, party_kind, local,
+                                                    non_working_days, window, terms[body],
+                                                    in_county=in_county)
+                    if dated is not None:
+                        occurrences.append(
+                            _occurrence(definition, slot, period, dated, by_id, slots_by_party)
+                        )
     occurrences.sort(key=lambda o: (o.deadline.statutory, o.obligation, o.id))
     return tuple(occurrences)
 
@@ -393,6 +395,9 @@ def _periods(
             yield _Period(str(year), year, None)
 
 
+_SlotDates = tuple[_Slot, PracticeDates | None]
+
+
 def _each_period(
     definition: ObligationDefinition,
     slots: Sequence[_Slot],
@@ -401,23 +406,23 @@ def _each_period(
     terms: Sequence[CouncilTerm],
     approvals: Approvals,
     configuration: Configuration,
-) -> Iterator[tuple[_Period, _Slot, PracticeDates | None]]:
-    """(period, slot, local dates): each shared period × every slot, or each review.
+) -> Iterator[tuple[_Period, Iterable[_SlotDates]]]:
+    """Each period with its (slot, local dates): all slots, or one per rolling review.
 
-    For a rolling duty, each anchored slot's next review; periods outside, so each run
-    is in id order.
+    A shared period has every slot; an anchored rolling review, its one slot. Periods
+    outside, so each run is in id order; a period's slots come as one iterable, so the
+    planner's inner loop resumes no generator per party (7 % of a plan).
     """
     if definition.cadence is not Cadence.ROLLING:
         for period in _periods(definition.cadence, window, terms):
-            for slot, local in zip(slots, locals_, strict=True):  # one generator, not two
-                yield period, slot, local
+            yield period, zip(slots, locals_, strict=True)
         return
     assert definition.every_years is not None, "the loader requires it of a rolling duty"
     for slot, local in zip(slots, locals_, strict=True):
         anchor = anchor_of(definition, slot.key, slot.region, slot.municipality, approvals,
                            configuration)
         if anchor is not None:
-            yield _rolling_period(anchor, definition.every_years), slot, local
+            yield _rolling_period(anchor, definition.every_years), ((slot, local),)
 
 
 def unanchored(

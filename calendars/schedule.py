@@ -265,7 +265,8 @@ def _plan(
     approvals: Approvals,
 ) -> tuple[Occurrence, ...]:
     by_id = {d.id: d for d in definitions}
-    slots = {d_id: _slots(d, registry, configuration) for d_id, d in by_id.items()}
+    municipal = _municipal_slots(registry)
+    slots = {d_id: _slots(d, registry, configuration, municipal) for d_id, d in by_id.items()}
     outside_county = frozenset(m.code for m in registry.municipalities
                                if not registry.region(m.region_code).is_county)
     slots_by_party = _index_by_party(slots)
@@ -331,12 +332,14 @@ def _body(party_kind: PartyKind) -> Body:
 
 
 def _slots(
-    definition: ObligationDefinition, registry: Registry, configuration: Configuration
+    definition: ObligationDefinition, registry: Registry, configuration: Configuration,
+    municipal: Sequence[_Slot],
 ) -> tuple[_Slot, ...]:
+    """Who owes `definition`; `municipal` is every municipality's own slot, in registry order."""
     slots: list[_Slot] = []
     owed_by = definition.owed_by
     if owed_by in (OwedBy.MUNICIPALITY, OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY):
-        slots.extend(_municipal_slot(m.code, m.region_code) for m in registry.municipalities)
+        slots.extend(municipal)
     if owed_by in (OwedBy.REGION, OwedBy.MUNICIPALITY_AND_REGION_SEPARATELY):
         slots.extend(
             _Slot(key, None, r.code, (), None, None, PartyKind.REGION, frozenset({key}))
@@ -345,8 +348,7 @@ def _slots(
         if definition.self_organising_municipalities and owed_by is OwedBy.REGION:
             # A municipality outside every county (Helsinki) owes the county duty itself,
             # its council acting for a county council: a municipal occurrence.
-            slots.extend(_municipal_slot(m.code, m.region_code) for m in registry.municipalities
-                         if not registry.region(m.region_code).is_county)
+            slots.extend(s for s in municipal if not registry.region(s.region).is_county)
     if owed_by.is_negotiation:
         for region in registry.counties:
             members = tuple(m.code for m in registry.members(region.code))
@@ -356,10 +358,15 @@ def _slots(
     return tuple(slots)
 
 
-def _municipal_slot(code: str, region: str) -> _Slot:
-    key = PartyRef.of_municipality(code).key
-    return _Slot(key, code, region, (code,), None, None, PartyKind.MUNICIPALITY,
-                 frozenset({key}))
+def _municipal_slots(registry: Registry) -> tuple[_Slot, ...]:
+    """Each municipality's own slot, built once per plan: the obligations share them."""
+    slots = []
+    for municipality in registry.municipalities:
+        key = PartyRef.of_municipality(municipality.code).key
+        slots.append(_Slot(key, municipality.code, municipality.region_code,
+                           (municipality.code,), None, None, PartyKind.MUNICIPALITY,
+                           frozenset({key})))
+    return tuple(slots)
 
 
 def _negotiation_slots(
@@ -438,13 +445,15 @@ def unanchored(
     """
     selection = selection or PlanFilter()
     found: list[Unanchored] = []
+    municipal = _municipal_slots(registry)
     for definition in sorted(definitions, key=lambda d: d.id):
         if definition.cadence is not Cadence.ROLLING or (
                 selection.obligations is not None and definition.id not in selection.obligations):
             continue
         found.extend(
             Unanchored(definition.id, slot.key, slot.region, slot.municipality, definition.status)
-            for slot in sorted(_slots(definition, registry, configuration), key=lambda s: s.key)
+            for slot in sorted(_slots(definition, registry, configuration, municipal),
+                               key=lambda s: s.key)
             if _selected(slot, selection) and anchor_of(
                 definition, slot.key, slot.region, slot.municipality, approvals,
                 configuration) is None)

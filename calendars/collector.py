@@ -18,7 +18,8 @@ def collector_paused() -> Iterator[None]:
     """Pause the cyclic collector for the block; restore its previous state after it.
 
     Only a block that found the collector running enables it again, so a nested or
-    concurrent block does not turn it on under another.
+    concurrent block does not turn it on under another. Also a decorator
+    (`@collector_paused()`), as every `contextmanager` is.
     """
     collecting = gc.isenabled()
     gc.disable()

@@ -8,10 +8,9 @@ No ORM object of a duty leaves this module: rows become `Duty` and `DutyStep` he
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from functools import cache, wraps
-from typing import Any, ParamSpec, TypeVar
+from functools import cache
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
@@ -22,9 +21,6 @@ from calendars.workdays import NonWorkingDays, finnish_non_working_days
 from obligations.lang import StepStatus
 from obligations.parties import PartyRef
 from state.models import Lifecycle, OccurrenceRow, StepRow, StepStatusRow
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 @cache
@@ -51,21 +47,7 @@ _STATUS_COLUMNS: tuple[Any, ...] = (
     StepStatusRow.revision, StepStatusRow.changed_at, StepStatusRow.note)
 
 
-def _collector_paused(read: Callable[P, R]) -> Callable[P, R]:
-    """Run `read` with the cyclic collector paused, as the planner does.
-
-    A county's read builds thousands of values the pages keep; see `calendars.collector`.
-    """
-
-    @wraps(read)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        with collector_paused():
-            return read(*args, **kwargs)
-
-    return paused
-
-
-@_collector_paused
+@collector_paused()  # a county's read builds thousands of values the pages keep
 def duty_states(
     engine: Engine,
     *,

@@ -215,6 +215,13 @@ class FeedApp:
             await send(ready[0])
             await send(ready[1])
             return
+        await self.answer(scope, receive, send)
+
+    async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Everything but a ready-made answer: lifespan, /healthz, authorise and render.
+
+        For a caller that has already asked `ready` (`SiteApp`), so it is not asked twice.
+        """
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return

@@ -174,13 +174,13 @@ class SiteApp:
             await send(ready[1])
             return
         if scope["type"] == "lifespan":  # the feed server loads the store at startup
-            await self.feeds(scope, receive, send)
+            await self.feeds.answer(scope, receive, send)
             return
         if scope["type"] != "http":
             return
         path: str = scope["path"]
         if path.startswith(FEED_PREFIXES) or path == "/healthz":
-            await self.feeds(scope, receive, send)
+            await self.feeds.answer(scope, receive, send)
         else:
             await self.site(scope, receive, send)
 

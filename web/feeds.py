@@ -1,9 +1,11 @@
-"""The feed server: a plain ASGI app, so that a token check and an ETag cost almost nothing.
+"""The feed server: plain ASGI, so that a token check and an ETag cost almost nothing.
 
 Rendered feeds, their gzip form and ETags are kept in memory and dropped when the store
 changes (a cheap fingerprint query every few seconds). Private feeds live under
 `/feeds/{token}/…`; an unknown or revoked token, or a feed the token does not grant, is a
 404 that says nothing more. Tokens are compared in constant time and never logged.
+An address once answered is answered again from `ready`, in the form Granian's RSGI
+interface takes, without any ASGI message (`SiteApp.__rsgi__`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from time import monotonic
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, text
 
@@ -29,6 +31,9 @@ from calendars.ics import utc
 from obligations.schema import LANGS, Lang
 from state.subscribers import ALL_FEEDS, store_fingerprint, token_hash
 from yhdyspinta import clock
+
+if TYPE_CHECKING:
+    from granian.rsgi import Scope as RsgiScope
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -78,29 +83,28 @@ class Rendered:
     gzipped: bytes | None = None
 
 
-_EMPTY_BODY = {"type": "http.response.body", "body": b""}
-"""The body message of every 304 (servers only read the messages they are sent)."""
-
-
 @dataclass(frozen=True, slots=True)
 class Hot:
     """Ready-made answers for one authorised address (plain, uncompressed GET).
 
-    The ASGI messages themselves are built once, so that answering costs two sends.
+    Kept in the form Granian's RSGI `response_empty`/`response_bytes` take, built once,
+    so that answering is one call.
     """
 
-    etag: bytes
-    start_304: dict[str, Any]
-    start_200: dict[str, Any]
-    body_200: dict[str, Any]
+    etag: str
+    headers_304: list[tuple[str, str]]
+    headers_200: list[tuple[str, str]]
+    body: bytes
 
     @classmethod
     def of(cls, etag: bytes, body: bytes, headers_304: list[tuple[bytes, bytes]],
            headers_200: list[tuple[bytes, bytes]]) -> Hot:
         """The answers for one rendered feed and its headers."""
-        return cls(etag, {"type": "http.response.start", "status": 304, "headers": headers_304},
-                   {"type": "http.response.start", "status": 200, "headers": headers_200},
-                   {"type": "http.response.body", "body": body})
+        def text(headers: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+            return [(name.decode("latin-1"), value.decode("latin-1"))
+                    for name, value in headers]
+
+        return cls(etag.decode("latin-1"), text(headers_304), text(headers_200), body)
 
 
 @dataclass
@@ -177,6 +181,12 @@ class FeedApp:
             modified=newest,
         )
 
+    def start(self) -> None:
+        """Load the store before the first request (blocking: at startup, or in a thread)."""
+        self.refresh()
+        self._checked = time.monotonic()
+        self._fresh_until = self._checked + self.poll_seconds
+
     async def _current(self) -> StoreSnapshot:
         now = time.monotonic()
         if self.snapshot is None or now - self._checked >= self.poll_seconds:
@@ -188,39 +198,32 @@ class FeedApp:
         assert self.snapshot is not None
         return self.snapshot
 
-    def ready(self, scope: Scope) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """The two messages of a ready-made answer to this request, or None.
+    def ready(self, scope: RsgiScope) -> tuple[int, list[tuple[str, str]], bytes] | None:
+        """A ready-made answer to this RSGI request (status, headers, body), or None.
 
         Only for a plain GET of an address already authorised and rendered for since the
         last change of the store (each snapshot has its own answers), while the store is
-        known to be unchanged. A plain function, not a coroutine: `SiteApp` calls it
-        before anything else, so a hot answer costs no further await.
+        known to be unchanged. A plain function, not a coroutine: `SiteApp.__rsgi__` calls
+        it before anything else, so a hot answer costs no await at all.
         """
         current = self.snapshot
-        hot = current.hot.get(scope.get("path", "")) if current is not None else None
-        if hot is None or scope["method"] != "GET" or monotonic() >= self._fresh_until:
+        hot = current.hot.get(scope.path) if current is not None else None
+        if hot is None or scope.method != "GET" or monotonic() >= self._fresh_until:
             return None
-        for name, value in scope["headers"]:
-            if name == b"if-none-match" and (value == hot.etag or
-                                             _etag_matches(value, hot.etag)):
-                return hot.start_304, _EMPTY_BODY
-            if (name == b"accept-encoding" and b"gzip" in value) or \
-                    name == b"if-modified-since":
-                return None
-        return hot.start_200, hot.body_200
+        headers = scope.headers
+        if "if-modified-since" in headers or "gzip" in headers.get("accept-encoding", ""):
+            return None  # the full path weighs dates and picks the gzip representation
+        match = headers.get("if-none-match")
+        if match is not None and (match == hot.etag or
+                                  _etag_matches(match.encode("latin-1"), hot.etag.encode())):
+            return 304, hot.headers_304, b""
+        return 200, hot.headers_200, hot.body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ready = self.ready(scope)
-        if ready is not None:
-            await send(ready[0])
-            await send(ready[1])
-            return
-        await self.answer(scope, receive, send)
+        """Lifespan, /healthz, and a feed authorised and rendered (or taken from the cache).
 
-    async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Everything but a ready-made answer: lifespan, /healthz, authorise and render.
-
-        For a caller that has already asked `ready` (`SiteApp`), so it is not asked twice.
+        Over ASGI, so that it runs under any ASGI server and the test client; `serve`
+        answers what it can from `ready` first.
         """
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
@@ -323,9 +326,7 @@ class FeedApp:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 try:
-                    await asyncio.to_thread(self.refresh)
-                    self._checked = time.monotonic()
-                    self._fresh_until = self._checked + self.poll_seconds
+                    await asyncio.to_thread(self.start)
                 except Exception as exc:
                     await send({"type": "lifespan.startup.failed", "message": str(exc)})
                     return

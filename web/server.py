@@ -4,17 +4,18 @@
 calling `create(settings)`); `create()` without them reads the YHDYSPINTA_* environment
 once (tests, benchmarks, another ASGI server).
 
-One server answers for the feeds, the pages and the API. `SiteApp` first asks `FeedApp`
-for a ready-made answer (the hot path: an address already authorised, a plain call and two
-sends); then it looks at the path: feeds (`/feeds/`, `/public/`) and `/healthz` go straight
-to the raw ASGI `FeedApp`, which no framework code runs in front of; everything else goes
-to the Starlette app built by `pages_and_api`, whose routes are all declared in `routes`
-and whose middleware stack is `middleware`.
+One server answers for the feeds, the pages and the API. Served over RSGI, `SiteApp`
+first asks `FeedApp` for a ready-made answer (the hot path: an address already authorised,
+a plain call and one response call); then it looks at the path: feeds (`/feeds/`,
+`/public/`) and `/healthz` go straight to the raw ASGI `FeedApp`, which no framework code
+runs in front of; everything else goes to the Starlette app built by `pages_and_api`,
+whose routes are all declared in `routes` and whose middleware stack is `middleware`.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -37,10 +38,15 @@ from web.feeds import FeedApp
 from web.middleware import BodyLimit, CsrfCheck, SecurityHeaders, ServerErrors
 from web.oidc import OidcConfig, OidcSignIn
 from web.pages import STATIC_DIR, Pages, StaticFilesCached
+from web.rsgi import AsgiOverRsgi
 from web.signin import SignIn
 from web.site import SiteData
 from yhdyspinta import clock
 from yhdyspinta.settings import Settings
+
+if TYPE_CHECKING:
+    from granian._granian import RSGIHTTPProtocol as HTTPProtocol  # granian.rsgi re-exports it
+    from granian.rsgi import Scope as RsgiScope
 
 FEED_PREFIXES = ("/feeds/", "/public/")
 """Paths the feed server answers (with `/healthz`), before any Starlette code runs."""
@@ -159,30 +165,44 @@ def pages_and_api(site: SiteData, oidc: OidcConfig | None = None) -> Starlette:
 
 
 class SiteApp:
-    """Feeds (the hot path, first), then the pages and the JSON API, behind one address."""
+    """Feeds (the hot path, first), then the pages and the JSON API, behind one address.
+
+    An ASGI app (tests, any ASGI server) and an RSGI one (`yhdyspinta serve`): over RSGI a
+    ready-made feed answer goes out in one call, and the rest passes through the same
+    ASGI dispatch by way of `AsgiOverRsgi`.
+    """
 
     def __init__(self, feeds: FeedApp, site: Starlette) -> None:
         self.feeds = feeds
         self.site = site
         self.pages: Pages = site.state.pages
         self.api: Api = site.state.api
+        self._over_rsgi = AsgiOverRsgi(self)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ready = self.feeds.ready(scope)  # the hot path: a ready-made feed answer, at once
-        if ready is not None:
-            await send(ready[0])
-            await send(ready[1])
-            return
         if scope["type"] == "lifespan":  # the feed server loads the store at startup
-            await self.feeds.answer(scope, receive, send)
+            await self.feeds(scope, receive, send)
             return
         if scope["type"] != "http":
             return
         path: str = scope["path"]
         if path.startswith(FEED_PREFIXES) or path == "/healthz":
-            await self.feeds.answer(scope, receive, send)
+            await self.feeds(scope, receive, send)
         else:
             await self.site(scope, receive, send)
+
+    async def __rsgi__(self, scope: RsgiScope, protocol: HTTPProtocol) -> None:
+        ready = self.feeds.ready(scope)  # the hot path: a ready-made feed answer, at once
+        if ready is None:
+            await self._over_rsgi(scope, protocol)
+        elif ready[0] == 304:
+            protocol.response_empty(304, ready[1])
+        else:
+            protocol.response_bytes(*ready)
+
+    def __rsgi_init__(self, loop: object) -> None:
+        """Granian's RSGI startup hook: load the store before the first request."""
+        self.feeds.start()
 
 
 def create(settings: Settings | None = None) -> SiteApp:

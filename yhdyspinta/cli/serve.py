@@ -65,7 +65,7 @@ def event_loop(available: Iterable[str]) -> Loops:
 
 
 def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
-    """Sync, then serve the feeds over HTTP until stopped (Granian, one worker)."""
+    """Sync, then serve over HTTP until stopped (Granian's RSGI interface, one worker)."""
     import socket
 
     from granian import Granian, loops
@@ -90,7 +90,7 @@ def cmd_serve(args: argparse.Namespace, ctx: Context) -> int:
     # only: calendar clients and browsers speak nothing else over plain http (HTTP/2 needs
     # TLS, which a proxy in front ends), so no connection waits on protocol detection.
     Granian("web.server:create", address=args.host, port=args.port,
-            interface=Interfaces.ASGI, http=HTTPModes.http1, websockets=False,
+            interface=Interfaces.RSGI, http=HTTPModes.http1, websockets=False,
             loop=event_loop(loops.keys()),
             log_access=False, log_level="warning").serve(  # type: ignore[arg-type]
         target_loader=partial(create, settings), wrap_loader=False)

@@ -27,7 +27,7 @@ def serving(folder: Path, today: str, extra_env: Mapping[str, str] | None = None
             ) -> Iterator[str]:
     """Serve a fresh SQLite store in `folder` (synced by `serve` itself); yield the base URL.
 
-    The server's log must hold no traceback when it stops.
+    The server's log must hold no traceback and no warning when it stops.
     """
     port = free_port()
     env = {**os.environ, "YHDYSPINTA_DATABASE_URL": f"sqlite:///{folder / 'store.db'}",
@@ -52,4 +52,6 @@ def serving(folder: Path, today: str, extra_env: Mapping[str, str] | None = None
         finally:
             server.terminate()
             server.wait(timeout=30)
-    assert "Traceback" not in log.read_text(), log.read_text()
+    text = log.read_text()
+    assert "Traceback" not in text, text
+    assert "Warning" not in text, text  # e.g. a library's deprecation notice on import

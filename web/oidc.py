@@ -50,9 +50,12 @@ from web.site import SiteData
 
 with warnings.catch_warnings():
     # Authlib 1.9 prefers httpx2 and says so on import; the project's httpx is what it
-    # falls back to, with the same API (pinned: constraints.txt).
+    # falls back to, with the same API (pinned: constraints.txt). `authlib.deprecate`
+    # puts an "always" filter first when imported, so it is imported before ours.
+    import authlib.deprecate
+
     warnings.filterwarnings("ignore", "The httpx module is deprecated",
-                            category=DeprecationWarning)
+                            category=authlib.deprecate.AuthlibDeprecationWarning)
     from authlib.integrations.base_client import OAuthError
     from authlib.integrations.starlette_client import OAuth
 

@@ -14,6 +14,7 @@ whose routes are all declared in `routes` and whose middleware stack is `middlew
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,8 @@ from yhdyspinta.settings import Settings
 if TYPE_CHECKING:
     from granian._granian import RSGIHTTPProtocol as HTTPProtocol  # granian.rsgi re-exports it
     from granian.rsgi import Scope as RsgiScope
+
+log = logging.getLogger("yhdyspinta.web")
 
 FEED_PREFIXES = ("/feeds/", "/public/")
 """Paths the feed server answers (with `/healthz`), before any Starlette code runs."""
@@ -201,8 +204,16 @@ class SiteApp:
             protocol.response_bytes(*ready)
 
     def __rsgi_init__(self, loop: object) -> None:
-        """Granian's RSGI startup hook: load the store before the first request."""
-        self.feeds.start()
+        """Granian's RSGI startup hook: load the store before the first request.
+
+        A store that cannot be read stops the worker with one line, as a failed ASGI
+        lifespan startup does under Granian.
+        """
+        try:
+            self.feeds.start()
+        except Exception as error:
+            log.error("the server could not load the store: %s", str(error).splitlines()[0])
+            raise SystemExit(1) from None
 
 
 def create(settings: Settings | None = None) -> SiteApp:

@@ -146,3 +146,19 @@ def test_a_bug_outside_the_app_is_a_500_logged_once(bridge):
     text = log.read_text()
     assert text.count("ValueError: a bug outside any error handling") == 1
     assert "the app returned without an answer" in text
+
+
+def test_a_store_that_cannot_be_read_stops_the_worker_in_one_line(tmp_path, monkeypatch,
+                                                                   caplog):
+    from web.server import create
+
+    monkeypatch.setenv("YHDYSPINTA_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    app = create()  # an empty database: no tables to read the feeds from
+    with pytest.raises(SystemExit) as stopped:
+        app.__rsgi_init__(None)
+    app.feeds.engine.dispose()
+    assert stopped.value.code == 1
+    [record] = [r for r in caplog.records if r.name == "yhdyspinta.web"]
+    assert record.getMessage().startswith("the server could not load the store: ")
+    assert "\n" not in record.getMessage()
+    assert record.exc_info is None

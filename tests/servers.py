@@ -22,6 +22,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def wait_until_answering(url: str, server: subprocess.Popen[bytes], log: Path,
+                         seconds: float) -> None:
+    """Poll `url` until it answers; fail with the server's log if it exits or never does."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError):
+            assert server.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, f"{url} did not answer in {seconds} s"
+            time.sleep(0.3)
+
+
 @contextmanager
 def serving(folder: Path, today: str, extra_env: Mapping[str, str] | None = None,
             ) -> Iterator[str]:
@@ -39,15 +53,7 @@ def serving(folder: Path, today: str, extra_env: Mapping[str, str] | None = None
                                   env=env, stdout=handle, stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/healthz", timeout=2):
-                        break
-                except (urllib.error.URLError, ConnectionError):
-                    assert server.poll() is None, log.read_text()
-                    assert time.monotonic() < deadline, "the server did not start"
-                    time.sleep(0.3)
+            wait_until_answering(f"{url}/healthz", server, log, 120)
             yield url
         finally:
             server.terminate()

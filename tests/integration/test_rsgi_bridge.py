@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port
+from tests.servers import free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,15 +39,7 @@ def bridge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/echo/up", timeout=2):
-                        break
-                except (urllib.error.URLError, ConnectionError):
-                    assert server.poll() is None, log.read_text()
-                    assert time.monotonic() < deadline, "granian did not start"
-                    time.sleep(0.2)
+            wait_until_answering(f"{url}/echo/up", server, log, 60)
             yield url, log
         finally:
             server.terminate()

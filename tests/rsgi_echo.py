@@ -100,6 +100,8 @@ async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
     """The bridged app: two paths bypass Starlette to show what the bridge does alone."""
     if scope["type"] == "http" and scope["path"] == "/bug":
         raise ValueError("a bug outside any error handling")
+    if scope["type"] == "http" and scope["path"] == "/oserror":
+        raise OSError("a disk that failed before any answer")
     if scope["type"] == "http" and scope["path"] == "/silent":
         return
     await site(scope, receive, send)

@@ -75,9 +75,9 @@ class AsgiOverRsgi:
         exchange = _Exchange(protocol)
         try:
             await self.app(asgi_scope(scope), exchange.receive, exchange.send)
-        except (OSError, ClientDisconnect):  # the client went away mid-answer (Starlette
-            return                            # turns our OSError into ClientDisconnect)
-        except Exception:
+        except Exception as error:
+            if exchange.started and isinstance(error, OSError | ClientDisconnect):
+                return  # the client left mid-answer (Starlette turns our OSError into this)
             # Starlette's ServerErrors middleware answers and logs a bug in the pages;
             # this is for one in between (path left out: it may hold a token).
             log.exception("%s request failed outside the app's error handling",

@@ -134,10 +134,12 @@ def test_a_bug_outside_the_app_is_a_500_logged_once(bridge):
     status, _, body = _request(f"{url}/bug")
     assert (status, body) == (500, b"")
     assert _request(f"{url}/silent")[0] == 500  # an app that never answers
+    assert _request(f"{url}/oserror")[0] == 500  # not a client that left: nothing began
     assert _request(f"{url}/echo/after")[0] == 200  # and the worker serves on
     text = log.read_text()
     assert text.count("ValueError: a bug outside any error handling") == 1
     assert "the app returned without an answer" in text
+    assert text.count("OSError: a disk that failed before any answer") == 1
 
 
 def test_a_store_that_cannot_be_read_stops_the_worker_in_one_line(tmp_path, monkeypatch,
